@@ -1,0 +1,154 @@
+"""List a vault's files safely and read notes as strict UTF-8 without ever raising."""
+
+from __future__ import annotations
+
+import codecs
+import os
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["ReadFailure", "SkippedPath", "VaultFiles", "read_text", "scan_vault"]
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedPath:
+    """A path the scan did not take, and why (``"."`` is the vault folder itself)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class VaultFiles:
+    """Vault-relative POSIX paths as spelled on disk, each tuple sorted."""
+
+    notes: tuple[str, ...]
+    attachments: tuple[str, ...]
+    skipped: tuple[SkippedPath, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadFailure:
+    """Why a file's text could not be read."""
+
+    reason: str
+
+
+def scan_vault(root: Path) -> VaultFiles:
+    """List every file of the vault at ``root``; hidden entries (``.obsidian/``, ``.git``) are ignored.
+
+    Symlinks are followed only while they stay inside the vault, and each real folder is listed
+    once. Real folders are listed before symlinked ones so that a file reachable both ways keeps
+    its real path.
+    """
+    real_root = os.path.realpath(root)
+    visited: set[str] = set()
+    found: list[str] = []
+    skipped: list[SkippedPath] = []
+    real_dirs: deque[tuple[str, str]] = deque([("", real_root)])
+    linked_dirs: deque[tuple[str, str]] = deque()
+    while real_dirs or linked_dirs:
+        rel, real = real_dirs.popleft() if real_dirs else linked_dirs.popleft()
+        if real in visited:
+            skipped.append(SkippedPath(rel, "symlink to a folder already listed (a loop or a copy)"))
+            continue
+        visited.add(real)
+        try:
+            entries = _list_folder(real)
+        except OSError as error:
+            skipped.append(SkippedPath(rel or ".", f"cannot list folder: {_os_reason(error)}"))
+            continue
+        for entry in entries:
+            child = f"{rel}/{entry.name}" if rel else entry.name
+            kind, detail = _classify(entry, real_root)
+            if kind == "file":
+                found.append(child)
+            elif kind == "dir":
+                real_dirs.append((child, detail))
+            elif kind == "linked-dir":
+                linked_dirs.append((child, detail))
+            elif kind == "skip":
+                skipped.append(SkippedPath(child, detail))
+    notes = sorted(path for path in found if _is_note(path))
+    attachments = sorted(path for path in found if not _is_note(path))
+    return VaultFiles(
+        tuple(notes), tuple(attachments), tuple(sorted(skipped, key=lambda s: s.path))
+    )
+
+
+def read_text(root: Path, relpath: str) -> str | ReadFailure:
+    """Read a vault file as strict UTF-8, dropping a byte-order mark."""
+    try:
+        data = (Path(root) / relpath).read_bytes()
+    except OSError as error:
+        return ReadFailure(f"cannot read: {_os_reason(error)}")
+    nul = data.find(b"\x00")
+    if nul != -1:
+        return ReadFailure(f"binary file (NUL byte at offset {nul})")
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    try:
+        return data[start:].decode("utf-8")
+    except UnicodeDecodeError as error:
+        offset = start + error.start
+        return ReadFailure(f"not UTF-8 (byte 0x{data[offset]:02x} at offset {offset})")
+
+
+def _list_folder(real: str) -> list[os.DirEntry[str]]:
+    with os.scandir(real) as listing:
+        return sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+
+
+def _classify(entry: os.DirEntry[str], real_root: str) -> tuple[str, str]:
+    """Return ``(kind, detail)``: a file, a dir or linked dir with its real path, or a skip reason."""
+    if not _is_utf8(entry.name):
+        return "skip", "file name is not valid UTF-8"
+    try:
+        if entry.is_symlink():
+            return _classify_symlink(entry.path, real_root)
+        if entry.is_dir(follow_symlinks=False):
+            return "dir", entry.path
+        if entry.is_file(follow_symlinks=False):
+            return "file", ""
+    except OSError as error:
+        return "skip", f"cannot inspect: {_os_reason(error)}"
+    return "skip", "not a regular file or folder"
+
+
+def _classify_symlink(path: str, real_root: str) -> tuple[str, str]:
+    target = os.path.realpath(path)
+    if not _is_inside(target, real_root):
+        return "skip", "symlink to outside the vault"
+    if _is_hidden(os.path.relpath(target, real_root)):
+        return "skip", "symlink into a hidden folder"
+    if os.path.isdir(target):
+        return "linked-dir", target
+    if os.path.isfile(target):
+        return "file", ""
+    return "skip", "broken symlink"
+
+
+def _is_inside(target: str, real_root: str) -> bool:
+    return target == real_root or target.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def _is_hidden(relative: str) -> bool:
+    return any(part.startswith(".") and part != "." for part in Path(relative).parts)
+
+
+def _is_utf8(name: str) -> bool:
+    # os.scandir smuggles undecodable bytes through as lone surrogates; such a name cannot be
+    # written into a link, a graph export or a message.
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _is_note(path: str) -> bool:
+    return path.lower().endswith(".md")
+
+
+def _os_reason(error: OSError) -> str:
+    return error.strerror or str(error)

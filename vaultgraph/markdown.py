@@ -1,0 +1,26 @@
+"""The one markdown-it parser vaultgraph reads notes with."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from vaultgraph.plugins import offsets_plugin, tags_plugin, wikilinks_plugin
+
+# markdown-it's presets stop nesting at 20 levels, after which deeper content silently parses as
+# empty; real outlines go deeper. Hostile depth is bounded by the note-size limits instead.
+MAX_NESTING = 10_000
+
+
+@cache
+def parser() -> MarkdownIt:
+    """CommonMark + GFM tables + strikethrough + frontmatter + wikilinks, embeds and tags."""
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+    md.enable(["table", "strikethrough"])
+    md.use(front_matter_plugin)
+    md.use(offsets_plugin)
+    md.use(wikilinks_plugin)
+    md.use(tags_plugin)
+    return md

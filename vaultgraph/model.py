@@ -1,0 +1,130 @@
+"""Frozen records of what a note says: the parser's output, with 1-based positions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class LinkKind(StrEnum):
+    """Whether a reference shows the target (embed) or points at it (link)."""
+
+    LINK = "link"
+    EMBED = "embed"
+
+
+class LinkSyntax(StrEnum):
+    """How a reference was written."""
+
+    WIKI = "wiki"  # [[target#sub|display]] and ![[...]]
+    MARKDOWN = "markdown"  # [text](target.md) and ![alt](file.png)
+    PROPERTY = "property"  # "[[target]]" inside a frontmatter value
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One internal reference from a note, as written.
+
+    ``target`` is the path part exactly as written (percent-decoded for Markdown links), without
+    subpath or display text; it is ``""`` for a link into the same note (``[[#Heading]]``).
+    ``subpath`` is what follows the first ``#``: a heading path (``H1#H2``) or a block (``^id``).
+    ``column`` counts Unicode code points, like ``line`` starting at 1, and points at the first
+    character of ``raw`` in the file.
+    """
+
+    kind: LinkKind
+    syntax: LinkSyntax
+    raw: str
+    target: str
+    subpath: str | None
+    display: str | None
+    line: int
+    column: int
+    in_table: bool = False
+    bare_table_pipe: bool = False
+
+    @property
+    def is_block_ref(self) -> bool:
+        return self.subpath is not None and self.subpath.startswith("^")
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str  # inline source of the heading, as written (``**Containers**``)
+    plain: str  # its visible text (``Containers``)
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class BlockId:
+    id: str
+    line: int
+    column: int  # of the ``^``
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    name: str  # as written, without ``#`` (``AWS/ecs``)
+    line: int
+    column: int  # of the ``#`` in the body, of the value in frontmatter
+    in_frontmatter: bool = False
+
+    @property
+    def key(self) -> str:
+        """The name Obsidian compares by: case-insensitive."""
+        return self.name.casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    """A list item: bullets, numbers and tasks alike.
+
+    ``empty`` is decided from the token stream: the item holds nothing (or only a task box) and
+    has no nested items. ``end_line`` is the last source line the item spans.
+    """
+
+    line: int
+    column: int  # of the marker
+    marker: str  # ``-``, ``*``, ``+``, ``1.``, ``1)``
+    empty: bool
+    task: bool
+    end_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something in a note that the parser could not take as written (for the linter)."""
+
+    code: str  # ``frontmatter-yaml``, ``frontmatter-type``
+    message: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Everything vaultgraph reads from one Markdown file."""
+
+    path: str  # vault-relative POSIX path with extension, as on disk
+    frontmatter: dict[str, Any] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
+    tags: tuple[Tag, ...] = ()
+    headings: tuple[Heading, ...] = ()
+    block_ids: tuple[BlockId, ...] = ()
+    links: tuple[Link, ...] = ()
+    list_items: tuple[ListItem, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def title(self) -> str:
+        """The file name without ``.md``: what Obsidian shows and links by."""
+        name = self.path.rsplit("/", 1)[-1]
+        return name[:-3] if name.lower().endswith(".md") else name
+
+    @property
+    def folder(self) -> str:
+        """The vault-relative folder (``""`` at the root)."""
+        return self.path.rsplit("/", 1)[0] if "/" in self.path else ""

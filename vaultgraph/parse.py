@@ -1,0 +1,281 @@
+"""Read one note's text into a :class:`~vaultgraph.model.Note`, from markdown-it's token stream."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+from urllib.parse import unquote
+
+from markdown_it.token import Token
+
+from vaultgraph.markdown import parser
+from vaultgraph.model import (
+    BlockId,
+    Heading,
+    Link,
+    LinkKind,
+    LinkSyntax,
+    ListItem,
+    Note,
+    Problem,
+    Tag,
+)
+from vaultgraph.positions import CellLocator, InlineLocator
+from vaultgraph.properties import read_properties
+
+# A block id closes the last line of a paragraph or list item: ``text ^my-id``.
+_BLOCK_ID = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)\s*$")
+# A Markdown link whose destination has a scheme (http:, mailto:, obsidian:, file:) or starts with
+# ``//`` leaves the vault.
+_EXTERNAL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
+# What a task item holds when it holds nothing else: ``- [ ]``, ``- [x]``.
+_TASK_BOX = re.compile(r"^\[.\]$")
+
+
+class _Locator(Protocol):
+    def locate(self, offset: int) -> tuple[int, int]: ...
+
+
+@dataclass
+class _Collected:
+    tags: list[Tag] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    block_ids: list[BlockId] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    list_items: list[ListItem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as markdown-it counts them: ``\\r\\n``, ``\\r`` and ``\\n`` each end one."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def parse_note(path: str, text: str) -> Note:
+    """Parse a note's text. ``path`` is its vault-relative POSIX path; nothing is read from disk."""
+    lines = split_lines(text)
+    tokens = parser().parse("\n".join(lines))
+    found = _Collected()
+    frontmatter: dict[str, object] = {}
+    aliases: tuple[str, ...] = ()
+    list_stack: list[tuple[int, int]] = []  # (line, column) of open list items
+    cell_column = 0
+    for index, token in enumerate(tokens):
+        kind = token.type
+        if kind == "front_matter" and token.map:
+            props = read_properties(token.content, token.map[0] + 2, lines)
+            frontmatter, aliases = props.data, props.aliases
+            found.tags.extend(props.tags)
+            found.links.extend(props.links)
+            found.problems.extend(props.problems)
+        elif kind == "heading_open" and token.map:
+            found.headings.append(_heading(token, tokens[index + 1], lines))
+        elif kind == "list_item_open" and token.map:
+            item = _list_item(tokens, index, lines, list_stack)
+            found.list_items.append(item)
+            list_stack.append((item.line, item.column))
+        elif kind == "list_item_close" and list_stack:
+            list_stack.pop()
+        elif kind == "tr_open" and token.map:
+            cell_column = 0
+            _bare_pipe_links(lines[token.map[0]], token.map[0], found)
+        elif kind == "inline" and token.map:
+            opener = tokens[index - 1].type if index else ""
+            if opener in ("th_open", "td_open"):
+                cell = CellLocator(token.content, token.map[0], lines[token.map[0]], cell_column)
+                cell_column = cell.end
+                _inline(token, cell, lines, found, in_table=True)
+            else:
+                locator = InlineLocator(token.content, token.map[0], lines)
+                _inline(token, locator, lines, found, in_table=False)
+                if opener == "paragraph_open":
+                    _block_id(token, locator, found)
+    return Note(
+        path=path,
+        frontmatter=dict(frontmatter),
+        aliases=aliases,
+        tags=tuple(found.tags),
+        headings=tuple(found.headings),
+        block_ids=tuple(found.block_ids),
+        links=tuple(sorted(found.links, key=lambda link: (link.line, link.column))),
+        list_items=tuple(found.list_items),
+        problems=tuple(found.problems),
+    )
+
+
+def _raw(lines: Sequence[str], start: tuple[int, int], last: tuple[int, int]) -> str:
+    """The file's text from ``start`` to ``last`` inclusive (1-based positions)."""
+    (line, column), (last_line, last_column) = start, last
+    if line == last_line:
+        return lines[line - 1][column - 1 : last_column]
+    middle = lines[line : last_line - 1]
+    return "\n".join([lines[line - 1][column - 1 :], *middle, lines[last_line - 1][:last_column]])
+
+
+def _inline(
+    token: Token, locator: _Locator, lines: Sequence[str], found: _Collected, *, in_table: bool
+) -> None:
+    for child in token.children or ():
+        meta = child.meta or {}
+        if child.type == "wikilink":
+            start, end = meta["offset"], meta["offset"] + len(child.content)
+            line, column = locator.locate(start)
+            found.links.append(
+                Link(
+                    kind=LinkKind.EMBED if meta["embed"] else LinkKind.LINK,
+                    syntax=LinkSyntax.WIKI,
+                    raw=_raw(lines, (line, column), locator.locate(end - 1)),
+                    target=meta["target"],
+                    subpath=meta["subpath"],
+                    display=meta["display"],
+                    line=line,
+                    column=column,
+                    in_table=in_table,
+                )
+            )
+        elif child.type == "tag":
+            line, column = locator.locate(meta["offset"])
+            found.tags.append(Tag(child.content, line, column))
+        elif child.type in ("link_open", "image") and "offset" in meta:
+            attribute = "href" if child.type == "link_open" else "src"
+            link = _markdown_link(child, str(child.attrs.get(attribute, "")), locator, lines)
+            if link is not None:
+                found.links.append(link)
+
+
+def _markdown_link(
+    token: Token, destination: str, locator: _Locator, lines: Sequence[str]
+) -> Link | None:
+    if _EXTERNAL.match(destination):
+        return None
+    path, _, fragment = destination.partition("#")
+    start, end = token.meta["offset"], token.meta["end"]
+    line, column = locator.locate(start)
+    embed = token.type == "image"
+    return Link(
+        kind=LinkKind.EMBED if embed else LinkKind.LINK,
+        syntax=LinkSyntax.MARKDOWN,
+        raw=_raw(lines, (line, column), locator.locate(end - 1)),
+        target=unquote(path).strip(),
+        subpath=unquote(fragment).strip() or None,
+        display=token.content if embed else None,
+        line=line,
+        column=column,
+    )
+
+
+def _bare_pipe_links(row: str, line_index: int, found: _Collected) -> None:
+    """Find wikilinks that a bare ``|`` split across table cells (``| ![[img.png|300]] |``).
+
+    GFM splits the row before any inline parsing, so these links are in no cell's tokens. Obsidian
+    still shows them (and breaks the table), so they count, flagged for the linter.
+    """
+    if "[[" not in row:
+        return
+    for inline in parser().parseInline(row):
+        for child in inline.children or ():
+            if child.type != "wikilink" or not _has_bare_pipe(child.content):
+                continue
+            meta = child.meta
+            found.links.append(
+                Link(
+                    kind=LinkKind.EMBED if meta["embed"] else LinkKind.LINK,
+                    syntax=LinkSyntax.WIKI,
+                    raw=child.content,
+                    target=meta["target"],
+                    subpath=meta["subpath"],
+                    display=meta["display"],
+                    line=line_index + 1,
+                    column=meta["offset"] + 1,
+                    in_table=True,
+                    bare_table_pipe=True,
+                )
+            )
+
+
+def _has_bare_pipe(raw: str) -> bool:
+    return any(char == "|" and raw[i - 1] != "\\" for i, char in enumerate(raw) if i)
+
+
+def _heading(opener: Token, inline: Token, lines: Sequence[str]) -> Heading:
+    assert opener.map is not None
+    line_index = opener.map[0]
+    source = lines[line_index]
+    if opener.markup.startswith("#"):
+        column = source.find(opener.markup) + 1
+    else:
+        column = InlineLocator(inline.content, line_index, lines).locate(0)[1]
+    return Heading(
+        level=int(opener.tag[1:]),
+        text=inline.content,
+        plain=_plain_text(inline),
+        line=line_index + 1,
+        column=max(column, 1),
+    )
+
+
+def _plain_text(inline: Token) -> str:
+    parts: list[str] = []
+    for child in inline.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "wikilink":
+            meta = child.meta
+            parts.append(meta["display"] or meta["target"] or (meta["subpath"] or ""))
+        elif child.type == "tag":
+            parts.append("#" + child.content)
+    return "".join(parts).strip()
+
+
+def _block_id(inline: Token, locator: InlineLocator, found: _Collected) -> None:
+    children = inline.children or []
+    if not children or children[-1].type != "text":
+        return
+    match = _BLOCK_ID.search(children[-1].content)
+    if match is None:
+        return
+    offset = inline.content.rfind("^" + match.group(1))
+    line, column = locator.locate(offset)
+    found.block_ids.append(BlockId(match.group(1), line, column))
+
+
+def _list_item(
+    tokens: Sequence[Token], index: int, lines: Sequence[str], open_items: list[tuple[int, int]]
+) -> ListItem:
+    opener = tokens[index]
+    assert opener.map is not None
+    line_index = opener.map[0]
+    marker = opener.info + opener.markup if opener.info else opener.markup
+    source = lines[line_index]
+    search_from = 0
+    if open_items and open_items[-1][0] == line_index + 1:
+        search_from = open_items[-1][1]  # a list opened on its parent item's line: ``- - x``
+    column = source.find(marker, search_from)
+    inner = _item_children(tokens, index)
+    # A task is an item whose first line starts with a box; it is empty when that box is all.
+    first_text = inner[1].content if len(inner) > 1 and inner[0].type == "paragraph_open" else ""
+    task = bool(_TASK_BOX.match(first_text[:3])) and first_text[3:4] in ("", " ", "\n")
+    empty = not inner or (len(inner) == 3 and task and len(first_text.strip()) == 3)
+    return ListItem(
+        line=line_index + 1,
+        column=column + 1 if column >= 0 else 1,
+        marker=marker,
+        empty=empty,
+        task=task,
+        end_line=max(opener.map[1], line_index + 1),
+    )
+
+
+def _item_children(tokens: Sequence[Token], index: int) -> list[Token]:
+    """The tokens between a list item's open and close."""
+    level = tokens[index].level
+    end = index + 1
+    while end < len(tokens) and not (
+        tokens[end].type == "list_item_close" and tokens[end].level == level
+    ):
+        end += 1
+    return list(tokens[index + 1 : end])
