@@ -160,7 +160,7 @@ def _markdown_link(
         raw=_raw(lines, (line, column), locator.locate(end - 1)),
         target=unquote(path).strip(),
         subpath=unquote(fragment).strip() or None,
-        display=token.content if embed else None,
+        display=(token.content or None) if embed else None,
         line=line,
         column=column,
     )

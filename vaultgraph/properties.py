@@ -96,7 +96,7 @@ def read_properties(yaml_text: str, first_line: int, lines: list[str]) -> Proper
         return Properties({}, (), (), (), (problem,))
     problems: list[Problem] = []
     tags = tuple(_tags(data, scalars, first_line, lines, problems))
-    aliases = tuple(_aliases(data, first_line, problems))
+    aliases = tuple(_aliases(data, first_line, lines, problems))
     links = tuple(_links(scalars, first_line, lines))
     return Properties({str(k): v for k, v in data.items()}, tags, aliases, links, tuple(problems))
 
@@ -143,17 +143,24 @@ def _tags(
                 line = _key_line(key, first_line, lines)
                 problems.append(_wrong_type(key, "a list of texts", item, line))
                 continue
+            place = positions.get(str(item))
+            line = first_line + place.line if place else _key_line(key, first_line, lines)
+            source = lines[line - 1] if line - 1 < len(lines) else ""
+            search_from = place.column if place else 0
             for word in str(item).replace(",", " ").split():
                 name = word.removeprefix("#")
                 if tag_length(name, 0) != len(name):
                     continue
-                place = positions.get(str(item))
-                line = first_line + place.line if place else _key_line(key, first_line, lines)
-                column = place.column + 1 if place else 1
+                found = source.find(word, search_from)
+                if found >= 0:
+                    search_from = found + len(word)
+                column = (found if found >= 0 else search_from) + 1
                 yield Tag(name, line, column, in_frontmatter=True)
 
 
-def _aliases(data: dict[Any, Any], first_line: int, problems: list[Problem]) -> Iterator[str]:
+def _aliases(
+    data: dict[Any, Any], first_line: int, lines: list[str], problems: list[Problem]
+) -> Iterator[str]:
     for key in _ALIAS_KEYS:
         value = data.get(key)
         if value is None:
@@ -163,7 +170,8 @@ def _aliases(data: dict[Any, Any], first_line: int, problems: list[Problem]) -> 
         elif isinstance(value, list) and all(isinstance(a, str | int | float) for a in value):
             yield from (str(a).strip() for a in value if str(a).strip())
         else:
-            problems.append(_wrong_type(key, "a list of texts", value, first_line))
+            line = _key_line(key, first_line, lines)
+            problems.append(_wrong_type(key, "a list of texts", value, line))
 
 
 def _links(scalars: list[_Scalar], first_line: int, lines: list[str]) -> Iterator[Link]:
