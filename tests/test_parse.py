@@ -1,4 +1,4 @@
-"""Parser cases as readable input/expected pairs (tests/fixtures/parse/*.md), plus a few properties."""
+"""Parser cases as readable input/expected pairs (tests/fixtures/parse/*.md), and properties."""
 
 from __future__ import annotations
 
@@ -26,9 +26,13 @@ def describe(note: Note) -> list[str]:
         if link.display is not None:
             target += "|" + link.display
         flags = "".join(
-            f" {name}" for name, on in (("table", link.in_table), ("bare-pipe", link.bare_table_pipe)) if on
+            f" {name}"
+            for name, on in (("table", link.in_table), ("bare-pipe", link.bare_table_pipe))
+            if on
         )
-        out.append(f"{link.kind} {link.line}:{link.column} {link.syntax} {link.raw} -> {target}{flags}")
+        out.append(
+            f"{link.kind} {link.line}:{link.column} {link.syntax} {link.raw} -> {target}{flags}"
+        )
     for tag in note.tags:
         where = " frontmatter" if tag.in_frontmatter else ""
         out.append(f"tag {tag.line}:{tag.column} {tag.name}{where}")
@@ -37,6 +41,8 @@ def describe(note: Note) -> list[str]:
     for item in note.list_items:
         state = ("empty " if item.empty else "") + ("task" if item.task else "item")
         out.append(f"{state} {item.line}:{item.column} {item.marker}")
+    for comment in note.comments:
+        out.append(f"comment {comment.line}:{comment.column}-{comment.end_line} {comment.text!r}")
     if note.aliases:
         out.append("aliases " + ", ".join(note.aliases))
     for problem in note.problems:
@@ -77,7 +83,10 @@ def test_fixture_files_hold_cases() -> None:
 
 
 def test_positions_point_at_the_raw_text() -> None:
-    source = "---\nrelated: '[[Delta]]'\n---\n> quote with [[A|b]] and #tag\n\n| x | [[B\\|c]] |\n|---|---|\n"
+    source = (
+        "---\nrelated: '[[Delta]]'\n---\n> quote with [[A|b]] and #tag\n\n"
+        "| x | [[B\\|c]] |\n|---|---|\n"
+    )
     lines = source.split("\n")
     note = parse_note("n.md", source)
     for link in note.links:

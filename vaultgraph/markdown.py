@@ -7,7 +7,7 @@ from functools import cache
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from vaultgraph.plugins import offsets_plugin, tags_plugin, wikilinks_plugin
+from vaultgraph.plugins import comments_plugin, offsets_plugin, tags_plugin, wikilinks_plugin
 
 # markdown-it's presets stop nesting at 20 levels, after which deeper content silently parses as
 # empty; real outlines go deeper. Hostile depth is bounded by the note-size limits instead.
@@ -16,10 +16,11 @@ MAX_NESTING = 10_000
 
 @cache
 def parser() -> MarkdownIt:
-    """CommonMark + GFM tables + strikethrough + frontmatter + wikilinks, embeds and tags."""
+    """CommonMark + GFM tables + strikethrough + frontmatter + Obsidian comments, links and tags."""
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
+    md.use(comments_plugin)
     md.use(offsets_plugin)
     md.use(wikilinks_plugin)
     md.use(tags_plugin)

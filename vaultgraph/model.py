@@ -105,6 +105,16 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
+class Comment:
+    """An HTML (``<!-- -->``) or Obsidian (``%% %%``) comment; links inside do not count."""
+
+    text: str  # between the delimiters, stripped
+    line: int
+    column: int
+    end_line: int
+
+
+@dataclass(frozen=True, slots=True)
 class Note:
     """Everything vaultgraph reads from one Markdown file."""
 
@@ -117,6 +127,7 @@ class Note:
     links: tuple[Link, ...] = ()
     list_items: tuple[ListItem, ...] = ()
     problems: tuple[Problem, ...] = ()
+    comments: tuple[Comment, ...] = ()
 
     @property
     def title(self) -> str:

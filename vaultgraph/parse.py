@@ -13,6 +13,7 @@ from markdown_it.token import Token
 from vaultgraph.markdown import parser
 from vaultgraph.model import (
     BlockId,
+    Comment,
     Heading,
     Link,
     LinkKind,
@@ -46,6 +47,7 @@ class _Collected:
     links: list[Link] = field(default_factory=list)
     list_items: list[ListItem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
 
 
 def split_lines(text: str) -> list[str]:
@@ -81,6 +83,8 @@ def parse_note(path: str, text: str) -> Note:
         elif kind == "tr_open" and token.map:
             cell_column = 0
             _bare_pipe_links(lines[token.map[0]], token.map[0], found)
+        elif kind in ("obsidian_comment", "html_block") and token.map:
+            _block_comment(token, lines, found)
         elif kind == "inline" and token.map:
             opener = tokens[index - 1].type if index else ""
             if opener in ("th_open", "td_open"):
@@ -102,6 +106,7 @@ def parse_note(path: str, text: str) -> Note:
         links=tuple(sorted(found.links, key=lambda link: (link.line, link.column))),
         list_items=tuple(found.list_items),
         problems=tuple(found.problems),
+        comments=tuple(found.comments),
     )
 
 
@@ -138,6 +143,10 @@ def _inline(
         elif child.type == "tag":
             line, column = locator.locate(meta["offset"])
             found.tags.append(Tag(child.content, line, column))
+        elif child.type == "obsidian_comment" or (
+            child.type == "html_inline" and child.content.startswith("<!--")
+        ):
+            _inline_comment(child, locator, found)
         elif child.type in ("link_open", "image") and "offset" in meta:
             attribute = "href" if child.type == "link_open" else "src"
             link = _markdown_link(child, str(child.attrs.get(attribute, "")), locator, lines)
@@ -164,6 +173,34 @@ def _markdown_link(
         line=line,
         column=column,
     )
+
+
+def _comment_text(token: Token) -> str:
+    if token.type == "obsidian_comment":
+        return token.content.strip()
+    return token.content.strip().removeprefix("<!--").removesuffix("-->").strip()
+
+
+def _block_comment(token: Token, lines: Sequence[str], found: _Collected) -> None:
+    assert token.map is not None
+    if token.type == "html_block" and not token.content.lstrip().startswith("<!--"):
+        return
+    first = token.map[0]
+    column = lines[first].find(token.markup if token.type == "obsidian_comment" else "<!--")
+    end_line = token.map[1]
+    # markdown-it's map may run on over blank lines after the block.
+    while end_line > first + 1 and not lines[end_line - 1].strip():
+        end_line -= 1
+    found.comments.append(Comment(_comment_text(token), first + 1, max(column, 0) + 1, end_line))
+
+
+def _inline_comment(token: Token, locator: _Locator, found: _Collected) -> None:
+    offset = (token.meta or {}).get("offset")
+    if offset is None:
+        return  # html_inline tokens say nothing of where they stand
+    line, column = locator.locate(offset)
+    end_line = line + token.content.count("\n")
+    found.comments.append(Comment(_comment_text(token), line, column, end_line))
 
 
 def _bare_pipe_links(row: str, line_index: int, found: _Collected) -> None:

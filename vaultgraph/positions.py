@@ -27,7 +27,7 @@ def _content_column(content_line: str, source_line: str) -> int:
 
 
 class InlineLocator:
-    """Positions inside a paragraph's or heading's inline content, one content line per file line."""
+    """Positions in a paragraph's or heading's inline content: one content line per file line."""
 
     __slots__ = ("_columns", "_first_line", "_starts")
 

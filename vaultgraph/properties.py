@@ -47,10 +47,10 @@ def _load(yaml_text: str) -> tuple[Any, list[_Scalar]]:
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
             mapping: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+                key = self.construct_object(key_node, deep=deep)
                 keys.append(str(key))
                 try:
-                    mapping[key] = self.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+                    mapping[key] = self.construct_object(value_node, deep=True)
                 finally:
                     keys.pop()
             return mapping
@@ -78,11 +78,15 @@ def read_properties(yaml_text: str, first_line: int, lines: list[str]) -> Proper
         line = first_line + (mark.line if mark else 0)
         column = (mark.column if mark else 0) + 1
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
-        problem = Problem("frontmatter-yaml", f"invalid YAML in frontmatter: {reason}", line, column)
+        problem = Problem(
+            "frontmatter-yaml", f"invalid YAML in frontmatter: {reason}", line, column
+        )
         return Properties({}, (), (), (), (problem,))
     except (ValueError, TypeError, RecursionError) as error:
         # Values PyYAML can parse but not build (a date like 2024-02-30, deep recursion).
-        problem = Problem("frontmatter-yaml", f"invalid YAML in frontmatter: {error}", first_line, 1)
+        problem = Problem(
+            "frontmatter-yaml", f"invalid YAML in frontmatter: {error}", first_line, 1
+        )
         return Properties({}, (), (), (), (problem,))
     if data is None:
         return Properties({}, (), (), (), ())
@@ -135,7 +139,9 @@ def _tags(
         elif isinstance(value, list):
             items = value
         else:
-            problems.append(_wrong_type(key, "a list or a text", value, _key_line(key, first_line, lines)))
+            problems.append(
+                _wrong_type(key, "a list or a text", value, _key_line(key, first_line, lines))
+            )
             continue
         positions = {s.value: s for s in scalars if s.path[:1] == (key,)}
         for item in items:

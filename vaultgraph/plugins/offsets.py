@@ -1,4 +1,4 @@
-"""Record where markdown-it's own links and images start, which its tokens do not say."""
+"""Record where markdown-it's own links, images and inline HTML start: its tokens do not say."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from markdown_it import MarkdownIt
 from markdown_it.parser_inline import RuleFuncInlineType
 from markdown_it.rules_inline import StateInline
 
-_OPENERS = frozenset({"link_open", "image"})
+_OPENERS = frozenset({"link_open", "image", "html_inline"})
 
 
 def _with_offset(rule: RuleFuncInlineType) -> RuleFuncInlineType:
@@ -25,7 +25,7 @@ def _with_offset(rule: RuleFuncInlineType) -> RuleFuncInlineType:
 
 
 def offsets_plugin(md: MarkdownIt) -> None:
-    """Wrap the ``link`` and ``image`` rules so their first token carries meta ``offset``."""
-    for name in ("link", "image"):
+    """Wrap the ``link``, ``image`` and ``html_inline`` rules: first token gets meta ``offset``."""
+    for name in ("link", "image", "html_inline"):
         rule = next(r for r in md.inline.ruler.getRules("") if r.__name__ == name)
         md.inline.ruler.at(name, _with_offset(rule))

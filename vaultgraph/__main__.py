@@ -1,0 +1,7 @@
+"""``python -m vaultgraph``."""
+
+import sys
+
+from vaultgraph.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Lint rules over a loaded vault: findings with file, line and column."""
