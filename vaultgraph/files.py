@@ -7,8 +7,11 @@ import os
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 __all__ = ["ReadFailure", "SkippedPath", "VaultFiles", "read_text", "scan_vault"]
+
+_Kind = Literal["file", "dir", "linked-dir", "skip"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +39,7 @@ class ReadFailure:
 
 
 def scan_vault(root: Path) -> VaultFiles:
-    """List every file of the vault at ``root``; hidden entries (``.obsidian/``, ``.git``) are ignored.
+    """List every file of the vault at ``root``, ignoring hidden ones (``.obsidian/``, ``.git``).
 
     Symlinks are followed only while they stay inside the vault, and each real folder is listed
     once. Real folders are listed before symlinked ones so that a file reachable both ways keeps
@@ -51,7 +54,7 @@ def scan_vault(root: Path) -> VaultFiles:
     while real_dirs or linked_dirs:
         rel, real = real_dirs.popleft() if real_dirs else linked_dirs.popleft()
         if real in visited:
-            skipped.append(SkippedPath(rel, "symlink to a folder already listed (a loop or a copy)"))
+            skipped.append(SkippedPath(rel, "symlink to a folder listed already (loop or copy)"))
             continue
         visited.add(real)
         try:
@@ -99,8 +102,8 @@ def _list_folder(real: str) -> list[os.DirEntry[str]]:
         return sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
 
 
-def _classify(entry: os.DirEntry[str], real_root: str) -> tuple[str, str]:
-    """Return ``(kind, detail)``: a file, a dir or linked dir with its real path, or a skip reason."""
+def _classify(entry: os.DirEntry[str], real_root: str) -> tuple[_Kind, str]:
+    """``(kind, detail)``: the detail is a folder's real path or the reason to skip."""
     if not _is_utf8(entry.name):
         return "skip", "file name is not valid UTF-8"
     try:
@@ -115,7 +118,7 @@ def _classify(entry: os.DirEntry[str], real_root: str) -> tuple[str, str]:
     return "skip", "not a regular file or folder"
 
 
-def _classify_symlink(path: str, real_root: str) -> tuple[str, str]:
+def _classify_symlink(path: str, real_root: str) -> tuple[_Kind, str]:
     target = os.path.realpath(path)
     if not _is_inside(target, real_root):
         return "skip", "symlink to outside the vault"

@@ -1,0 +1,160 @@
+"""Tests for listing a vault's files and reading notes."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+from vaultgraph.files import ReadFailure, SkippedPath, read_text, scan_vault
+
+
+def _write(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    for relpath, content in files.items():
+        path = root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def _reasons(skipped: tuple[SkippedPath, ...]) -> dict[str, str]:
+    return {s.path: s.reason for s in skipped}
+
+
+def test_notes_and_attachments_are_split_sorted_posix_paths(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "b.md": "",
+            "A.md": "",
+            "sub/deep/Upper.MD": "",
+            "sub/image.png": b"\x89PNG",
+            "sub/notes.md.txt": "",
+            "README": "",
+        },
+    )
+    files = scan_vault(tmp_path)
+    assert files.notes == ("A.md", "b.md", "sub/deep/Upper.MD")
+    assert files.attachments == ("README", "sub/image.png", "sub/notes.md.txt")
+    assert files.skipped == ()
+
+
+def test_dot_folders_and_dot_files_are_ignored(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            ".obsidian/app.json": "{}",
+            ".trash/Old.md": "",
+            ".hidden.md": "",
+            "sub/.git/HEAD": "",
+            "sub/Kept.md": "",
+        },
+    )
+    files = scan_vault(tmp_path)
+    assert files.notes == ("sub/Kept.md",)
+    assert files.attachments == ()
+
+
+def test_nfd_file_names_are_kept_as_on_disk(tmp_path: Path) -> None:
+    nfd = unicodedata.normalize("NFD", "Café.md")
+    _write(tmp_path, {nfd: ""})
+    assert scan_vault(tmp_path).notes == (nfd,)
+
+
+def test_symlinked_file_inside_the_vault_counts(tmp_path: Path) -> None:
+    _write(tmp_path, {"real/Note.md": ""})
+    (tmp_path / "Shortcut.md").symlink_to(tmp_path / "real" / "Note.md")
+    assert scan_vault(tmp_path).notes == ("Shortcut.md", "real/Note.md")
+
+
+def test_symlinks_leading_outside_are_skipped_with_a_reason(tmp_path: Path) -> None:
+    vault = _write(tmp_path / "vault", {"In.md": ""})
+    outside = _write(tmp_path / "outside", {"Secret.md": "", "dir/Deep.md": ""})
+    (vault / "secret.md").symlink_to(outside / "Secret.md")
+    (vault / "elsewhere").symlink_to(outside / "dir")
+    files = scan_vault(vault)
+    assert files.notes == ("In.md",)
+    assert _reasons(files.skipped) == {
+        "elsewhere": "symlink to outside the vault",
+        "secret.md": "symlink to outside the vault",
+    }
+
+
+def test_symlink_loop_is_listed_once_and_reported(tmp_path: Path) -> None:
+    _write(tmp_path, {"a/Note.md": ""})
+    (tmp_path / "a" / "loop").symlink_to(tmp_path)
+    (tmp_path / "a" / "self").symlink_to(tmp_path / "a")
+    files = scan_vault(tmp_path)
+    assert files.notes == ("a/Note.md",)
+    assert set(_reasons(files.skipped)) == {"a/loop", "a/self"}
+    assert all("loop" in s.reason for s in files.skipped)
+
+
+def test_broken_symlink_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "Gone.md").symlink_to(tmp_path / "missing.md")
+    files = scan_vault(tmp_path)
+    assert files.notes == ()
+    assert _reasons(files.skipped) == {"Gone.md": "broken symlink"}
+
+
+def test_folder_that_cannot_be_listed_is_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(tmp_path, {"Open.md": "", "locked/Hidden.md": ""})
+    real_scandir = os.scandir
+    locked = os.path.realpath(tmp_path / "locked")
+
+    def scandir(path: str) -> Iterator[os.DirEntry[str]]:
+        # Root can list a chmod 000 folder, so the denial is simulated.
+        if os.fspath(path) == locked:
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    files = scan_vault(tmp_path)
+    assert files.notes == ("Open.md",)
+    assert _reasons(files.skipped) == {"locked": "cannot list folder: Permission denied"}
+
+
+def test_undecodable_file_name_is_skipped(tmp_path: Path) -> None:
+    try:
+        fd = os.open(os.fsencode(tmp_path) + b"/bad\xff.md", os.O_CREAT | os.O_WRONLY)
+    except OSError:
+        pytest.skip("the file system refuses names that are not UTF-8")
+    os.close(fd)
+    files = scan_vault(tmp_path)
+    assert files.notes == ()
+    assert [s.reason for s in files.skipped] == ["file name is not valid UTF-8"]
+
+
+def test_read_text_strips_bom_and_keeps_text(tmp_path: Path) -> None:
+    _write(tmp_path, {"a.md": "\ufeff# Títle\r\n"})
+    assert read_text(tmp_path, "a.md") == "# Títle\r\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        pytest.param(b"# Caf\xe9\n", "not UTF-8 (byte 0xe9 at offset 5)", id="latin-1"),
+        pytest.param(b"\xef\xbb\xbfab\xff", "not UTF-8 (byte 0xff at offset 5)", id="after-bom"),
+        pytest.param(b"PK\x03\x04\x00\x00", "binary file (NUL byte at offset 4)", id="binary"),
+    ],
+)
+def test_read_text_reports_undecodable_files(tmp_path: Path, content: bytes, reason: str) -> None:
+    _write(tmp_path, {"bad.md": content})
+    assert read_text(tmp_path, "bad.md") == ReadFailure(reason)
+
+
+def test_read_text_reports_os_errors(tmp_path: Path) -> None:
+    (tmp_path / "folder.md").mkdir()
+    missing = read_text(tmp_path, "missing.md")
+    folder = read_text(tmp_path, "folder.md")
+    assert isinstance(missing, ReadFailure)
+    assert missing.reason.startswith("cannot read: ")
+    assert isinstance(folder, ReadFailure)

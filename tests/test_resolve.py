@@ -1,0 +1,398 @@
+"""Tests for Obsidian's link resolution rules."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vaultgraph.model import BlockId, Heading, Link, LinkKind, LinkSyntax, Note
+from vaultgraph.resolve import (
+    ResolvedLink,
+    Rule,
+    build_index,
+    heading_key,
+    resolve_all,
+    resolve_link,
+)
+
+NFC_CAFE = unicodedata.normalize("NFC", "Café")
+NFD_CAFE = unicodedata.normalize("NFD", "Café")
+
+
+def _link(target: str, subpath: str | None = None, line: int = 1) -> Link:
+    raw = f"[[{target}#{subpath}]]" if subpath is not None else f"[[{target}]]"
+    return Link(LinkKind.LINK, LinkSyntax.WIKI, raw, target, subpath, None, line, 1)
+
+
+def _resolve(
+    paths: list[str], source: str, target: str, subpath: str | None = None
+) -> ResolvedLink:
+    """Resolve one link from ``source`` in a vault holding ``paths`` (notes with no content)."""
+    notes = {path: Note(path=path) for path in paths if path.endswith(".md")}
+    return resolve_link(build_index(paths), source, _link(target, subpath), notes)
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    paths: list[str]
+    source: str
+    target: str
+    resolved: str | None
+    rule: Rule
+    candidates: tuple[str, ...]
+
+
+CASES = [
+    Case(
+        "exact-path-beats-same-folder",
+        ["Note.md", "a/Note.md", "a/src.md"],
+        "a/src.md",
+        "Note",
+        "Note.md",
+        Rule.EXACT_PATH,
+        ("Note.md", "a/Note.md"),
+    ),
+    Case(
+        "same-folder-beats-shortest",
+        ["x/Note.md", "a/b/Note.md", "a/b/src.md"],
+        "a/b/src.md",
+        "Note",
+        "a/b/Note.md",
+        Rule.SAME_FOLDER,
+        ("a/b/Note.md", "x/Note.md"),
+    ),
+    Case(
+        "shortest-path",
+        ["deep/er/Note.md", "x/Note.md", "src.md"],
+        "src.md",
+        "Note",
+        "x/Note.md",
+        Rule.SHORTEST_PATH,
+        ("x/Note.md", "deep/er/Note.md"),
+    ),
+    Case(
+        "shortest-path-tie-goes-to-path-order",
+        ["b/Note.md", "a/Note.md", "src.md"],
+        "src.md",
+        "Note",
+        "a/Note.md",
+        Rule.SHORTEST_PATH,
+        ("a/Note.md", "b/Note.md"),
+    ),
+    Case(
+        "case-insensitive",
+        ["notes/Gamma Ray.md", "src.md"],
+        "src.md",
+        "gAMMA rAY",
+        "notes/Gamma Ray.md",
+        Rule.SHORTEST_PATH,
+        ("notes/Gamma Ray.md",),
+    ),
+    Case(
+        "nfd-file-nfc-link",
+        [f"{NFD_CAFE}.md", "src.md"],
+        "src.md",
+        NFC_CAFE,
+        f"{NFD_CAFE}.md",
+        Rule.EXACT_PATH,
+        (f"{NFD_CAFE}.md",),
+    ),
+    Case(
+        "nfc-file-nfd-link",
+        [f"sub/{NFC_CAFE}.md", "src.md"],
+        "src.md",
+        NFD_CAFE.lower(),
+        f"sub/{NFC_CAFE}.md",
+        Rule.SHORTEST_PATH,
+        (f"sub/{NFC_CAFE}.md",),
+    ),
+    Case(
+        "md-extension-given",
+        ["Note.md", "src.md"],
+        "src.md",
+        "Note.md",
+        "Note.md",
+        Rule.EXACT_PATH,
+        ("Note.md",),
+    ),
+    Case(
+        "md-omitted-after-a-dot",
+        ["y/Archive.2024.md", "src.md"],
+        "src.md",
+        "Archive.2024",
+        "y/Archive.2024.md",
+        Rule.SHORTEST_PATH,
+        ("y/Archive.2024.md",),
+    ),
+    Case(
+        "attachment-by-extension",
+        ["img/diagram.png", "diagram.md", "src.md"],
+        "src.md",
+        "diagram.png",
+        "img/diagram.png",
+        Rule.SHORTEST_PATH,
+        ("img/diagram.png",),
+    ),
+    Case(
+        "bare-name-does-not-find-attachment",
+        ["img/diagram.png", "src.md"],
+        "src.md",
+        "diagram",
+        None,
+        Rule.UNRESOLVED,
+        (),
+    ),
+    Case(
+        "other-extension-does-not-find-note",
+        ["diagram.md", "src.md"],
+        "src.md",
+        "diagram.png",
+        None,
+        Rule.UNRESOLVED,
+        (),
+    ),
+    Case(
+        "relative-dot-slash",
+        ["Note.md", "a/Note.md", "a/src.md"],
+        "a/src.md",
+        "./note",
+        "a/Note.md",
+        Rule.RELATIVE,
+        ("a/Note.md",),
+    ),
+    Case(
+        "relative-never-falls-back-to-name",
+        ["Note.md", "a/src.md"],
+        "a/src.md",
+        "./Note",
+        None,
+        Rule.UNRESOLVED,
+        (),
+    ),
+    Case(
+        "relative-dot-dot",
+        ["Note.md", "a/Note.md", "a/b/src.md"],
+        "a/b/src.md",
+        "../Note",
+        "a/Note.md",
+        Rule.RELATIVE,
+        ("a/Note.md",),
+    ),
+    Case(
+        "relative-dot-dot-to-attachment",
+        ["img/pic.png", "a/src.md"],
+        "a/src.md",
+        "../img/pic.png",
+        "img/pic.png",
+        Rule.RELATIVE,
+        ("img/pic.png",),
+    ),
+    Case(
+        "dot-dot-above-the-root",
+        ["src.md", "etc/passwd"],
+        "src.md",
+        "../../etc/passwd",
+        None,
+        Rule.OUTSIDE_VAULT,
+        (),
+    ),
+    Case(
+        "dot-dot-climbing-one-too-many",
+        ["x.md", "a/src.md"],
+        "a/src.md",
+        "../../x",
+        None,
+        Rule.OUTSIDE_VAULT,
+        (),
+    ),
+    Case(
+        "absolute-path-not-in-vault",
+        ["src.md", "deep/etc/passwd"],
+        "src.md",
+        "/etc/passwd",
+        None,
+        Rule.UNRESOLVED,
+        (),
+    ),
+    Case(
+        "absolute-path-in-vault",
+        ["src.md", "etc/passwd"],
+        "src.md",
+        "/etc/passwd",
+        "etc/passwd",
+        Rule.EXACT_PATH,
+        ("etc/passwd",),
+    ),
+    Case(
+        "leading-slash-is-the-root",
+        ["Note.md", "a/Note.md", "a/src.md"],
+        "a/src.md",
+        "/Note",
+        "Note.md",
+        Rule.EXACT_PATH,
+        ("Note.md",),
+    ),
+    Case(
+        "folder-path-exact",
+        ["notes/Gamma Ray.md", "archive/notes/Gamma Ray.md", "src.md"],
+        "src.md",
+        "notes/Gamma Ray",
+        "notes/Gamma Ray.md",
+        Rule.EXACT_PATH,
+        ("notes/Gamma Ray.md", "archive/notes/Gamma Ray.md"),
+    ),
+    Case(
+        "folder-path-suffix-on-folder-boundary",
+        ["x/y/notes/Gamma Ray.md", "a/notes/Gamma Ray.md", "mynotes/Gamma Ray.md", "src.md"],
+        "src.md",
+        "Notes/gamma ray",
+        "a/notes/Gamma Ray.md",
+        Rule.SHORTEST_PATH,
+        ("a/notes/Gamma Ray.md", "x/y/notes/Gamma Ray.md"),
+    ),
+    Case(
+        "missing",
+        ["src.md"],
+        "src.md",
+        "Nowhere",
+        None,
+        Rule.UNRESOLVED,
+        (),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_resolution_rules(case: Case) -> None:
+    result = _resolve(case.paths, case.source, case.target)
+    assert (result.resolved, result.rule, result.candidates) == (
+        case.resolved,
+        case.rule,
+        case.candidates,
+    )
+
+
+def test_exact_path_is_not_ambiguous_but_a_tie_break_is() -> None:
+    assert not _resolve(["Note.md", "a/Note.md", "a/s.md"], "a/s.md", "Note").ambiguous
+    assert _resolve(["x/Note.md", "a/Note.md", "a/s.md"], "a/s.md", "Note").ambiguous
+
+
+def test_empty_target_is_the_note_itself() -> None:
+    result = _resolve(["a/src.md"], "a/src.md", "", "Heading")
+    assert (result.resolved, result.rule, result.candidates) == (
+        "a/src.md",
+        Rule.SELF,
+        ("a/src.md",),
+    )
+
+
+def test_aliases_never_resolve_a_link() -> None:
+    notes = {
+        "Artificial Intelligence.md": Note(path="Artificial Intelligence.md", aliases=("AI",)),
+        "src.md": Note(path="src.md", links=(_link("AI"),)),
+    }
+    (result,) = resolve_all(notes, notes)
+    assert (result.resolved, result.rule) == (None, Rule.UNRESOLVED)
+
+
+def test_resolve_all_walks_notes_in_path_order_and_links_in_order() -> None:
+    notes = {
+        "b.md": Note(path="b.md", links=(_link("a", line=1), _link("zzz", line=2))),
+        "a.md": Note(path="a.md", links=(_link("b"),)),
+    }
+    results = resolve_all(notes, ["pic.png"])
+    assert [(r.source, r.link.target, r.resolved) for r in results] == [
+        ("a.md", "b", "b.md"),
+        ("b.md", "a", "a.md"),
+        ("b.md", "zzz", None),
+    ]
+
+
+TARGET = Note(
+    path="Target.md",
+    headings=(
+        Heading(1, "Top", "Top", 1, 1),
+        Heading(2, "**Containers**", "Containers", 3, 1),
+        Heading(3, "ECS: Fargate", "ECS: Fargate", 5, 1),
+        Heading(2, "Other", "Other", 7, 1),
+        Heading(3, "Deep", "Deep", 9, 1),
+        Heading(1, f"{NFD_CAFE} [[menu]]", f"{NFD_CAFE} [[menu]]", 11, 1),
+    ),
+    block_ids=(BlockId("abc-1", 13, 10),),
+)
+
+
+@pytest.mark.parametrize(
+    ("subpath", "exists"),
+    [
+        pytest.param("Top", True, id="heading"),
+        pytest.param("top#containers", True, id="nested-plain-text-any-case"),
+        pytest.param("Top#**Containers**", True, id="heading-as-written"),
+        pytest.param("Top#Containers#ECS Fargate", True, id="three-levels-punctuation"),
+        pytest.param("Top#ECS   Fargate", True, id="nested-deeper-than-one-level"),
+        pytest.param("Containers#Deep", False, id="not-nested-under-previous"),
+        pytest.param("Deep#Top", False, id="wrong-order"),
+        pytest.param(f"{NFC_CAFE} menu", True, id="nfc-link-nfd-heading-brackets"),
+        pytest.param("Missing", False, id="no-such-heading"),
+        pytest.param("^ABC-1", True, id="block-any-case"),
+        pytest.param("^abc", False, id="no-such-block"),
+        pytest.param("^", False, id="empty-block"),
+        pytest.param("Containers#Top", False, id="parent-after-child"),
+    ],
+)
+def test_subpath_existence(subpath: str, exists: bool) -> None:
+    index = build_index(["Target.md", "src.md"])
+    result = resolve_link(index, "src.md", _link("Target", subpath), {"Target.md": TARGET})
+    assert result.subpath_exists is exists
+
+
+def test_self_link_subpath_is_checked_in_the_source() -> None:
+    notes = {"Target.md": TARGET}
+    index = build_index(notes)
+    assert resolve_link(index, "Target.md", _link("", "Deep"), notes).subpath_exists is True
+    assert resolve_link(index, "Target.md", _link("", "Nope"), notes).subpath_exists is False
+
+
+@pytest.mark.parametrize(
+    ("target", "subpath"),
+    [
+        pytest.param("Target", None, id="no-subpath"),
+        pytest.param("pic.png", "Top", id="attachment"),
+        pytest.param("Missing", "Top", id="unresolved"),
+    ],
+)
+def test_subpath_existence_is_unknown(target: str, subpath: str | None) -> None:
+    index = build_index(["Target.md", "pic.png"])
+    result = resolve_link(index, "Target.md", _link(target, subpath), {"Target.md": TARGET})
+    assert result.subpath_exists is None
+
+
+def test_heading_key_normalises_punctuation_case_and_space() -> None:
+    assert heading_key("  A#b|C^d:E%f[g]h\\I  ") == "a b c d e f g h i"
+
+
+_SEGMENT = st.sampled_from(["a", "A", "b", "note", "Note", NFC_CAFE, NFD_CAFE])
+
+
+@given(
+    paths=st.lists(
+        st.lists(_SEGMENT, min_size=1, max_size=3).map(lambda parts: "/".join(parts) + ".md"),
+        min_size=1,
+        max_size=8,
+    ),
+    target=st.lists(_SEGMENT, min_size=1, max_size=2).map("/".join),
+    source=st.sampled_from(["src.md", "a/src.md", "a/b/src.md"]),
+)
+def test_chosen_file_is_the_first_candidate_and_spelling_does_not_matter(
+    paths: list[str], target: str, source: str
+) -> None:
+    result = _resolve([*paths, source], source, target)
+    assert result.resolved == (result.candidates[0] if result.candidates else None)
+    assert set(result.candidates) <= {*paths, source}
+    swapped = _resolve([*paths, source], source, unicodedata.normalize("NFD", target.upper()))
+    assert (swapped.resolved, swapped.rule) == (result.resolved, result.rule)

@@ -1,0 +1,136 @@
+"""Tests for loading a whole vault from disk."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+import pytest
+
+from vaultgraph.resolve import ResolvedLink, Rule
+from vaultgraph.vault import Vault, VaultError, load_vault
+
+_Form = Literal["NFC", "NFD"]
+BASIC = Path(__file__).parent / "fixtures" / "vaults" / "basic"
+
+
+def _write(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    for relpath, content in files.items():
+        path = root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def _by_raw(vault: Vault) -> dict[tuple[str, str], ResolvedLink]:
+    return {(link.source, link.link.raw): link for link in vault.links}
+
+
+@pytest.fixture(scope="module")
+def basic() -> Vault:
+    return load_vault(BASIC)
+
+
+def test_files_are_split_and_hidden_folders_ignored(basic: Vault) -> None:
+    assert list(basic.notes) == ["Home.md", "notes/Beta.md", "notes/Gamma Ray.md"]
+    assert basic.attachments == ("assets/diagram.png",)
+    assert basic.unreadable == {}
+    assert basic.root == BASIC
+
+
+def test_links_resolve_by_obsidian_rules(basic: Vault) -> None:
+    links = _by_raw(basic)
+    expected = {
+        ("Home.md", "[[Gamma Ray]]"): ("notes/Gamma Ray.md", Rule.SHORTEST_PATH, None),
+        ("Home.md", "[[notes/Gamma Ray#Physics]]"): ("notes/Gamma Ray.md", Rule.EXACT_PATH, True),
+        ("Home.md", "[[Missing Note]]"): (None, Rule.UNRESOLVED, None),
+        ("Home.md", "![[diagram.png]]"): ("assets/diagram.png", Rule.SHORTEST_PATH, None),
+        ("Home.md", "[Beta](notes/Beta.md#^b1)"): ("notes/Beta.md", Rule.EXACT_PATH, True),
+        ("Home.md", "[[Old]]"): (None, Rule.UNRESOLVED, None),
+        ("notes/Beta.md", "[[Start]]"): (None, Rule.UNRESOLVED, None),
+        ("notes/Beta.md", "[[../Home]]"): ("Home.md", Rule.RELATIVE, None),
+        ("notes/Gamma Ray.md", "[[Home]]"): ("Home.md", Rule.EXACT_PATH, None),
+        ("notes/Gamma Ray.md", "[[#Physics]]"): ("notes/Gamma Ray.md", Rule.SELF, True),
+        ("notes/Gamma Ray.md", "[[#Chemistry]]"): ("notes/Gamma Ray.md", Rule.SELF, False),
+    }
+    assert {key: (r.resolved, r.rule, r.subpath_exists) for key, r in links.items()} == expected
+
+
+def test_graph_holds_every_kind_of_node(basic: Vault) -> None:
+    kinds = dict(basic.graph.nodes(data="kind"))
+    assert kinds == {
+        "Home.md": "note",
+        "notes/Beta.md": "note",
+        "notes/Gamma Ray.md": "note",
+        "assets/diagram.png": "attachment",
+        "#index": "tag",
+        "#project/alpha": "tag",
+        "unresolved:missing note": "unresolved",
+        "unresolved:old": "unresolved",
+        "unresolved:start": "unresolved",
+    }
+    assert basic.graph.nodes["Home.md"]["tags"] == ["index", "project/alpha"]
+    assert basic.graph.has_edge("notes/Gamma Ray.md", "notes/Gamma Ray.md")
+    assert dict(basic.graph["Home.md"]["assets/diagram.png"]) == {
+        0: {"kind": "embed", "lines": [9], "count": 1}
+    }
+
+
+def test_accepts_str_paths() -> None:
+    assert list(load_vault(str(BASIC)).notes) == list(load_vault(BASIC).notes)
+
+
+def test_missing_path_is_a_vault_error(tmp_path: Path) -> None:
+    with pytest.raises(VaultError, match="no such folder"):
+        load_vault(tmp_path / "nope")
+
+
+def test_file_path_is_a_vault_error(tmp_path: Path) -> None:
+    note = _write(tmp_path, {"Note.md": ""}) / "Note.md"
+    with pytest.raises(VaultError, match="not a folder"):
+        load_vault(note)
+
+
+def test_unreadable_notes_are_recorded_and_still_link_targets(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "Latin.md": b"# Caf\xe9\n",
+            "sub/Binary.md": b"\x00\x01\x02",
+            "Good.md": "[[Latin]] [[Binary#Part]]\n",
+        },
+    )
+    vault = load_vault(tmp_path)
+    assert list(vault.notes) == ["Good.md"]
+    assert vault.unreadable == {
+        "Latin.md": "not UTF-8 (byte 0xe9 at offset 5)",
+        "sub/Binary.md": "binary file (NUL byte at offset 0)",
+    }
+    assert [(r.resolved, r.subpath_exists) for r in vault.links] == [
+        ("Latin.md", None),
+        ("sub/Binary.md", None),
+    ]
+    assert vault.graph.nodes["Latin.md"]["kind"] == "note"
+    assert vault.graph.nodes["Latin.md"]["unreadable"] is True
+    assert vault.graph.nodes["Good.md"]["unreadable"] is False
+
+
+@pytest.mark.parametrize(
+    ("file_form", "link_form"),
+    [pytest.param("NFD", "NFC", id="nfd-file"), pytest.param("NFC", "NFD", id="nfc-file")],
+)
+def test_unicode_forms_match_and_node_keeps_disk_spelling(
+    tmp_path: Path, file_form: _Form, link_form: _Form
+) -> None:
+    name = unicodedata.normalize(file_form, "Zoë/Café.md")
+    link = unicodedata.normalize(link_form, "[[café]]")
+    _write(tmp_path, {name: "", "Index.md": link + "\n"})
+    vault = load_vault(tmp_path)
+    (resolved,) = vault.links
+    assert resolved.resolved == name
+    assert vault.graph.has_edge("Index.md", name)

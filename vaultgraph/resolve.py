@@ -1,0 +1,238 @@
+"""Obsidian's link resolution: one name index over the vault, then dict lookups per link."""
+
+from __future__ import annotations
+
+import posixpath
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from vaultgraph.model import Heading, Link, Note
+
+__all__ = [
+    "LinkIndex",
+    "ResolvedLink",
+    "Rule",
+    "build_index",
+    "fold",
+    "heading_key",
+    "resolve_all",
+    "resolve_link",
+]
+
+
+class Rule(StrEnum):
+    """Which of Obsidian's rules picked the target (or why none did)."""
+
+    EXACT_PATH = "exact-path"
+    SAME_FOLDER = "same-folder"
+    SHORTEST_PATH = "shortest-path"
+    RELATIVE = "relative"
+    SELF = "self"
+    UNRESOLVED = "unresolved"
+    OUTSIDE_VAULT = "outside-vault"
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedLink:
+    """Where one link of one note goes.
+
+    ``candidates`` holds every file the target names, in Obsidian's order of preference, the
+    chosen one first. ``subpath_exists`` is ``None`` when there is no subpath or the target is
+    not a readable note.
+    """
+
+    source: str
+    link: Link
+    resolved: str | None
+    candidates: tuple[str, ...]
+    rule: Rule
+    subpath_exists: bool | None
+
+    @property
+    def ambiguous(self) -> bool:
+        """Several files match and only Obsidian's tie-break chose between them."""
+        return len(self.candidates) > 1 and self.rule in (Rule.SAME_FOLDER, Rule.SHORTEST_PATH)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedFile:
+    """A vault file with the keys it is compared by."""
+
+    path: str  # as on disk
+    key: str  # fold(path)
+    folder_key: str  # fold(folder), "" at the root
+    length: int  # code points of the NFC path: the same file is as "short" in NFC or NFD
+
+
+@dataclass(frozen=True, slots=True)
+class LinkIndex:
+    """Every vault file by folded full path and by folded file name, each group sorted by path."""
+
+    by_path: Mapping[str, tuple[IndexedFile, ...]]
+    by_name: Mapping[str, tuple[IndexedFile, ...]]
+
+
+def fold(text: str) -> str:
+    """The key Obsidian compares names by: case-insensitive, NFC and NFD alike."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
+
+
+_HEADING_PUNCTUATION = str.maketrans(dict.fromkeys("#|^:%[]\\", " "))
+
+
+def heading_key(text: str) -> str:
+    """The key a heading and a link's heading subpath are compared by."""
+    return " ".join(fold(text).translate(_HEADING_PUNCTUATION).split())
+
+
+def build_index(paths: Iterable[str]) -> LinkIndex:
+    """Index vault-relative file paths once, so each link costs a few dict lookups."""
+    by_path: defaultdict[str, list[IndexedFile]] = defaultdict(list)
+    by_name: defaultdict[str, list[IndexedFile]] = defaultdict(list)
+    for path in sorted(set(paths)):
+        entry = _indexed(path)
+        by_path[entry.key].append(entry)
+        by_name[entry.key.rsplit("/", 1)[-1]].append(entry)
+    return LinkIndex(
+        by_path={key: tuple(group) for key, group in by_path.items()},
+        by_name={key: tuple(group) for key, group in by_name.items()},
+    )
+
+
+def resolve_link(
+    index: LinkIndex, source_path: str, link: Link, notes: Mapping[str, Note]
+) -> ResolvedLink:
+    """Resolve one link written in the note at ``source_path``."""
+    if link.target == "":
+        resolved: str | None = source_path
+        candidates: tuple[str, ...] = (source_path,)
+        rule = Rule.SELF
+    else:
+        resolved, candidates, rule = _locate(index, _folder(source_path), link.target)
+    note = notes.get(resolved) if resolved is not None else None
+    return ResolvedLink(
+        source=source_path,
+        link=link,
+        resolved=resolved,
+        candidates=candidates,
+        rule=rule,
+        subpath_exists=_subpath_exists(note, link.subpath),
+    )
+
+
+def resolve_all(notes: Mapping[str, Note], paths: Iterable[str]) -> tuple[ResolvedLink, ...]:
+    """Resolve every link of every note against the vault's files (``paths`` plus the notes)."""
+    index = build_index([*paths, *notes])
+    return tuple(
+        resolve_link(index, path, link, notes)
+        for path in sorted(notes)
+        for link in notes[path].links
+    )
+
+
+_Found = tuple[str | None, tuple[str, ...], Rule]
+_NOT_FOUND: _Found = (None, (), Rule.UNRESOLVED)
+_OUTSIDE: _Found = (None, (), Rule.OUTSIDE_VAULT)
+
+
+def _locate(index: LinkIndex, folder: str, target: str) -> _Found:
+    if target.startswith(("./", "../")) or target in (".", ".."):
+        return _at_path(index, posixpath.join(folder, target), Rule.RELATIVE)
+    if target.startswith("/") or any(part in (".", "..") for part in target.split("/")):
+        # Anchored at the vault root: taken literally, never matched as a suffix or a bare name.
+        return _at_path(index, target.lstrip("/"), Rule.EXACT_PATH)
+    return _by_name(index, folder, target)
+
+
+def _at_path(index: LinkIndex, path: str, rule: Rule) -> _Found:
+    normal = posixpath.normpath(path) if path else "."
+    if normal == ".." or normal.startswith("../"):
+        return _OUTSIDE
+    if normal == ".":
+        return _NOT_FOUND
+    hits = tuple(entry.path for key in _path_keys(normal) for entry in index.by_path.get(key, ()))
+    return (hits[0], hits, rule) if hits else _NOT_FOUND
+
+
+def _by_name(index: LinkIndex, folder: str, target: str) -> _Found:
+    name = target.rsplit("/", 1)[-1]
+    if not name:
+        return _NOT_FOUND
+    exact = _path_keys(target)
+    matches = [entry for key in _path_keys(name) for entry in index.by_name.get(key, ())]
+    if "/" in target:
+        # A folder path also matches deeper down the tree, but only on a folder boundary.
+        suffixes = tuple("/" + key for key in exact)
+        matches = [e for e in matches if e.key in exact or e.key.endswith(suffixes)]
+    if not matches:
+        return _NOT_FOUND
+    here = fold(folder)
+    # Obsidian's preference: the exact path, then the linking note's folder, then the shortest
+    # path; equal lengths fall back to path order so the choice never depends on the disk.
+    ranked = sorted(
+        matches, key=lambda e: (e.key not in exact, e.folder_key != here, e.length, e.path)
+    )
+    chosen = ranked[0]
+    if chosen.key in exact:
+        rule = Rule.EXACT_PATH
+    elif chosen.folder_key == here:
+        rule = Rule.SAME_FOLDER
+    else:
+        rule = Rule.SHORTEST_PATH
+    return chosen.path, tuple(entry.path for entry in ranked), rule
+
+
+def _path_keys(target: str) -> tuple[str, ...]:
+    """The folded paths a target may name, likelier first: ``.md`` may be left out."""
+    key = fold(target)
+    return (key, key + ".md") if key.endswith(".md") else (key + ".md", key)
+
+
+def _subpath_exists(note: Note | None, subpath: str | None) -> bool | None:
+    if note is None or subpath is None:
+        return None
+    if subpath.startswith("^"):
+        wanted = fold(subpath[1:])
+        return bool(wanted) and any(fold(block.id) == wanted for block in note.block_ids)
+    parts = [key for key in (heading_key(part) for part in subpath.split("#")) if key]
+    if not parts:
+        return None
+    return _heading_path_exists(note.headings, parts, 0, len(note.headings))
+
+
+def _heading_path_exists(
+    headings: Sequence[Heading], parts: Sequence[str], start: int, stop: int
+) -> bool:
+    """Whether ``parts`` names headings in [start, stop), each nested in the one before."""
+    if not parts:
+        return True
+    for i in range(start, stop):
+        heading = headings[i]
+        if parts[0] in (heading_key(heading.text), heading_key(heading.plain)):
+            end = _section_end(headings, i)
+            if _heading_path_exists(headings, parts[1:], i + 1, end):
+                return True
+    return False
+
+
+def _section_end(headings: Sequence[Heading], i: int) -> int:
+    """Index of the next heading at the same or a higher level than ``headings[i]``."""
+    level = headings[i].level
+    later = range(i + 1, len(headings))
+    return next((j for j in later if headings[j].level <= level), len(headings))
+
+
+def _indexed(path: str) -> IndexedFile:
+    return IndexedFile(
+        path=path,
+        key=fold(path),
+        folder_key=fold(_folder(path)),
+        length=len(unicodedata.normalize("NFC", path)),
+    )
+
+
+def _folder(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
