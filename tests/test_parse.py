@@ -121,3 +121,10 @@ def test_nfd_names_and_tags_stay_as_written() -> None:
 def test_bare_pipe_outside_tables_is_a_display_separator() -> None:
     (link,) = parse_note("n.md", "[[A\\|b]]").links
     assert (link.target, link.display, link.in_table) == ("A", "b", False)
+
+
+def test_hostile_depth_is_reported_not_fatal() -> None:
+    source = ">" * 1000 + " [[hidden]]\n\n[[after]]"
+    note = parse_note("deep.md", source)
+    assert [problem.code for problem in note.problems] == ["nesting-too-deep"]
+    assert [link.target for link in note.links] == ["after"]

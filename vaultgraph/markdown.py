@@ -10,8 +10,9 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from vaultgraph.plugins import comments_plugin, offsets_plugin, tags_plugin, wikilinks_plugin
 
 # markdown-it's presets stop nesting at 20 levels, after which deeper content silently parses as
-# empty; real outlines go deeper. Hostile depth is bounded by the note-size limits instead.
-MAX_NESTING = 10_000
+# empty; real outlines go deeper. Past about 200 levels markdown-it's recursion would exhaust
+# Python's stack, so deeper content is dropped and the parser reports it instead.
+MAX_NESTING = 200
 
 
 @cache

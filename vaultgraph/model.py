@@ -98,7 +98,7 @@ class ListItem:
 class Problem:
     """Something in a note that the parser could not take as written (for the linter)."""
 
-    code: str  # ``frontmatter-yaml``, ``frontmatter-type``
+    code: str  # ``frontmatter-yaml``, ``frontmatter-type``, ``nesting-too-deep``
     message: str
     line: int
     column: int

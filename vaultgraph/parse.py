@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
-from vaultgraph.markdown import parser
+from vaultgraph.markdown import MAX_NESTING, parser
 from vaultgraph.model import (
     BlockId,
     Comment,
@@ -64,8 +64,13 @@ def parse_note(path: str, text: str) -> Note:
     aliases: tuple[str, ...] = ()
     list_stack: list[tuple[int, int]] = []  # (line, column) of open list items
     cell_column = 0
+    too_deep = False
     for index, token in enumerate(tokens):
         kind = token.type
+        if token.level >= MAX_NESTING - 1 and not too_deep and token.map:
+            too_deep = True
+            message = f"nested more than {MAX_NESTING} levels deep: deeper content was not read"
+            found.problems.append(Problem("nesting-too-deep", message, token.map[0] + 1, 1))
         if kind == "front_matter" and token.map:
             props = read_properties(token.content, token.map[0] + 2, lines)
             frontmatter, aliases = props.data, props.aliases
