@@ -48,6 +48,10 @@ def _load(yaml_text: str) -> tuple[Any, list[_Scalar]]:
             mapping: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 key = self.construct_object(key_node, deep=deep)
+                if isinstance(key, list | dict | set):
+                    # Templates write ``created: {{date}}``: a map as a key, which JavaScript
+                    # (and so Obsidian) accepts; Python cannot hash it, so keep its text.
+                    key = str(key)
                 keys.append(str(key))
                 try:
                     mapping[key] = self.construct_object(value_node, deep=True)
@@ -114,10 +118,14 @@ def _key_line(data_key: str, first_line: int, lines: list[str]) -> int:
     return first_line
 
 
+_TYPE_NAMES = {dict: "a set of key: value pairs", list: "a list", bool: "true/false"}
+
+
 def _wrong_type(key: str, expected: str, value: Any, line: int) -> Problem:
+    found = _TYPE_NAMES.get(type(value), f"a {type(value).__name__}")
     return Problem(
         "frontmatter-type",
-        f"property '{key}' should be {expected}, not {type(value).__name__}",
+        f"property '{key}' should be {expected}, not {found}",
         line,
         1,
     )
@@ -145,6 +153,8 @@ def _tags(
             continue
         positions = {s.value: s for s in scalars if s.path[:1] == (key,)}
         for item in items:
+            if item is None:
+                continue  # ``- `` with nothing after it: an empty entry, as Obsidian reads it
             if isinstance(item, list | dict):
                 line = _key_line(key, first_line, lines)
                 problems.append(_wrong_type(key, "a list of texts", item, line))
@@ -173,8 +183,13 @@ def _aliases(
             continue
         if isinstance(value, str):
             yield from (a.strip() for a in value.split(",") if a.strip())
-        elif isinstance(value, list) and all(isinstance(a, str | int | float) for a in value):
-            yield from (str(a).strip() for a in value if str(a).strip())
+        elif isinstance(value, list):
+            for alias in value:
+                if isinstance(alias, list | dict):
+                    line = _key_line(key, first_line, lines)
+                    problems.append(_wrong_type(key, "a list of texts", alias, line))
+                elif alias is not None and str(alias).strip():
+                    yield str(alias).strip()
         else:
             line = _key_line(key, first_line, lines)
             problems.append(_wrong_type(key, "a list of texts", value, line))
