@@ -1,0 +1,194 @@
+"""Output formats: text, json, GitHub annotations and SARIF 2.1.0 (checked against its schema)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from vaultgraph import __version__
+from vaultgraph.lint.finding import Edit, Finding, Severity
+from vaultgraph.lint.formats import FORMATS, Report, locate, render
+from vaultgraph.lint.rule import Rule
+from vaultgraph.vault import Vault
+
+SARIF_SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "sarif-schema-2.1.0.json"
+
+
+def no_findings(vault: Vault) -> Iterator[Finding]:
+    yield from ()
+
+
+RULES = (
+    Rule("VG101", "broken-link", Severity.ERROR, True, "A broken link.", no_findings, True),
+    Rule("VG105", "ambiguous-link", Severity.WARNING, True, "An ambiguous link.", no_findings),
+)
+
+BROKEN = Finding(
+    "Notes/AWS, ECS.md",
+    4,
+    7,
+    "VG101",
+    "broken-link",
+    Severity.ERROR,
+    'broken link [[AI]]: no note or file named "AI"',
+    Edit(4, 7, 13, "[[Artificial Intelligence|AI]]"),
+)
+AMBIGUOUS = Finding(
+    "Zürich: trip.md",
+    1,
+    1,
+    "VG105",
+    "ambiguous-link",
+    Severity.WARNING,
+    "ambiguous link [[Plan]]: 100% of\nthe\rcandidates",
+)
+
+
+def report(*findings: Finding, notes: int = 19, prefix: str = "") -> Report:
+    return Report(findings, RULES, notes, Path("/work/repo"), prefix)
+
+
+def test_every_format_is_in_the_table() -> None:
+    assert set(FORMATS) == {"text", "json", "github", "sarif"}
+
+
+def test_text_lines_then_a_summary() -> None:
+    assert render("text", report(BROKEN, AMBIGUOUS)) == (
+        'Notes/AWS, ECS.md:4:7: VG101 broken link [[AI]]: no note or file named "AI"\n'
+        "Zürich: trip.md:1:1: VG105 ambiguous link [[Plan]]: 100% of\\nthe\\rcandidates\n"
+        "Found 2 problems (1 error, 1 warning) in 2 of 19 notes.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("findings", "notes", "summary"),
+    [
+        ((), 19, "All checks passed: 19 notes, no problems."),
+        ((), 1, "All checks passed: 1 note, no problems."),
+        ((BROKEN,), 1, "Found 1 problem (1 error, 0 warnings) in 1 of 1 note."),
+        ((BROKEN, BROKEN), 3, "Found 2 problems (2 errors, 0 warnings) in 1 of 3 notes."),
+    ],
+)
+def test_text_summary_wording(findings: tuple[Finding, ...], notes: int, summary: str) -> None:
+    assert render("text", report(*findings, notes=notes)).splitlines()[-1] == summary
+
+
+def test_json_has_exactly_the_contract_keys() -> None:
+    rows = json.loads(render("json", report(BROKEN, AMBIGUOUS)))
+    assert rows == [
+        {
+            "path": "Notes/AWS, ECS.md",
+            "line": 4,
+            "column": 7,
+            "code": "VG101",
+            "rule": "broken-link",
+            "severity": "error",
+            "message": 'broken link [[AI]]: no note or file named "AI"',
+            "fixable": True,
+        },
+        {
+            "path": "Zürich: trip.md",
+            "line": 1,
+            "column": 1,
+            "code": "VG105",
+            "rule": "ambiguous-link",
+            "severity": "warning",
+            "message": "ambiguous link [[Plan]]: 100% of\nthe\rcandidates",
+            "fixable": False,
+        },
+    ]
+
+
+def test_json_of_nothing_is_an_empty_array() -> None:
+    assert json.loads(render("json", report())) == []
+
+
+def test_github_annotations_are_escaped() -> None:
+    lines = render("github", report(BROKEN, AMBIGUOUS, prefix="vault/")).splitlines()
+    assert lines == [
+        "::error file=vault/Notes/AWS%2C ECS.md,line=4,col=7,title=VG101 broken-link"
+        '::broken link [[AI]]: no note or file named "AI"',
+        "::warning file=vault/Zürich%3A trip.md,line=1,col=1,title=VG105 ambiguous-link"
+        "::ambiguous link [[Plan]]: 100%25 of%0Athe%0Dcandidates",
+        "Found 2 problems (1 error, 1 warning) in 2 of 19 notes.",
+    ]
+
+
+@pytest.fixture(scope="module")
+def sarif_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    return schema
+
+
+@pytest.mark.parametrize("findings", [(), (BROKEN, AMBIGUOUS)])
+def test_sarif_is_valid_against_the_schema(
+    sarif_schema: dict[str, Any], findings: tuple[Finding, ...]
+) -> None:
+    log = json.loads(render("sarif", report(*findings)))
+    jsonschema.validate(log, sarif_schema)
+    assert log["version"] == "2.1.0"
+
+
+def test_sarif_content() -> None:
+    (run,) = json.loads(render("sarif", report(BROKEN, AMBIGUOUS, prefix="docs/vault/")))["runs"]
+    driver = run["tool"]["driver"]
+    assert (driver["name"], driver["version"]) == ("vaultgraph", __version__)
+    assert driver["informationUri"].startswith("https://")
+    assert driver["rules"] == [
+        {
+            "id": "VG101",
+            "name": "broken-link",
+            "shortDescription": {"text": "A broken link."},
+            "defaultConfiguration": {"level": "error"},
+        },
+        {
+            "id": "VG105",
+            "name": "ambiguous-link",
+            "shortDescription": {"text": "An ambiguous link."},
+            "defaultConfiguration": {"level": "warning"},
+        },
+    ]
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": "file:///work/repo/"}}
+    assert run["columnKind"] == "unicodeCodePoints"
+    first, second = run["results"]
+    assert first == {
+        "ruleId": "VG101",
+        "ruleIndex": 0,
+        "level": "error",
+        "message": {"text": 'broken link [[AI]]: no note or file named "AI"'},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {
+                        "uri": "docs/vault/Notes/AWS%2C%20ECS.md",
+                        "uriBaseId": "%SRCROOT%",
+                    },
+                    "region": {"startLine": 4, "startColumn": 7},
+                }
+            }
+        ],
+    }
+    assert (second["ruleIndex"], second["level"]) == (1, "warning")
+    location = second["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert location == "docs/vault/Z%C3%BCrich%3A%20trip.md"
+
+
+def test_locate_inside_the_working_directory(tmp_path: Path) -> None:
+    vault = tmp_path / "docs" / "my vault"
+    vault.mkdir(parents=True)
+    assert locate(vault, tmp_path) == (tmp_path.resolve(), "docs/my vault/")
+    assert locate(vault, vault) == (vault.resolve(), "")
+
+
+def test_locate_outside_the_working_directory(tmp_path: Path) -> None:
+    (tmp_path / "vault").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    assert locate(tmp_path / "vault", tmp_path / "elsewhere") == (
+        (tmp_path / "vault").resolve(),
+        "",
+    )

@@ -1,0 +1,138 @@
+"""The "did you mean" suggestions: normalised keys, names, paths and aliases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vaultgraph.lint.suggest import (
+    Suggestion,
+    TargetIndex,
+    alias_owners,
+    build_target_index,
+    closest,
+    did_you_mean,
+    link_text,
+    normalise,
+)
+from vaultgraph.lint.suggest import suggest_targets as suggest
+from vaultgraph.vault import Vault, load_vault
+
+
+def make_vault(root: Path, files: dict[str, str]) -> Vault:
+    for relpath, text in files.items():
+        path = root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return load_vault(root)
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> TargetIndex:
+    return build_target_index(
+        make_vault(
+            tmp_path,
+            {
+                "Kubernetes.md": "",
+                "Café-Menu.md": "",
+                "Concepts/Docker.md": "",
+                "a/Intro.md": "",
+                "b/Intro.md": "",
+                "assets/diagram.png": "",
+                "Artificial Intelligence.md": "---\naliases: [AI, Machine Minds]\n---\n",
+                "Machine Learning.md": "---\naliases: [ML]\n---\n",
+                "Meta Learning.md": "---\naliases: [ml]\n---\n",
+            },
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Kubernetes", "kubernetes"),
+        ("Café-Menu", "cafe menu"),
+        ("Ångström", "angstrom"),
+        ("AWS: ECS (Fargate)", "aws_ecs-fargate"),
+        ("Straße", "STRASSE"),
+    ],
+)
+def test_normalise_ignores_case_accents_spacing_and_punctuation(one: str, other: str) -> None:
+    assert normalise(one) == normalise(other)
+
+
+def test_normalise_keeps_letters_of_every_script_and_digits() -> None:
+    assert normalise("東京 2024") == "東京2024"
+    assert normalise("EC2") != normalise("EC3")
+
+
+def test_closest_finds_typos_and_leaves_unrelated_names() -> None:
+    choices = ["Kubernetes", "Docker", "Pods"]
+    assert closest("Kubernets", choices) == ("Kubernetes",)
+    assert closest("Quantum Teleportation", choices) == ()
+    assert closest("???", choices) == ()
+
+
+def test_closest_puts_a_normalised_match_before_a_nearer_spelling() -> None:
+    assert closest("set-up", ["Setups", "Set Up"]) == ("Set Up", "Setups")
+    assert closest("set-up", ["Setups", "Set Up"], limit=1) == ("Set Up",)
+
+
+def test_suggests_note_titles_for_a_bare_name(index: TargetIndex) -> None:
+    assert suggest(index, "Kubernets") == (Suggestion("Kubernetes"),)
+    assert suggest(index, "cafe menu") == (Suggestion("Café-Menu"),)
+
+
+def test_keeps_md_when_the_target_was_written_with_it(index: TargetIndex) -> None:
+    assert suggest(index, "Kubernets.md") == (Suggestion("Kubernetes.md"),)
+    assert suggest(index, "diagrm.png") == (Suggestion("diagram.png"),)
+
+
+def test_a_target_with_a_folder_is_compared_with_paths(index: TargetIndex) -> None:
+    assert suggest(index, "Concepts/Dockr") == (Suggestion("Concepts/Docker"),)
+    assert suggest(index, "Concept/Docker") == (Suggestion("Concepts/Docker"),)
+
+
+def test_a_name_shared_by_two_files_is_suggested_as_paths(index: TargetIndex) -> None:
+    assert suggest(index, "Intr") == (Suggestion("a/Intro"), Suggestion("b/Intro"))
+
+
+def test_aliases_are_suggested_with_their_note(index: TargetIndex) -> None:
+    assert suggest(index, "Machine Mind") == (
+        Suggestion("Artificial Intelligence", "Machine Minds"),
+    )
+    assert suggest(index, "ML") == (
+        Suggestion("Machine Learning", "ML"),
+        Suggestion("Meta Learning", "ml"),
+    )
+
+
+def test_alias_owners_compare_case_insensitively(index: TargetIndex) -> None:
+    assert alias_owners(index, "ai") == ("Artificial Intelligence.md",)
+    assert alias_owners(index, "ML") == ("Machine Learning.md", "Meta Learning.md")
+    assert alias_owners(index, "Kubernetes") == ()
+
+
+def test_link_text_is_the_name_unless_another_file_shares_it(tmp_path: Path) -> None:
+    vault = make_vault(tmp_path, {"a/Intro.md": "", "b/Intro.md": "", "c/Kubernetes.md": ""})
+    assert link_text(vault, "c/Kubernetes.md") == "Kubernetes"
+    assert link_text(vault, "a/Intro.md") == "a/Intro"
+
+
+@pytest.mark.parametrize(
+    ("suggestions", "in_table", "expected"),
+    [
+        ((), False, ""),
+        ((Suggestion("Kubernetes"),), False, ' (did you mean "Kubernetes"?)'),
+        (
+            (Suggestion("A"), Suggestion("B"), Suggestion("C")),
+            False,
+            ' (did you mean "A", "B" or "C"?)',
+        ),
+        ((Suggestion("Target", "AI"),), False, " (did you mean [[Target|AI]]?)"),
+        ((Suggestion("Target", "AI"),), True, " (did you mean [[Target\\|AI]]?)"),
+    ],
+)
+def test_did_you_mean(suggestions: tuple[Suggestion, ...], in_table: bool, expected: str) -> None:
+    assert did_you_mean(suggestions, in_table=in_table) == expected

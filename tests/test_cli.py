@@ -1,0 +1,363 @@
+"""The command line, through ``vaultgraph.cli.main`` and once through a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from vaultgraph.cli import main
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+SAMPLE_VAULT = REPO / "sample_vault"
+SARIF_SCHEMA = TESTS / "fixtures" / "sarif-schema-2.1.0.json"
+
+ALIAS_NOTE = "---\naliases: [AI]\n---\n# Artificial Intelligence\n"
+DEFECTS = {
+    "Artificial Intelligence.md": ALIAS_NOTE,
+    "n.md": "See [[AI]] and [[Nowhere]].\n\n- \n",
+}
+
+
+def make_vault(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    for path, content in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            (root / path).write_bytes(content)
+        else:
+            (root / path).write_text(content, encoding="utf-8")
+    return root
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
+    code = main([str(arg) for arg in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def sample_notes() -> int:
+    return len(list(SAMPLE_VAULT.rglob("*.md")))
+
+
+def test_check_sample_vault_reports_exactly_the_two_seed_defects(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, "check", SAMPLE_VAULT)
+    lines = out.splitlines()
+    assert code == 1
+    assert len(lines) == 3
+    assert lines[0].startswith("AWS Containers.md:22:1: VG201 ")
+    assert lines[1].startswith("AWS Containers.md:23:1: VG102 ")
+    assert "r-5msO3v65l8svTq_w21tw4DWWcwlw5Hc.jpg" in lines[1]
+    assert lines[2] == f"Found 2 problems (2 errors, 0 warnings) in 1 of {sample_notes()} notes."
+    assert err == ""
+
+
+def test_check_clean_vault_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_vault(tmp_path, {"a.md": "[[b]]\n", "b.md": "# B\n"})
+    assert run(capsys, "check", tmp_path) == (0, "All checks passed: 2 notes, no problems.\n", "")
+
+
+def test_check_default_vault_is_the_working_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_vault(tmp_path, {"a.md": "[[gone]]\n"})
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "check")
+    assert code == 1
+    assert out.startswith("a.md:1:1: VG101 ")
+
+
+def test_check_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_vault(tmp_path, DEFECTS)
+    code, out, _ = run(capsys, "check", tmp_path, "--format", "json")
+    rows = json.loads(out)
+    assert code == 1
+    assert [(r["path"], r["line"], r["column"], r["code"], r["fixable"]) for r in rows] == [
+        ("n.md", 1, 5, "VG101", True),
+        ("n.md", 1, 16, "VG101", False),
+        ("n.md", 3, 1, "VG201", True),
+    ]
+    keys = {"path", "line", "column", "code", "rule", "severity", "message", "fixable"}
+    assert all(set(row) == keys for row in rows)
+    assert rows[1]["rule"] == "broken-link"
+    assert rows[1]["severity"] == "error"
+    assert "Nowhere" in rows[1]["message"]
+
+
+def test_check_json_clean_is_an_empty_array(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_vault(tmp_path, {"a.md": "# A\n"})
+    assert run(capsys, "check", tmp_path, "--format", "json") == (0, "[]\n", "")
+
+
+def test_check_github_paths_are_relative_to_the_working_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_vault(tmp_path / "docs" / "vault", {"a, b.md": "[[gone]]\n"})
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "check", "docs/vault", "--format", "github")
+    assert code == 1
+    assert out.splitlines() == [
+        "::error file=docs/vault/a%2C b.md,line=1,col=1,title=VG101 broken-link"
+        '::broken link [[gone]]: no note or file named "gone"',
+        "Found 1 problem (1 error, 0 warnings) in 1 of 1 note.",
+    ]
+
+
+def test_check_github_outside_the_working_directory_is_vault_relative(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_vault(tmp_path / "vault", {"a.md": "[[gone]]\n"})
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    _, out, _ = run(capsys, "check", tmp_path / "vault", "--format", "github")
+    assert out.startswith("::error file=a.md,line=1,col=1,")
+
+
+def test_check_sarif_is_valid(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_vault(tmp_path / "vault", DEFECTS)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "check", "vault", "--format", "sarif", "--select", "ALL")
+    log = json.loads(out)
+    jsonschema.validate(log, json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
+    (sarif_run,) = log["runs"]
+    assert code == 1
+    assert [r["id"] for r in sarif_run["tool"]["driver"]["rules"]][-1] == "VG401"
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in sarif_run["results"]
+    }
+    assert "vault/n.md" in uris
+    assert {r["ruleId"] for r in sarif_run["results"]} >= {"VG101", "VG201"}
+
+
+def test_check_warnings_alone_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_vault(tmp_path, {"a/Note.md": "x\n", "b/Note.md": "y\n", "c.md": "[[Note]]\n"})
+    code, out, _ = run(capsys, "check", tmp_path)
+    assert code == 1
+    assert out.startswith("c.md:1:1: VG105 ")
+    assert out.endswith("Found 1 problem (0 errors, 1 warning) in 1 of 3 notes.\n")
+
+
+def test_check_unreadable_note_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_vault(tmp_path, {"a.md": "# fine\n", "latin1.md": b"caf\xe9\n"})
+    code, out, _ = run(capsys, "check", tmp_path)
+    assert code == 1
+    assert out.startswith("latin1.md:1:1: VG302 ")
+
+
+def test_check_exit_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_vault(tmp_path, DEFECTS)
+    code, out, _ = run(capsys, "check", tmp_path, "--exit-zero")
+    assert code == 0
+    assert "Found 3 problems" in out
+
+
+@pytest.mark.parametrize(
+    ("flags", "codes"),
+    [
+        (["--select", "VG1,VG2", "--ignore", "empty-bullet"], ["VG101", "VG101"]),
+        (["--select", "VG2", "--select", "broken-link"], ["VG101", "VG101", "VG201"]),
+        (["--select", "orphan-note"], ["VG401", "VG401"]),  # neither note links anywhere
+        (["--extend-select", "orphan-note", "--ignore", "VG1"], ["VG201", "VG401", "VG401"]),
+        (["--ignore", "ALL"], []),
+    ],
+)
+def test_check_select_and_ignore(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flags: list[str], codes: list[str]
+) -> None:
+    make_vault(tmp_path, DEFECTS)
+    code, out, _ = run(capsys, "check", tmp_path, "--format", "json", *flags)
+    assert sorted(row["code"] for row in json.loads(out)) == codes
+    assert code == (1 if codes else 0)
+
+
+def one_line_error(err: str) -> str:
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+    return err
+
+
+def test_check_unknown_selector_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "check", tmp_path, "--select", "VG1,brokn-link")
+    assert (code, out) == (2, "")
+    line = one_line_error(err)
+    assert "unknown rule 'brokn-link'" in line
+    assert "did you mean 'broken-link'" in line
+    assert "orphan-note (VG401)" in line
+
+
+def test_check_missing_vault_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "check", tmp_path / "nope")
+    assert (code, out) == (2, "")
+    assert str(tmp_path / "nope") in one_line_error(err)
+
+
+def test_check_bad_option_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "check", SAMPLE_VAULT, "--format", "xml")
+    assert code == 2
+    assert "xml" in one_line_error(err)
+
+
+def test_check_config_error_names_file_and_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_vault(tmp_path, {".vaultgraph.toml": 'selct = ["VG1"]\n', "a.md": ""})
+    code, out, err = run(capsys, "check", tmp_path)
+    assert (code, out) == (2, "")
+    assert one_line_error(err) == (
+        f"Error: {tmp_path / '.vaultgraph.toml'}: unknown key 'selct' (did you mean 'select'?)\n"
+    )
+
+
+def test_check_config_file_and_flags_over_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_vault(tmp_path, {**DEFECTS, ".vaultgraph.toml": 'ignore = ["broken-link"]\n'})
+    _, out, _ = run(capsys, "check", tmp_path, "--format", "json")
+    assert [row["code"] for row in json.loads(out)] == ["VG201"]
+    _, out, _ = run(capsys, "check", tmp_path, "--format", "json", "--select", "broken-link")
+    assert [row["code"] for row in json.loads(out)] == ["VG101", "VG101"]
+
+
+def test_check_pyproject_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = '[tool.vaultgraph]\nexclude = ["n.md"]\n'
+    make_vault(tmp_path, {**DEFECTS, "pyproject.toml": config})
+    code, out, _ = run(capsys, "check", tmp_path)
+    assert (code, out) == (0, "All checks passed: 1 note, no problems.\n")
+
+
+def test_check_explicit_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_vault(tmp_path / "vault", DEFECTS)
+    config = make_vault(tmp_path, {"lint.toml": 'select = ["VG2"]\n'}) / "lint.toml"
+    _, out, _ = run(capsys, "check", tmp_path / "vault", "--config", config, "--format", "json")
+    assert [row["code"] for row in json.loads(out)] == ["VG201"]
+    code, _, err = run(capsys, "check", tmp_path / "vault", "--config", tmp_path / "no.toml")
+    assert code == 2
+    assert "no such configuration file" in one_line_error(err)
+
+
+def test_check_malformed_app_json_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_vault(tmp_path, {"a.md": "# A\n", ".obsidian/app.json": "{nope"})
+    code, out, err = run(capsys, "check", tmp_path)
+    assert code == 0
+    assert out == "All checks passed: 1 note, no problems.\n"
+    assert err.startswith("warning: ")
+    assert "app.json" in one_line_error(err)
+
+
+def test_check_obsidian_excluded_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    app = json.dumps({"userIgnoreFilters": ["N.md"]})
+    make_vault(tmp_path, {**DEFECTS, ".obsidian/app.json": app})
+    assert run(capsys, "check", tmp_path)[:2] == (0, "All checks passed: 1 note, no problems.\n")
+
+
+def test_check_fix_repairs_then_reports_what_is_left(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_vault(tmp_path, DEFECTS)
+    code, out, err = run(capsys, "check", tmp_path, "--fix")
+    text = (tmp_path / "n.md").read_text(encoding="utf-8")
+    assert code == 1
+    assert "[[Artificial Intelligence|AI]] and [[Nowhere]]" in text
+    assert "- " not in text
+    assert out.splitlines() == [
+        'n.md:1:40: VG101 broken link [[Nowhere]]: no note or file named "Nowhere"',
+        "Found 1 problem (1 error, 0 warnings) in 1 of 2 notes.",
+    ]
+    assert err == "Fixed 2 problems in 1 note.\n"
+    # A second run has nothing left to fix and changes nothing.
+    assert run(capsys, "check", tmp_path, "--fix")[2] == "Fixed 0 problems in 0 notes.\n"
+    assert (tmp_path / "n.md").read_text(encoding="utf-8") == text
+
+
+def test_check_fix_respects_the_selection(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_vault(tmp_path, DEFECTS)
+    run(capsys, "check", tmp_path, "--fix", "--ignore", "empty-bullet")
+    text = (tmp_path / "n.md").read_text(encoding="utf-8")
+    assert "[[Artificial Intelligence|AI]]" in text
+    assert text.endswith("\n- \n")
+
+
+def test_check_diff_shows_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_vault(tmp_path, DEFECTS)
+    before = (tmp_path / "n.md").read_bytes()
+    code, out, err = run(capsys, "check", tmp_path, "--diff")
+    assert code == 1
+    assert out.startswith("--- a/n.md\n+++ b/n.md\n")
+    assert "-See [[AI]] and [[Nowhere]].\n" in out
+    assert "+See [[Artificial Intelligence|AI]] and [[Nowhere]].\n" in out
+    assert err == "Would fix 2 problems in 1 note.\n"
+    assert (tmp_path / "n.md").read_bytes() == before
+    assert run(capsys, "check", tmp_path, "--diff", "--exit-zero")[0] == 0
+
+
+def test_check_diff_with_nothing_to_fix_exits_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_vault(tmp_path, {"a.md": "[[gone]]\n"})
+    assert run(capsys, "check", tmp_path, "--diff") == (0, "", "Would fix 0 problems in 0 notes.\n")
+
+
+def test_check_fix_and_diff_together_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "check", tmp_path, "--fix", "--diff")
+    assert code == 2
+    assert "--diff" in one_line_error(err)
+
+
+def test_check_through_a_real_subprocess(tmp_path: Path) -> None:
+    env: dict[str, Any] = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-m", "vaultgraph", "check", str(SAMPLE_VAULT), "--format", "json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == ""
+    rows = json.loads(done.stdout)
+    assert [(r["path"], r["line"], r["column"], r["rule"]) for r in rows] == [
+        ("AWS Containers.md", 22, 1, "empty-bullet"),
+        ("AWS Containers.md", 23, 1, "broken-embed"),
+    ]
+
+
+def test_check_subprocess_usage_error_has_no_traceback(tmp_path: Path) -> None:
+    env: dict[str, Any] = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-m", "vaultgraph", "check", str(tmp_path / "missing")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1

@@ -1,0 +1,191 @@
+"""Output formats for ``check``: a table of small functions from a report to text."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import quote
+
+from vaultgraph import __version__
+from vaultgraph.lint.finding import Finding, Severity
+from vaultgraph.lint.rule import Rule
+
+__all__ = ["FORMATS", "Format", "Report", "locate", "render"]
+
+Format = Literal["text", "json", "github", "sarif"]
+
+INFORMATION_URI = "https://pypi.org/project/vaultgraph/"
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+_BASE_ID = "%SRCROOT%"
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What a format needs: the findings and their context.
+
+    ``prefix`` leads from ``base`` (an absolute folder) to the vault root, as a POSIX path
+    ending in ``/`` or empty; github and sarif paths start with it (see :func:`locate`).
+    """
+
+    findings: tuple[Finding, ...]
+    rules: tuple[Rule, ...]  # the rules that ran
+    notes: int  # how many notes were checked
+    base: Path
+    prefix: str = ""
+
+
+def locate(root: Path, cwd: Path) -> tuple[Path, str]:
+    """The folder github and sarif paths are relative to, and the vault's path from it.
+
+    The working directory when the vault is in it (CI runs at the repository root, where
+    annotations and code scanning look files up), else the vault root itself.
+    """
+    vault, here = root.resolve(), cwd.resolve()
+    if not vault.is_relative_to(here):
+        return vault, ""
+    relative = vault.relative_to(here).as_posix()
+    return here, "" if relative == "." else f"{relative}/"
+
+
+def render(fmt: Format, report: Report) -> str:
+    return FORMATS[fmt](report)
+
+
+def _text(report: Report) -> str:
+    lines = [
+        _one_line(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}") for f in report.findings
+    ]
+    return "".join(f"{line}\n" for line in [*lines, _summary(report)])
+
+
+def _json(report: Report) -> str:
+    rows = [
+        {
+            "path": f.path,
+            "line": f.line,
+            "column": f.column,
+            "code": f.code,
+            "rule": f.rule,
+            "severity": str(f.severity),
+            "message": f.message,
+            "fixable": f.fix is not None,
+        }
+        for f in report.findings
+    ]
+    return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+
+
+def _github(report: Report) -> str:
+    lines = [
+        f"::{f.severity} file={_property(report.prefix + f.path)},line={f.line},col={f.column},"
+        f"title={_property(f'{f.code} {f.rule}')}::{_data(f.message)}"
+        for f in report.findings
+    ]
+    return "".join(f"{line}\n" for line in [*lines, _summary(report)])
+
+
+def _sarif(report: Report) -> str:
+    index = {rule.code: i for i, rule in enumerate(report.rules)}
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "vaultgraph",
+                        "version": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [_sarif_rule(rule) for rule in report.rules],
+                    }
+                },
+                "originalUriBaseIds": {_BASE_ID: {"uri": _folder_uri(report.base)}},
+                "columnKind": "unicodeCodePoints",
+                "results": [_sarif_result(f, report.prefix, index) for f in report.findings],
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _sarif_rule(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "defaultConfiguration": {"level": _LEVELS[rule.severity]},
+    }
+
+
+def _sarif_result(finding: Finding, prefix: str, index: Mapping[str, int]) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": finding.code,
+        "level": _LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {
+                        "uri": quote(prefix + finding.path),
+                        "uriBaseId": _BASE_ID,
+                    },
+                    "region": {"startLine": finding.line, "startColumn": finding.column},
+                }
+            }
+        ],
+    }
+    if finding.code in index:
+        result["ruleIndex"] = index[finding.code]
+    return result
+
+
+def _folder_uri(folder: Path) -> str:
+    uri = folder.as_uri()
+    return uri if uri.endswith("/") else f"{uri}/"
+
+
+_LEVELS: Mapping[Severity, str] = {Severity.ERROR: "error", Severity.WARNING: "warning"}
+
+
+def _summary(report: Report) -> str:
+    problems = len(report.findings)
+    if not problems:
+        return f"All checks passed: {_count(report.notes, 'note')}, no problems."
+    errors = sum(f.severity is Severity.ERROR for f in report.findings)
+    files = len({f.path for f in report.findings})
+    return (
+        f"Found {_count(problems, 'problem')} ({_count(errors, 'error')}, "
+        f"{_count(problems - errors, 'warning')}) in {files} of {_count(report.notes, 'note')}."
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _one_line(text: str) -> str:
+    """One finding, one line: a line break in a multi-line link shows as ``\\n``."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def _data(text: str) -> str:
+    """Escape a workflow command's message as the Actions runner decodes it."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    """Escape a workflow command's property value: a message's escapes, and ``:`` and ``,``."""
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+FORMATS: Mapping[str, Callable[[Report], str]] = {
+    "text": _text,
+    "json": _json,
+    "github": _github,
+    "sarif": _sarif,
+}

@@ -1,0 +1,1 @@
+"""The lint rules, one per module; ``vaultgraph.lint.registry.RULES`` lists them in code order."""

@@ -1,0 +1,206 @@
+"""Run the selected rules over a vault and keep the findings its configuration lets through."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from vaultgraph.lint.config import Config, SelectorError, expand_selector, glob_matches
+from vaultgraph.lint.finding import Finding, Severity
+from vaultgraph.lint.rule import Rule
+from vaultgraph.lint.suppress import Directive, covers, directives
+from vaultgraph.vault import Vault
+
+__all__ = ["CheckRun", "check_vault", "obsidian_excluded", "run_checks", "select_rules"]
+
+_log = logging.getLogger("vaultgraph")
+
+PathTest = Callable[[str], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRun:
+    """The outcome of checking a vault.
+
+    ``rules`` are the rules that ran, with their severity after overrides; ``checked`` the notes
+    (readable or not) that were not excluded; ``warnings`` what was odd but did not stop the run
+    (a malformed ``.obsidian/app.json``, an unknown rule in a suppression comment).
+    """
+
+    findings: tuple[Finding, ...]
+    rules: tuple[Rule, ...]
+    checked: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+
+
+def run_checks(
+    vault: Vault, config: Config, *, rules: Sequence[Rule] | None = None
+) -> list[Finding]:
+    """The sorted findings of the selected rules; warnings go to the ``vaultgraph`` logger."""
+    run = check_vault(vault, config, rules=rules)
+    for warning in run.warnings:
+        _log.warning("%s", warning)
+    return list(run.findings)
+
+
+def check_vault(vault: Vault, config: Config, *, rules: Sequence[Rule] | None = None) -> CheckRun:
+    """Run the rules ``config`` selects and filter their findings.
+
+    Severity overrides apply, then findings in excluded notes (``exclude`` and Obsidian's
+    "Excluded files"), per-path ignores and suppression comments drop out. Excluding a note
+    silences it; links to it still resolve. Raises ``SelectorError`` for an unknown selector.
+    """
+    registry = _registry() if rules is None else tuple(rules)
+    selected = select_rules(config, registry)
+    hidden, warnings = obsidian_excluded(vault.root)
+    excluded = [*(_glob_test(g) for g in config.exclude), *hidden]
+    path_ignores = [
+        (_glob_test(glob), _codes(selectors, registry))
+        for glob, selectors in config.per_path_ignores.items()
+    ]
+    suppressions = _Suppressions(vault, registry)
+
+    def keep(finding: Finding) -> bool:
+        if any(test(finding.path) for test in excluded):
+            return False
+        if any(test(finding.path) and finding.code in codes for test, codes in path_ignores):
+            return False
+        return not suppressions.hide(finding)
+
+    found = (
+        dataclasses.replace(f, severity=rule.severity)
+        for rule in selected
+        for f in rule.check(vault)
+    )
+    findings = tuple(sorted(f for f in found if keep(f)))
+    notes = sorted([*vault.notes, *vault.unreadable])
+    checked = tuple(p for p in notes if not any(test(p) for test in excluded))
+    return CheckRun(findings, selected, checked, (*warnings, *suppressions.warnings))
+
+
+def select_rules(config: Config, rules: Sequence[Rule] | None = None) -> tuple[Rule, ...]:
+    """The rules to run, in registry order, each with its severity after overrides.
+
+    ``rules`` defaults to the registry. Raises ``SelectorError`` for an unknown selector.
+    """
+    rules = _registry() if rules is None else rules
+    if config.select is None:
+        chosen = {rule.code for rule in rules if rule.enabled}
+    else:
+        chosen = _codes(config.select, rules)
+    chosen |= _codes(config.extend_select, rules)
+    chosen -= _codes(config.ignore, rules)
+    return tuple(_with_severity(r, config.severity, rules) for r in rules if r.code in chosen)
+
+
+def obsidian_excluded(root: Path) -> tuple[tuple[PathTest, ...], tuple[str, ...]]:
+    """Tests for the paths Obsidian's "Excluded files" setting names, and warnings.
+
+    Obsidian keeps the setting as ``userIgnoreFilters`` in ``.obsidian/app.json``: a ``/regex/``
+    entry matches a path it finds anywhere in, any other entry a path that starts with it, both
+    ignoring case. A missing file means no filters; a malformed one is a warning, not an error.
+    """
+    app = root / ".obsidian" / "app.json"
+    unused = "Obsidian's excluded files not applied"
+    try:
+        text = app.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return (), ()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8"
+        return (), (f"{app}: cannot read ({reason}); {unused}",)
+    try:
+        filters = json.loads(text).get("userIgnoreFilters", [])
+    except (ValueError, AttributeError):
+        return (), (f"{app}: not a JSON object; {unused}",)
+    if not isinstance(filters, list):
+        return (), (f"{app}: userIgnoreFilters is not a list; {unused}",)
+    tests: list[PathTest] = []
+    warnings: list[str] = []
+    for entry in filters:
+        test = _obsidian_filter(entry)
+        if test is None:
+            warnings.append(f"{app}: excluded-files entry {entry!r} cannot be used; ignored")
+        else:
+            tests.append(test)
+    return tuple(tests), tuple(warnings)
+
+
+def _obsidian_filter(entry: object) -> PathTest | None:
+    if not isinstance(entry, str) or not entry:
+        return None
+    if len(entry) > 2 and entry.startswith("/") and entry.endswith("/"):
+        try:
+            pattern = re.compile(entry[1:-1], re.IGNORECASE)
+        except re.error:
+            return None
+        return lambda path: pattern.search(path) is not None
+    prefix = entry.casefold()
+    return lambda path: path.casefold().startswith(prefix)
+
+
+def _registry() -> tuple[Rule, ...]:
+    from vaultgraph.lint.registry import RULES
+
+    return tuple(RULES)
+
+
+def _codes(selectors: Iterable[str], rules: Sequence[Rule]) -> set[str]:
+    return {rule.code for selector in selectors for rule in expand_selector(selector, rules)}
+
+
+def _with_severity(rule: Rule, overrides: Mapping[str, Severity], rules: Sequence[Rule]) -> Rule:
+    matching = [
+        (_specificity(selector, rule), severity)
+        for selector, severity in overrides.items()
+        if rule in expand_selector(selector, rules)
+    ]
+    if not matching:
+        return rule
+    return dataclasses.replace(rule, severity=max(matching)[1])
+
+
+def _specificity(selector: str, rule: Rule) -> int:
+    """How closely a selector names a rule: its name or code beats a prefix, a prefix ``ALL``."""
+    wanted = selector.strip().upper()
+    if wanted in (rule.code, rule.name.upper()):
+        return 100
+    return 0 if wanted == "ALL" else len(wanted)
+
+
+def _glob_test(glob: str) -> PathTest:
+    return lambda path: glob_matches(glob, path)
+
+
+class _Suppressions:
+    """Each note's suppression comments, read once, with the rule codes they name."""
+
+    def __init__(self, vault: Vault, rules: Sequence[Rule]) -> None:
+        self._rules = rules
+        self.warnings: list[str] = []
+        self._by_path = {
+            path: tuple((d, self._resolve(path, d)) for d in found)
+            for path, note in vault.notes.items()
+            if (found := directives(note.comments))
+        }
+
+    def hide(self, finding: Finding) -> bool:
+        found = self._by_path.get(finding.path, ())
+        return any(covers(d, finding, codes) for d, codes in found)
+
+    def _resolve(self, path: str, directive: Directive) -> frozenset[str]:
+        codes: set[str] = set()
+        for selector in directive.selectors:
+            try:
+                codes |= {rule.code for rule in expand_selector(selector, self._rules)}
+            except SelectorError:
+                self.warnings.append(
+                    f"{path}:{directive.line}: unknown rule '{selector}' in a "
+                    f"vaultgraph-{directive.scope} comment; it suppresses nothing"
+                )
+        return frozenset(codes)

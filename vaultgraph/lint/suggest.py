@@ -1,0 +1,216 @@
+"""Suggestions for a target that matches nothing: the existing names closest to it."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from vaultgraph.resolve import fold
+
+if TYPE_CHECKING:
+    from vaultgraph.vault import Vault
+
+__all__ = [
+    "Suggestion",
+    "TargetIndex",
+    "alias_owners",
+    "build_target_index",
+    "closest",
+    "did_you_mean",
+    "link_text",
+    "normalise",
+    "suggest_targets",
+]
+
+# Below this difflib ratio two names are different names, not a typo of each other.
+CUTOFF = 0.8
+LIMIT = 3
+# Keys compared in full per lookup: those sharing the most trigrams with the wanted key.
+_SHORTLIST = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A link target that exists: a file's link text, or a note reached through its alias."""
+
+    target: str  # what goes before ``|`` or ``#`` in the link: ``Kubernetes``, ``a/Note``
+    alias: str | None = None  # the alias that matched, for ``[[target|alias]]``
+
+    def render(self, *, in_table: bool = False) -> str:
+        if self.alias is None:
+            return f'"{self.target}"'
+        pipe = "\\|" if in_table else "|"
+        return f"[[{self.target}{pipe}{self.alias}]]"
+
+
+@dataclass(frozen=True, slots=True)
+class TargetIndex:
+    """A vault's files and aliases by normalised key, built once per check."""
+
+    by_name: Mapping[str, tuple[Suggestion, ...]]  # a file's name, a note's title without .md
+    by_path: Mapping[str, tuple[Suggestion, ...]]  # its vault path, a note's without .md
+    texts: Mapping[str, str]  # file path -> its shortest unambiguous link text
+    note_texts: frozenset[str]  # the suggestions that name notes, which may take ``.md``
+    aliases: Mapping[str, tuple[str, ...]]  # folded alias -> paths of the notes that list it
+    name_keys: _Keys = field(repr=False)
+    path_keys: _Keys = field(repr=False)
+    # Vaults repeat the same broken target many times; each is looked up once.
+    _seen: dict[str, tuple[Suggestion, ...]] = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class _Keys:
+    """Normalised keys with a trigram index, so a lookup compares a few keys, not all of them."""
+
+    keys: frozenset[str]
+    grams: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, keys: Iterable[str]) -> _Keys:
+        grams: defaultdict[str, list[str]] = defaultdict(list)
+        unique = frozenset(key for key in keys if key)
+        for key in sorted(unique):
+            for gram in _trigrams(key):
+                grams[gram].append(key)
+        return cls(unique, {gram: tuple(group) for gram, group in grams.items()})
+
+    def close_to(self, key: str) -> list[str]:
+        """Keys equal to ``key`` (first) or within the cutoff of it, nearest first."""
+        if not key:
+            return []
+        exact = [key] if key in self.keys else []
+        pool = self._shortlist(key)
+        near = difflib.get_close_matches(key, pool, n=LIMIT + 1, cutoff=CUTOFF)
+        return exact + [k for k in near if k != key]
+
+    def _shortlist(self, key: str) -> list[str]:
+        grams = _trigrams(key)
+        if len(self.keys) <= _SHORTLIST or not grams:
+            return sorted(self.keys)
+        shared: Counter[str] = Counter()
+        for gram in grams:
+            shared.update(self.grams.get(gram, ()))
+        return [k for k, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:_SHORTLIST]]
+
+
+def normalise(text: str) -> str:
+    """The key names are compared by: no case, accents, spacing or punctuation, only letters
+    and digits (``Café-Menu`` and ``cafe menu`` are one key)."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return "".join(ch for ch in decomposed if unicodedata.category(ch)[0] in "LN")
+
+
+def closest(wanted: str, choices: Iterable[str], *, limit: int = LIMIT) -> tuple[str, ...]:
+    """The choices nearest to ``wanted`` by normalised key, nearest first."""
+    by_key: defaultdict[str, list[str]] = defaultdict(list)
+    for choice in choices:
+        key = normalise(choice)
+        if key and choice not in by_key[key]:
+            by_key[key].append(choice)
+    near = _Keys.of(by_key).close_to(normalise(wanted))
+    found = [choice for key in near for choice in by_key[key]]
+    return tuple(found[:limit])
+
+
+def link_text(vault: Vault, path: str) -> str:
+    """The shortest text that links to ``path`` from anywhere: its name when no other file
+    shares it, else its vault path (``.md`` left out for notes)."""
+    return _link_texts(_all_files(vault))[path]
+
+
+def alias_owners(index: TargetIndex, target: str) -> tuple[str, ...]:
+    """Paths of the notes that list ``target`` among their aliases, compared as Obsidian
+    compares names (case-insensitive)."""
+    return index.aliases.get(fold(target), ())
+
+
+def build_target_index(vault: Vault) -> TargetIndex:
+    files = _all_files(vault)
+    texts = _link_texts(files)
+    by_name: defaultdict[str, list[Suggestion]] = defaultdict(list)
+    by_path: defaultdict[str, list[Suggestion]] = defaultdict(list)
+    owners: defaultdict[str, list[str]] = defaultdict(list)
+    for path in files:
+        by_name[normalise(_strip_md(path.rsplit("/", 1)[-1]))].append(Suggestion(texts[path]))
+        by_path[normalise(_strip_md(path))].append(Suggestion(_strip_md(path)))
+    for path, note in sorted(vault.notes.items()):
+        for alias in note.aliases:
+            by_name[normalise(alias)].append(Suggestion(texts[path], alias))
+            if path not in owners[fold(alias)]:
+                owners[fold(alias)].append(path)
+    return TargetIndex(
+        by_name={key: tuple(group) for key, group in by_name.items() if key},
+        by_path={key: tuple(group) for key, group in by_path.items() if key},
+        name_keys=_Keys.of(by_name),
+        path_keys=_Keys.of(by_path),
+        texts=texts,
+        note_texts=frozenset(
+            text
+            for path in files
+            if path.lower().endswith(".md")
+            for text in (texts[path], _strip_md(path))
+        ),
+        aliases={key: tuple(paths) for key, paths in owners.items()},
+    )
+
+
+def suggest_targets(
+    index: TargetIndex, target: str, *, limit: int = LIMIT
+) -> tuple[Suggestion, ...]:
+    """Existing targets that ``target`` is likely a misspelling of, nearest first.
+
+    A target with a folder is compared with vault paths, a bare name with file names and
+    aliases. A target written with ``.md`` gets suggestions with ``.md``.
+    """
+    if target not in index._seen:
+        index._seen[target] = _suggest(index, target)
+    return index._seen[target][:limit]
+
+
+def _suggest(index: TargetIndex, target: str) -> tuple[Suggestion, ...]:
+    with_md = target.lower().endswith(".md")
+    in_folder = "/" in target.strip("/")
+    table, keys = (
+        (index.by_path, index.path_keys) if in_folder else (index.by_name, index.name_keys)
+    )
+    found: list[Suggestion] = []
+    for key in keys.close_to(normalise(_strip_md(target))):
+        for suggestion in table[key]:
+            if with_md and suggestion.alias is None and suggestion.target in index.note_texts:
+                suggestion = Suggestion(suggestion.target + ".md")
+            if suggestion not in found:
+                found.append(suggestion)
+    return tuple(found[:LIMIT])
+
+
+def did_you_mean(suggestions: Sequence[Suggestion], *, in_table: bool = False) -> str:
+    """`` (did you mean "A" or "B"?)``, or nothing when there is nothing to suggest."""
+    if not suggestions:
+        return ""
+    shown = [s.render(in_table=in_table) for s in suggestions]
+    listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
+    return f" (did you mean {listed}?)"
+
+
+def _all_files(vault: Vault) -> list[str]:
+    return sorted({*vault.notes, *vault.unreadable, *vault.attachments})
+
+
+def _link_texts(files: Sequence[str]) -> dict[str, str]:
+    names = {path: _strip_md(path.rsplit("/", 1)[-1]) for path in files}
+    counts = Counter(fold(name) for name in names.values())
+    return {
+        path: name if counts[fold(name)] == 1 else _strip_md(path) for path, name in names.items()
+    }
+
+
+def _trigrams(key: str) -> set[str]:
+    return {key[i : i + 3] for i in range(len(key) - 2)}
+
+
+def _strip_md(name: str) -> str:
+    return name[:-3] if name.lower().endswith(".md") else name
