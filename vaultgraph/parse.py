@@ -274,15 +274,31 @@ def _plain_text(inline: Token) -> str:
 
 
 def _block_id(inline: Token, locator: InlineLocator, found: _Collected) -> None:
+    """Block ids close a paragraph, or one of its lines.
+
+    Obsidian documents the end of the block, but real vaults link ids that end an inner line of a
+    list item (``5. step ^id`` followed by an indented embed), and Obsidian resolves them.
+    """
     children = inline.children or []
-    if not children or children[-1].type != "text":
-        return
-    match = _BLOCK_ID.search(children[-1].content)
-    if match is None:
-        return
-    offset = inline.content.rfind("^" + match.group(1))
-    line, column = locator.locate(offset)
-    found.block_ids.append(BlockId(match.group(1), line, column))
+    content_lines = inline.content.split("\n")
+    line_index, line_start = 0, 0
+    for position, child in enumerate(children):
+        if child.type in ("softbreak", "hardbreak"):
+            line_start += len(content_lines[line_index]) + 1
+            line_index += 1
+            continue
+        ends_line = position + 1 == len(children) or children[position + 1].type in (
+            "softbreak",
+            "hardbreak",
+        )
+        if child.type != "text" or not ends_line:
+            continue
+        match = _BLOCK_ID.search(child.content)
+        if match is None or line_index >= len(content_lines):
+            continue
+        offset = line_start + content_lines[line_index].rfind("^" + match.group(1))
+        line, column = locator.locate(offset)
+        found.block_ids.append(BlockId(match.group(1), line, column))
 
 
 def _list_item(
