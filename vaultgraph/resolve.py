@@ -80,12 +80,16 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
 
 
-_HEADING_PUNCTUATION = str.maketrans(dict.fromkeys("#|^:%[]\\", " "))
-
-
 def heading_key(text: str) -> str:
-    """The key a heading and a link's heading subpath are compared by."""
-    return " ".join(fold(text).translate(_HEADING_PUNCTUATION).split())
+    """The key a heading and a link's heading subpath are compared by.
+
+    Obsidian strips special characters and shrinks spaces before it compares: real vaults link
+    ``[[README#What is the Obsidian Hub]]`` to ``## What is the Obsidian Hub?`` and
+    ``[[#D D WOTC]]`` to ``## D&D WOTC``. Every punctuation mark and symbol counts as a space here.
+    """
+    folded = fold(text)
+    spaced = "".join(" " if unicodedata.category(c)[0] in "PS" else c for c in folded)
+    return " ".join(spaced.split())
 
 
 def build_index(paths: Iterable[str]) -> LinkIndex:
