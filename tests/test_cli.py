@@ -361,3 +361,55 @@ def test_check_subprocess_usage_error_has_no_traceback(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1
+
+
+def test_export_json_is_the_vault_graph(capsys: pytest.CaptureFixture[str]) -> None:
+    import networkx as nx
+
+    from vaultgraph import load_vault
+
+    code, out, err = run(capsys, "export", SAMPLE_VAULT)
+    assert (code, err) == (0, "")
+    exported = nx.node_link_graph(json.loads(out), edges="links", multigraph=True)
+    graph = load_vault(SAMPLE_VAULT).graph
+    assert set(exported.nodes) == set(graph.nodes)
+    assert exported.number_of_edges() == graph.number_of_edges()
+    assert exported.nodes["AWS.md"]["kind"] == "note"
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_export_to_file_opens_in_networkx(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str
+) -> None:
+    import networkx as nx
+
+    target = tmp_path / f"map.{fmt}"
+    code, out, _ = run(capsys, "export", SAMPLE_VAULT, "--format", fmt, "-o", target)
+    assert (code, out) == (0, "")
+    graph = nx.read_graphml(target) if fmt == "graphml" else nx.read_gexf(target)
+    assert "Concepts/Kubernetes.md" in graph.nodes
+    assert not list(Path.cwd().glob(f"*.{fmt}"))
+
+
+def test_export_of_a_missing_vault_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "export", tmp_path / "nope")
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "nope" in err
+    assert "Traceback" not in err
+
+
+def test_export_runs_as_a_module(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "vaultgraph", "export", str(SAMPLE_VAULT), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert any(node["id"] == "AWS.md" for node in json.loads(result.stdout)["nodes"])
