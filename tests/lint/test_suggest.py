@@ -136,3 +136,18 @@ def test_link_text_is_the_name_unless_another_file_shares_it(tmp_path: Path) -> 
 )
 def test_did_you_mean(suggestions: tuple[Suggestion, ...], in_table: bool, expected: str) -> None:
     assert did_you_mean(suggestions, in_table=in_table) == expected
+
+
+def test_a_large_vault_finds_the_same_typos_through_its_shortlist(tmp_path: Path) -> None:
+    files = {f"notes/Topic {n:03d} overview.md": "" for n in range(300)}
+    files |= {"Kubernetes.md": "", "Container Orchestration.md": ""}
+    index = build_target_index(make_vault(tmp_path, files))
+    assert suggest(index, "Kubernets") == (Suggestion("Kubernetes"),)
+    assert suggest(index, "Container Orchestraton") == (Suggestion("Container Orchestration"),)
+    assert suggest(index, "Topic 017 overveiw")[0] == Suggestion("Topic 017 overview")
+
+
+def test_repeated_targets_get_the_same_answer(index: TargetIndex) -> None:
+    first = suggest(index, "Kubernets")
+    assert suggest(index, "Kubernets") == first
+    assert suggest(index, "Kubernets", limit=0) == ()
