@@ -6,13 +6,13 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 
+from tests.vaults import write_vault
 from vaultgraph.cli import main
 
 TESTS = Path(__file__).resolve().parent
@@ -25,16 +25,6 @@ DEFECTS = {
     "Artificial Intelligence.md": ALIAS_NOTE,
     "n.md": "See [[AI]] and [[Nowhere]].\n\n- \n",
 }
-
-
-def make_vault(root: Path, files: Mapping[str, str | bytes]) -> Path:
-    for path, content in files.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            (root / path).write_bytes(content)
-        else:
-            (root / path).write_text(content, encoding="utf-8")
-    return root
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
@@ -62,14 +52,14 @@ def test_check_sample_vault_reports_exactly_the_two_seed_defects(
 
 
 def test_check_clean_vault_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    make_vault(tmp_path, {"a.md": "[[b]]\n", "b.md": "# B\n"})
+    write_vault(tmp_path, {"a.md": "[[b]]\n", "b.md": "# B\n"})
     assert run(capsys, "check", tmp_path) == (0, "All checks passed: 2 notes, no problems.\n", "")
 
 
 def test_check_default_vault_is_the_working_directory(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    make_vault(tmp_path, {"a.md": "[[gone]]\n"})
+    write_vault(tmp_path, {"a.md": "[[gone]]\n"})
     monkeypatch.chdir(tmp_path)
     code, out, _ = run(capsys, "check")
     assert code == 1
@@ -77,7 +67,7 @@ def test_check_default_vault_is_the_working_directory(
 
 
 def test_check_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    make_vault(tmp_path, DEFECTS)
+    write_vault(tmp_path, DEFECTS)
     code, out, _ = run(capsys, "check", tmp_path, "--format", "json")
     rows = json.loads(out)
     assert code == 1
@@ -96,14 +86,14 @@ def test_check_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_check_json_clean_is_an_empty_array(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    make_vault(tmp_path, {"a.md": "# A\n"})
+    write_vault(tmp_path, {"a.md": "# A\n"})
     assert run(capsys, "check", tmp_path, "--format", "json") == (0, "[]\n", "")
 
 
 def test_check_github_paths_are_relative_to_the_working_directory(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    make_vault(tmp_path / "docs" / "vault", {"a, b.md": "[[gone]]\n"})
+    write_vault(tmp_path / "docs" / "vault", {"a, b.md": "[[gone]]\n"})
     monkeypatch.chdir(tmp_path)
     code, out, _ = run(capsys, "check", "docs/vault", "--format", "github")
     assert code == 1
@@ -117,7 +107,7 @@ def test_check_github_paths_are_relative_to_the_working_directory(
 def test_check_github_outside_the_working_directory_is_vault_relative(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    make_vault(tmp_path / "vault", {"a.md": "[[gone]]\n"})
+    write_vault(tmp_path / "vault", {"a.md": "[[gone]]\n"})
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")
     _, out, _ = run(capsys, "check", tmp_path / "vault", "--format", "github")
@@ -127,7 +117,7 @@ def test_check_github_outside_the_working_directory_is_vault_relative(
 def test_check_sarif_is_valid(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    make_vault(tmp_path / "vault", DEFECTS)
+    write_vault(tmp_path / "vault", DEFECTS)
     monkeypatch.chdir(tmp_path)
     code, out, _ = run(capsys, "check", "vault", "--format", "sarif", "--select", "ALL")
     log = json.loads(out)
@@ -144,7 +134,7 @@ def test_check_sarif_is_valid(
 
 
 def test_check_warnings_alone_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    make_vault(tmp_path, {"a/Note.md": "x\n", "b/Note.md": "y\n", "c.md": "[[Note]]\n"})
+    write_vault(tmp_path, {"a/Note.md": "x\n", "b/Note.md": "y\n", "c.md": "[[Note]]\n"})
     code, out, _ = run(capsys, "check", tmp_path)
     assert code == 1
     assert out.startswith("c.md:1:1: VG105 ")
@@ -152,14 +142,14 @@ def test_check_warnings_alone_exit_1(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_check_unreadable_note_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    make_vault(tmp_path, {"a.md": "# fine\n", "latin1.md": b"caf\xe9\n"})
+    write_vault(tmp_path, {"a.md": "# fine\n", "latin1.md": b"caf\xe9\n"})
     code, out, _ = run(capsys, "check", tmp_path)
     assert code == 1
     assert out.startswith("latin1.md:1:1: VG302 ")
 
 
 def test_check_exit_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    make_vault(tmp_path, DEFECTS)
+    write_vault(tmp_path, DEFECTS)
     code, out, _ = run(capsys, "check", tmp_path, "--exit-zero")
     assert code == 0
     assert "Found 3 problems" in out
@@ -178,7 +168,7 @@ def test_check_exit_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 def test_check_select_and_ignore(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], flags: list[str], codes: list[str]
 ) -> None:
-    make_vault(tmp_path, DEFECTS)
+    write_vault(tmp_path, DEFECTS)
     code, out, _ = run(capsys, "check", tmp_path, "--format", "json", *flags)
     assert sorted(row["code"] for row in json.loads(out)) == codes
     assert code == (1 if codes else 0)
@@ -218,7 +208,7 @@ def test_check_bad_option_is_one_line(capsys: pytest.CaptureFixture[str]) -> Non
 def test_check_config_error_names_file_and_key(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    make_vault(tmp_path, {".vaultgraph.toml": 'selct = ["VG1"]\n', "a.md": ""})
+    write_vault(tmp_path, {".vaultgraph.toml": 'selct = ["VG1"]\n', "a.md": ""})
     code, out, err = run(capsys, "check", tmp_path)
     assert (code, out) == (2, "")
     assert one_line_error(err) == (
@@ -229,7 +219,7 @@ def test_check_config_error_names_file_and_key(
 def test_check_config_file_and_flags_over_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    make_vault(tmp_path, {**DEFECTS, ".vaultgraph.toml": 'ignore = ["broken-link"]\n'})
+    write_vault(tmp_path, {**DEFECTS, ".vaultgraph.toml": 'ignore = ["broken-link"]\n'})
     _, out, _ = run(capsys, "check", tmp_path, "--format", "json")
     assert [row["code"] for row in json.loads(out)] == ["VG201"]
     _, out, _ = run(capsys, "check", tmp_path, "--format", "json", "--select", "broken-link")
@@ -238,14 +228,14 @@ def test_check_config_file_and_flags_over_it(
 
 def test_check_pyproject_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = '[tool.vaultgraph]\nexclude = ["n.md"]\n'
-    make_vault(tmp_path, {**DEFECTS, "pyproject.toml": config})
+    write_vault(tmp_path, {**DEFECTS, "pyproject.toml": config})
     code, out, _ = run(capsys, "check", tmp_path)
     assert (code, out) == (0, "All checks passed: 1 note, no problems.\n")
 
 
 def test_check_explicit_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    make_vault(tmp_path / "vault", DEFECTS)
-    config = make_vault(tmp_path, {"lint.toml": 'select = ["VG2"]\n'}) / "lint.toml"
+    write_vault(tmp_path / "vault", DEFECTS)
+    config = write_vault(tmp_path, {"lint.toml": 'select = ["VG2"]\n'}) / "lint.toml"
     _, out, _ = run(capsys, "check", tmp_path / "vault", "--config", config, "--format", "json")
     assert [row["code"] for row in json.loads(out)] == ["VG201"]
     code, _, err = run(capsys, "check", tmp_path / "vault", "--config", tmp_path / "no.toml")
@@ -256,7 +246,7 @@ def test_check_explicit_config(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_check_malformed_app_json_is_a_warning(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    make_vault(tmp_path, {"a.md": "# A\n", ".obsidian/app.json": "{nope"})
+    write_vault(tmp_path, {"a.md": "# A\n", ".obsidian/app.json": "{nope"})
     code, out, err = run(capsys, "check", tmp_path)
     assert code == 0
     assert out == "All checks passed: 1 note, no problems.\n"
@@ -266,14 +256,14 @@ def test_check_malformed_app_json_is_a_warning(
 
 def test_check_obsidian_excluded_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     app = json.dumps({"userIgnoreFilters": ["N.md"]})
-    make_vault(tmp_path, {**DEFECTS, ".obsidian/app.json": app})
+    write_vault(tmp_path, {**DEFECTS, ".obsidian/app.json": app})
     assert run(capsys, "check", tmp_path)[:2] == (0, "All checks passed: 1 note, no problems.\n")
 
 
 def test_check_fix_repairs_then_reports_what_is_left(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    make_vault(tmp_path, DEFECTS)
+    write_vault(tmp_path, DEFECTS)
     code, out, err = run(capsys, "check", tmp_path, "--fix")
     text = (tmp_path / "n.md").read_text(encoding="utf-8")
     assert code == 1
@@ -292,7 +282,7 @@ def test_check_fix_repairs_then_reports_what_is_left(
 def test_check_fix_respects_the_selection(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    make_vault(tmp_path, DEFECTS)
+    write_vault(tmp_path, DEFECTS)
     run(capsys, "check", tmp_path, "--fix", "--ignore", "empty-bullet")
     text = (tmp_path / "n.md").read_text(encoding="utf-8")
     assert "[[Artificial Intelligence|AI]]" in text
@@ -302,7 +292,7 @@ def test_check_fix_respects_the_selection(
 def test_check_diff_shows_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    make_vault(tmp_path, DEFECTS)
+    write_vault(tmp_path, DEFECTS)
     before = (tmp_path / "n.md").read_bytes()
     code, out, err = run(capsys, "check", tmp_path, "--diff")
     assert code == 1
@@ -317,7 +307,7 @@ def test_check_diff_shows_and_writes_nothing(
 def test_check_diff_with_nothing_to_fix_exits_0(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    make_vault(tmp_path, {"a.md": "[[gone]]\n"})
+    write_vault(tmp_path, {"a.md": "[[gone]]\n"})
     assert run(capsys, "check", tmp_path, "--diff") == (0, "", "Would fix 0 problems in 0 notes.\n")
 
 

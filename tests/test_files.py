@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.vaults import write_vault
 from vaultgraph.files import ReadFailure, SkippedPath, read_text, scan_vault
-
-
-def _write(root: Path, files: Mapping[str, str | bytes]) -> Path:
-    for relpath, content in files.items():
-        path = root / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
 
 
 def _reasons(skipped: tuple[SkippedPath, ...]) -> dict[str, str]:
@@ -28,7 +18,7 @@ def _reasons(skipped: tuple[SkippedPath, ...]) -> dict[str, str]:
 
 
 def test_notes_and_attachments_are_split_sorted_posix_paths(tmp_path: Path) -> None:
-    _write(
+    write_vault(
         tmp_path,
         {
             "b.md": "",
@@ -46,7 +36,7 @@ def test_notes_and_attachments_are_split_sorted_posix_paths(tmp_path: Path) -> N
 
 
 def test_dot_folders_and_dot_files_are_ignored(tmp_path: Path) -> None:
-    _write(
+    write_vault(
         tmp_path,
         {
             ".obsidian/app.json": "{}",
@@ -63,19 +53,19 @@ def test_dot_folders_and_dot_files_are_ignored(tmp_path: Path) -> None:
 
 def test_nfd_file_names_are_kept_as_on_disk(tmp_path: Path) -> None:
     nfd = unicodedata.normalize("NFD", "Café.md")
-    _write(tmp_path, {nfd: ""})
+    write_vault(tmp_path, {nfd: ""})
     assert scan_vault(tmp_path).notes == (nfd,)
 
 
 def test_symlinked_file_inside_the_vault_counts(tmp_path: Path) -> None:
-    _write(tmp_path, {"real/Note.md": ""})
+    write_vault(tmp_path, {"real/Note.md": ""})
     (tmp_path / "Shortcut.md").symlink_to(tmp_path / "real" / "Note.md")
     assert scan_vault(tmp_path).notes == ("Shortcut.md", "real/Note.md")
 
 
 def test_symlinks_leading_outside_are_skipped_with_a_reason(tmp_path: Path) -> None:
-    vault = _write(tmp_path / "vault", {"In.md": ""})
-    outside = _write(tmp_path / "outside", {"Secret.md": "", "dir/Deep.md": ""})
+    vault = write_vault(tmp_path / "vault", {"In.md": ""})
+    outside = write_vault(tmp_path / "outside", {"Secret.md": "", "dir/Deep.md": ""})
     (vault / "secret.md").symlink_to(outside / "Secret.md")
     (vault / "elsewhere").symlink_to(outside / "dir")
     files = scan_vault(vault)
@@ -87,7 +77,7 @@ def test_symlinks_leading_outside_are_skipped_with_a_reason(tmp_path: Path) -> N
 
 
 def test_symlink_loop_is_listed_once_and_reported(tmp_path: Path) -> None:
-    _write(tmp_path, {"a/Note.md": ""})
+    write_vault(tmp_path, {"a/Note.md": ""})
     (tmp_path / "a" / "loop").symlink_to(tmp_path)
     (tmp_path / "a" / "self").symlink_to(tmp_path / "a")
     files = scan_vault(tmp_path)
@@ -106,7 +96,7 @@ def test_broken_symlink_is_skipped(tmp_path: Path) -> None:
 def test_folder_that_cannot_be_listed_is_recorded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _write(tmp_path, {"Open.md": "", "locked/Hidden.md": ""})
+    write_vault(tmp_path, {"Open.md": "", "locked/Hidden.md": ""})
     real_scandir = os.scandir
     locked = os.path.realpath(tmp_path / "locked")
 
@@ -134,7 +124,7 @@ def test_undecodable_file_name_is_skipped(tmp_path: Path) -> None:
 
 
 def test_read_text_strips_bom_and_keeps_text(tmp_path: Path) -> None:
-    _write(tmp_path, {"a.md": "\ufeff# Títle\r\n"})
+    write_vault(tmp_path, {"a.md": "\ufeff# Títle\r\n"})
     assert read_text(tmp_path, "a.md") == "# Títle\r\n"
 
 
@@ -147,7 +137,7 @@ def test_read_text_strips_bom_and_keeps_text(tmp_path: Path) -> None:
     ],
 )
 def test_read_text_reports_undecodable_files(tmp_path: Path, content: bytes, reason: str) -> None:
-    _write(tmp_path, {"bad.md": content})
+    write_vault(tmp_path, {"bad.md": content})
     assert read_text(tmp_path, "bad.md") == ReadFailure(reason)
 
 

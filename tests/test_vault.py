@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
 import pytest
 
+from tests.vaults import write_vault
 from vaultgraph.resolve import ResolvedLink, Rule
 from vaultgraph.vault import Vault, VaultError, load_vault
 
 _Form = Literal["NFC", "NFD"]
 BASIC = Path(__file__).parent / "fixtures" / "vaults" / "basic"
-
-
-def _write(root: Path, files: Mapping[str, str | bytes]) -> Path:
-    for relpath, content in files.items():
-        path = root / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
 
 
 def _by_raw(vault: Vault) -> dict[tuple[str, str], ResolvedLink]:
@@ -91,13 +80,13 @@ def test_missing_path_is_a_vault_error(tmp_path: Path) -> None:
 
 
 def test_file_path_is_a_vault_error(tmp_path: Path) -> None:
-    note = _write(tmp_path, {"Note.md": ""}) / "Note.md"
+    note = write_vault(tmp_path, {"Note.md": ""}) / "Note.md"
     with pytest.raises(VaultError, match="not a folder"):
         load_vault(note)
 
 
 def test_unreadable_notes_are_recorded_and_still_link_targets(tmp_path: Path) -> None:
-    _write(
+    write_vault(
         tmp_path,
         {
             "Latin.md": b"# Caf\xe9\n",
@@ -129,7 +118,7 @@ def test_unicode_forms_match_and_node_keeps_disk_spelling(
 ) -> None:
     name = unicodedata.normalize(file_form, "Zoë/Café.md")
     link = unicodedata.normalize(link_form, "[[café]]")
-    _write(tmp_path, {name: "", "Index.md": link + "\n"})
+    write_vault(tmp_path, {name: "", "Index.md": link + "\n"})
     vault = load_vault(tmp_path)
     (resolved,) = vault.links
     assert resolved.resolved == name

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.vaults import write_vault
 from vaultgraph.lint.config import Config, SelectorError
 from vaultgraph.lint.finding import Finding, Severity
 from vaultgraph.lint.rule import Rule
@@ -42,10 +43,7 @@ RULES = (
 
 
 def make_vault(root: Path, files: Mapping[str, str]) -> Vault:
-    for path, text in files.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text, encoding="utf-8")
-    return load_vault(root)
+    return load_vault(write_vault(root, files))
 
 
 @pytest.fixture

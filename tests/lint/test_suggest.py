@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
+from tests.vaults import write_vault
 from vaultgraph.lint.suggest import (
     Suggestion,
     TargetIndex,
@@ -20,12 +22,8 @@ from vaultgraph.lint.suggest import suggest_targets as suggest
 from vaultgraph.vault import Vault, load_vault
 
 
-def make_vault(root: Path, files: dict[str, str]) -> Vault:
-    for relpath, text in files.items():
-        path = root / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return load_vault(root)
+def make_vault(root: Path, files: Mapping[str, str]) -> Vault:
+    return load_vault(write_vault(root, files))
 
 
 @pytest.fixture
