@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic vaults they run on; run each as ``python -m benchmarks.NAME``."""

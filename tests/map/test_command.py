@@ -1,0 +1,117 @@
+"""``vaultgraph map``: options in, one UTF-8 file out, one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import click
+import pytest
+
+from tests.map.paths import REPO, SAMPLE_VAULT
+from vaultgraph.cli import cli, main
+from vaultgraph.map import COLOR_BY
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
+    code = main(["map", *map(str, args)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def data_of(html: str) -> dict[str, object]:
+    match = re.search(r'id="map-data">(.*?)</script>', html, re.S)
+    assert match is not None
+    data: dict[str, object] = json.loads(match.group(1))
+    return data
+
+
+def test_writes_one_utf8_file_and_nothing_else(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    out = tmp_path / "out" / "map.html"
+    out.parent.mkdir()
+    code, stdout, stderr = run(capsys, SAMPLE_VAULT, "-o", out)
+    assert (code, stdout, stderr) == (0, "", "")
+    assert list(work.iterdir()) == []
+    assert list(out.parent.iterdir()) == [out]
+    html = out.read_bytes().decode("utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert len(data_of(html)["nodes"]) == 35  # type: ignore[arg-type]
+
+
+def test_dash_writes_the_page_to_standard_output(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, stdout, _ = run(capsys, SAMPLE_VAULT, "-o", "-", "--no-tags", "--no-attachments")
+    assert code == 0
+    kinds = {n["kind"] for n in data_of(stdout)["nodes"]}  # type: ignore[attr-defined]
+    assert kinds == {"note", "unresolved"}
+
+
+def test_options_reach_the_map(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "m.html"
+    args = ("--around", "ECS", "--depth", "2", "--tag", "aws", "--folder", "AWS Services")
+    code, _, _ = run(capsys, SAMPLE_VAULT, "-o", out, *args, "--no-unresolved", "--color-by", "tag")
+    assert code == 0
+    data = data_of(out.read_text(encoding="utf-8"))
+    assert data["colorBy"] == "tag"
+    ids = {n["id"] for n in data["nodes"]}  # type: ignore[attr-defined]
+    assert "AWS Services/ECS.md" in ids
+    assert all(i.startswith(("AWS Services/", "#")) for i in ids)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("-o", "{tmp}/m.html", "--around", "Nope"), "no note 'Nope' in the vault"),
+        (("-o", "{tmp}/m.html", "--depth", "2"), "--depth counts links away from a note"),
+        (("-o", "{tmp}/m.html", "--depth", "-1", "--around", "ECS"), "-1 is not in the range"),
+        (("-o", "{tmp}/no/such/dir/m.html"), "cannot write"),
+        (("-o", "{tmp}/m.html", "--color-by", "size"), "'size' is not one of"),
+        ((), "Missing option '-o'"),
+        (("-o", "{tmp}/m.html", "--around", "Home", "--folder", "AWS Services"), None),
+    ],
+)
+def test_mistakes_are_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    args: tuple[str, ...],
+    message: str | None,
+) -> None:
+    filled = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    code, stdout, stderr = run(capsys, SAMPLE_VAULT, *filled)
+    assert code == 2
+    assert stdout == ""
+    assert stderr.startswith("Error: ")
+    assert stderr.count("\n") == 1
+    if message is not None:
+        assert message in stderr
+    assert not (tmp_path / "m.html").exists()
+
+
+def test_a_missing_vault_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, stderr = run(capsys, tmp_path / "nowhere", "-o", tmp_path / "m.html")
+    assert code == 2
+    assert "no such folder" in stderr
+
+
+def test_the_colour_choices_are_the_librarys() -> None:
+    command = cli.commands["map"]
+    option = next(p for p in command.params if p.name == "color_by")
+    assert isinstance(option.type, click.Choice)
+    assert tuple(option.type.choices) == COLOR_BY
+
+
+def test_docs_describe_every_option() -> None:
+    doc = (REPO / "docs" / "map.md").read_text(encoding="utf-8")
+    for param in cli.commands["map"].params:
+        for flag in (*param.opts, *param.secondary_opts):
+            if flag.startswith("-"):
+                assert f"`{flag}" in doc, f"docs/map.md does not mention {flag}"

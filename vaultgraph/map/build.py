@@ -1,0 +1,149 @@
+"""A loaded vault as the map shows it: the kept nodes and edges, with labels and colours."""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from vaultgraph.map import style
+from vaultgraph.map.options import ColorBy, MapOptions
+from vaultgraph.map.select import select
+from vaultgraph.vault import Vault
+
+__all__ = ["MapEdge", "MapNode", "MapView", "build_view", "obsidian_url"]
+
+_DEFAULTS = MapOptions()
+# Enough bytes for a few lines of text; a note's tail never reaches the tooltip.
+_HEAD_BYTES = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class MapNode:
+    id: str  # the graph's node id
+    kind: str  # note, attachment, tag or unresolved
+    label: str  # drawn on the canvas as written
+    group: str | None  # the colour group, None for tags and unresolved targets
+    color: str
+    size: float
+    inlinks: int
+    tooltip: str  # plain text
+    url: str | None  # obsidian://open link, for notes only
+
+
+@dataclass(frozen=True, slots=True)
+class MapEdge:
+    source: str
+    target: str
+    kind: str  # link, embed or tag
+    count: int
+    tooltip: str
+
+
+@dataclass(frozen=True, slots=True)
+class MapView:
+    vault_name: str
+    nodes: tuple[MapNode, ...]
+    edges: tuple[MapEdge, ...]
+    legend: tuple[style.LegendEntry, ...]
+    color_by: ColorBy
+
+
+def build_view(vault: Vault, options: MapOptions = _DEFAULTS) -> MapView:
+    """What the map of ``vault`` shows under ``options``; ``vault.graph`` is left untouched.
+
+    Colours and sizes come from the whole vault (a folder keeps its colour and a hub its size in
+    a filtered map); the legend counts what is shown. Raises ``MapError`` for an unknown
+    ``around`` note.
+    """
+    graph = vault.graph
+    shown = select(graph, options)
+    groups = style.color_groups(graph, options.color_by)
+    colors = style.palette(groups)
+    name = vault.root.resolve().name
+    nodes = tuple(
+        _node(vault, name, node, attrs, groups.get(node), colors)
+        for node, attrs in sorted(shown.nodes(data=True))
+    )
+    edges = tuple(
+        MapEdge(
+            source=source,
+            target=target,
+            kind=attrs["kind"],
+            count=attrs.get("count", 1),
+            tooltip=style.edge_tooltip(attrs),
+        )
+        for source, target, attrs in sorted(
+            shown.edges(data=True), key=lambda e: (e[0], e[1], e[2]["kind"])
+        )
+    )
+    legend = colors.legend(n.group for n in nodes if n.group is not None)
+    return MapView(name, nodes, edges, legend, options.color_by)
+
+
+def obsidian_url(vault_name: str, path: str) -> str:
+    """The ``obsidian://open`` link Obsidian answers by opening the note."""
+    file = path[:-3] if path.lower().endswith(".md") else path
+    return f"obsidian://open?vault={quote(vault_name, safe='')}&file={quote(file, safe='')}"
+
+
+def _node(
+    vault: Vault,
+    vault_name: str,
+    node: str,
+    attrs: Mapping[str, Any],
+    group: str | None,
+    colors: style.Palette,
+) -> MapNode:
+    kind = attrs["kind"]
+    links_in = style.inlinks(vault.graph, node)
+    return MapNode(
+        id=node,
+        kind=kind,
+        label=_label(node, attrs),
+        group=group,
+        color=_color(kind, attrs, group, colors),
+        size=style.node_size(links_in),
+        inlinks=links_in,
+        tooltip=style.node_tooltip(attrs, node, links_in, _first_lines(vault, node, attrs)),
+        url=obsidian_url(vault_name, node) if kind == "note" else None,
+    )
+
+
+def _label(node: str, attrs: Mapping[str, Any]) -> str:
+    kind = attrs["kind"]
+    if kind == "tag":
+        return "#" + str(attrs["name"])
+    if kind == "unresolved":
+        return str(attrs["target"])
+    return str(attrs.get("title") or node)
+
+
+def _color(kind: str, attrs: Mapping[str, Any], group: str | None, colors: style.Palette) -> str:
+    if kind == "unresolved":
+        return style.UNRESOLVED_COLOR
+    if kind == "tag":
+        # Coloured by tag, a tag node wears its group's colour, so the legend names it too.
+        return colors.colors.get(attrs["name"], style.TAG_COLOR)
+    return colors[group or ""]
+
+
+def _first_lines(vault: Vault, node: str, attrs: Mapping[str, Any]) -> str:
+    if attrs["kind"] != "note":
+        return ""
+    if attrs.get("unreadable"):
+        return f"(could not be read: {vault.unreadable.get(node, 'unreadable')})"
+    return style.excerpt(_head(vault.root / node))
+
+
+def _head(path: Path) -> str:
+    try:
+        with path.open("rb") as file:
+            data = file.read(_HEAD_BYTES)
+    except OSError:
+        return ""
+    # An incremental decoder holds back a character cut in half at the end instead of mangling it.
+    return codecs.getincrementaldecoder("utf-8-sig")(errors="replace").decode(data)
