@@ -369,16 +369,19 @@ def test_export_json_is_the_vault_graph(capsys: pytest.CaptureFixture[str]) -> N
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
 def test_export_to_file_opens_in_networkx(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:
     import networkx as nx
 
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
     target = tmp_path / f"map.{fmt}"
     code, out, _ = run(capsys, "export", SAMPLE_VAULT, "--format", fmt, "-o", target)
     assert (code, out) == (0, "")
     graph = nx.read_graphml(target) if fmt == "graphml" else nx.read_gexf(target)
     assert "Concepts/Kubernetes.md" in graph.nodes
-    assert not list(Path.cwd().glob(f"*.{fmt}"))
+    assert not list(workdir.iterdir())
 
 
 def test_export_of_a_missing_vault_is_one_line_and_exit_2(

@@ -13,6 +13,10 @@ from vaultgraph.model import Link, LinkKind, LinkSyntax, Problem, Tag
 from vaultgraph.plugins.tags import tag_length
 from vaultgraph.plugins.wikilinks import find_wikilink_end, split_wikilink
 
+# libyaml's C parser when PyYAML was built with it (the same SafeLoader rules, several times
+# faster), then the pure-Python SafeLoader, whose error messages and positions are the clearer ones.
+_FAST_LOADER: type[Any] = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+
 _TAG_KEYS = ("tags", "tag")
 _ALIAS_KEYS = ("aliases", "alias")
 
@@ -34,8 +38,8 @@ class _Scalar:
     path: tuple[str, ...]  # top-level key first
 
 
-def _load(yaml_text: str) -> tuple[Any, list[_Scalar]]:
-    """Load YAML as python-frontmatter does (SafeLoader), noting where each string stands.
+def _load(yaml_text: str, base: type[Any] = _FAST_LOADER) -> tuple[Any, list[_Scalar]]:
+    """Load YAML as python-frontmatter does (a SafeLoader), noting where each string stands.
 
     The loader is made per call so the positions it collects belong to this text only. Aliases are
     constructed once by PyYAML, so an alias bomb costs nothing here.
@@ -43,7 +47,7 @@ def _load(yaml_text: str) -> tuple[Any, list[_Scalar]]:
     scalars: list[_Scalar] = []
     keys: list[str] = []
 
-    class _PositionLoader(yaml.SafeLoader):
+    class _PositionLoader(base):  # type: ignore[misc]  # the C or the Python SafeLoader
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
             mapping: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -59,7 +63,7 @@ def _load(yaml_text: str) -> tuple[Any, list[_Scalar]]:
                     keys.pop()
             return mapping
 
-        def construct_scalar(self, node: yaml.ScalarNode) -> Any:  # type: ignore[override]
+        def construct_scalar(self, node: yaml.ScalarNode) -> Any:
             value = super().construct_scalar(node)
             if isinstance(value, str):
                 mark = node.start_mark
@@ -76,7 +80,10 @@ def read_properties(yaml_text: str, first_line: int, lines: list[str]) -> Proper
     Never raises for bad YAML: the problem is recorded and the note keeps its body.
     """
     try:
-        data, scalars = _load(yaml_text)
+        try:
+            data, scalars = _load(yaml_text)
+        except yaml.YAMLError:
+            data, scalars = _load(yaml_text, yaml.SafeLoader)  # for its message and position
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)
