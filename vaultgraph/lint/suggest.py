@@ -67,16 +67,21 @@ class _Keys:
     """Normalised keys with a trigram index, so a lookup compares a few keys, not all of them."""
 
     keys: frozenset[str]
-    grams: Mapping[str, tuple[str, ...]]
+    # Built on the first lookup: most checks find no broken link, and those pay nothing for it.
+    _grams: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, keys: Iterable[str]) -> _Keys:
-        grams: defaultdict[str, list[str]] = defaultdict(list)
-        unique = frozenset(key for key in keys if key)
-        for key in sorted(unique):
-            for gram in _trigrams(key):
-                grams[gram].append(key)
-        return cls(unique, {gram: tuple(group) for gram, group in grams.items()})
+        return cls(frozenset(key for key in keys if key))
+
+    def grams(self) -> Mapping[str, tuple[str, ...]]:
+        if not self._grams:
+            grams: defaultdict[str, list[str]] = defaultdict(list)
+            for key in sorted(self.keys):
+                for gram in _trigrams(key):
+                    grams[gram].append(key)
+            self._grams.update((gram, tuple(group)) for gram, group in grams.items())
+        return self._grams
 
     def close_to(self, key: str) -> list[str]:
         """Keys equal to ``key`` (first) or within the cutoff of it, nearest first."""
@@ -92,14 +97,17 @@ class _Keys:
         if len(self.keys) <= _SHORTLIST or not grams:
             return sorted(self.keys)
         shared: Counter[str] = Counter()
+        index = self.grams()
         for gram in grams:
-            shared.update(self.grams.get(gram, ()))
+            shared.update(index.get(gram, ()))
         return [k for k, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:_SHORTLIST]]
 
 
 def normalise(text: str) -> str:
     """The key names are compared by: no case, accents, spacing or punctuation, only letters
     and digits (``Café-Menu`` and ``cafe menu`` are one key)."""
+    if text.isascii():  # most names: the same answer, without a category lookup per character
+        return "".join(filter(str.isalnum, text.lower()))
     decomposed = unicodedata.normalize("NFD", text.casefold())
     return "".join(ch for ch in decomposed if unicodedata.category(ch)[0] in "LN")
 
