@@ -61,8 +61,10 @@ def build_graph(
         edges[(link.source, node, str(link.link.kind))].append(link.link.line)
     graph = nx.MultiDiGraph()
     graph.add_nodes_from(sorted(nodes.items()))
-    for (source, target, kind), lines in sorted(edges.items()):
-        graph.add_edge(source, target, **_edge_attrs(kind, lines))
+    graph.add_edges_from(
+        (source, target, _edge_attrs(kind, lines))
+        for (source, target, kind), lines in sorted(edges.items())
+    )
     return graph
 
 

@@ -110,12 +110,20 @@ def resolve_link(
     index: LinkIndex, source_path: str, link: Link, notes: Mapping[str, Note]
 ) -> ResolvedLink:
     """Resolve one link written in the note at ``source_path``."""
-    if link.target == "":
+    found = _locate(index, _folder(source_path), link.target) if link.target else None
+    return _resolved(source_path, link, found, notes)
+
+
+def _resolved(
+    source_path: str, link: Link, found: _Found | None, notes: Mapping[str, Note]
+) -> ResolvedLink:
+    """The record for ``link`` located at ``found`` (``None``: a link into its own note)."""
+    if found is None:
         resolved: str | None = source_path
         candidates: tuple[str, ...] = (source_path,)
         rule = Rule.SELF
     else:
-        resolved, candidates, rule = _locate(index, _folder(source_path), link.target)
+        resolved, candidates, rule = found
     note = notes.get(resolved) if resolved is not None else None
     return ResolvedLink(
         source=source_path,
@@ -130,11 +138,19 @@ def resolve_link(
 def resolve_all(notes: Mapping[str, Note], paths: Iterable[str]) -> tuple[ResolvedLink, ...]:
     """Resolve every link of every note against the vault's files (``paths`` plus the notes)."""
     index = build_index([*paths, *notes])
-    return tuple(
-        resolve_link(index, path, link, notes)
-        for path in sorted(notes)
-        for link in notes[path].links
-    )
+    # Vaults link the same names from the same folders over and over: locate each pair once.
+    located: dict[tuple[str, str], _Found] = {}
+    resolved: list[ResolvedLink] = []
+    for path in sorted(notes):
+        folder = _folder(path)
+        for link in notes[path].links:
+            found: _Found | None = None
+            if link.target:
+                found = located.get((folder, link.target))
+                if found is None:
+                    found = located[(folder, link.target)] = _locate(index, folder, link.target)
+            resolved.append(_resolved(path, link, found, notes))
+    return tuple(resolved)
 
 
 _Found = tuple[str | None, tuple[str, ...], Rule]
