@@ -128,3 +128,21 @@ def test_hostile_depth_is_reported_not_fatal() -> None:
     note = parse_note("deep.md", source)
     assert [problem.code for problem in note.problems] == ["nesting-too-deep"]
     assert [link.target for link in note.links] == ["after"]
+
+
+def test_a_note_over_the_size_limit_is_reported_not_parsed() -> None:
+    note = parse_note("big.md", "[[a]] " * 20, max_note_chars=100)
+    assert note.links == ()
+    assert [(p.code, p.line) for p in note.problems] == [("note-too-large", 1)]
+    assert "120" in note.problems[0].message
+
+
+def test_a_line_over_the_length_limit_is_skipped_and_the_rest_read() -> None:
+    source = "[[before]]\n" + "[[" * 100_000 + "\n[[after]] #tag"
+    note = parse_note("long.md", source)
+    assert [(link.target, link.line, link.column) for link in note.links] == [
+        ("before", 1, 1),
+        ("after", 3, 1),
+    ]
+    assert [(tag.name, tag.line, tag.column) for tag in note.tags] == [("tag", 3, 11)]
+    assert [(p.code, p.line) for p in note.problems] == [("line-too-long", 2)]

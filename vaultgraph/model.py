@@ -94,11 +94,16 @@ class ListItem:
     end_line: int
 
 
+# Problem codes: what the frontmatter got wrong, and what the parser left unread to stay bounded.
+FRONTMATTER_PROBLEMS = frozenset({"frontmatter-yaml", "frontmatter-type"})
+UNREAD_PROBLEMS = frozenset({"note-too-large", "line-too-long", "nesting-too-deep"})
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """Something in a note that the parser could not take as written (for the linter)."""
 
-    code: str  # ``frontmatter-yaml``, ``frontmatter-type``, ``nesting-too-deep``
+    code: str  # one of FRONTMATTER_PROBLEMS or UNREAD_PROBLEMS
     message: str
     line: int
     column: int

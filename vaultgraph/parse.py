@@ -55,11 +55,41 @@ def split_lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def parse_note(path: str, text: str) -> Note:
-    """Parse a note's text. ``path`` is its vault-relative POSIX path; nothing is read from disk."""
-    lines = split_lines(text)
-    tokens = parser().parse("\n".join(lines))
+# Bounds that keep a hostile note from costing minutes: markdown-it-py's time grows faster than
+# the text on some inputs (long runs of brackets, deep nesting). Real notes stay far below both.
+MAX_NOTE_CHARS = 5_000_000
+MAX_LINE_CHARS = 50_000
+
+
+def parse_note(
+    path: str,
+    text: str,
+    *,
+    max_note_chars: int = MAX_NOTE_CHARS,
+    max_line_chars: int = MAX_LINE_CHARS,
+) -> Note:
+    """Parse a note's text. ``path`` is its vault-relative POSIX path; nothing is read from disk.
+
+    A note longer than ``max_note_chars`` is not parsed, and a line longer than ``max_line_chars``
+    is read as an empty line; both are recorded as problems, so nothing is skipped silently.
+    """
+    if len(text) > max_note_chars:
+        message = (
+            f"note is {len(text):,} characters long, over the limit of {max_note_chars:,}: "
+            "it was not read"
+        )
+        return Note(path=path, problems=(Problem("note-too-large", message, 1, 1),))
     found = _Collected()
+    lines = split_lines(text)
+    for index, line in enumerate(lines):
+        if len(line) > max_line_chars:
+            lines[index] = ""  # every other line keeps its number and columns
+            message = (
+                f"line is {len(line):,} characters long, over the limit of {max_line_chars:,}: "
+                "it was not read"
+            )
+            found.problems.append(Problem("line-too-long", message, index + 1, 1))
+    tokens = parser().parse("\n".join(lines))
     frontmatter: dict[str, object] = {}
     aliases: tuple[str, ...] = ()
     list_stack: list[tuple[int, int]] = []  # (line, column) of open list items

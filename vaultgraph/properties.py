@@ -165,7 +165,7 @@ def _tags(
             if isinstance(item, list | dict):
                 line = _key_line(key, first_line, lines)
                 problems.append(_wrong_type(key, "a list of texts", item, line))
-                continue
+                break  # one finding per property, however many entries are wrong
             place = positions.get(str(item))
             line = first_line + place.line if place else _key_line(key, first_line, lines)
             source = lines[line - 1] if line - 1 < len(lines) else ""
@@ -195,6 +195,7 @@ def _aliases(
                 if isinstance(alias, list | dict):
                     line = _key_line(key, first_line, lines)
                     problems.append(_wrong_type(key, "a list of texts", alias, line))
+                    break
                 elif alias is not None and str(alias).strip():
                     yield str(alias).strip()
         else:

@@ -37,12 +37,18 @@ def split_wikilink(inner: str) -> WikiTarget:
     return WikiTarget(target=inner.strip(), subpath=subpath, display=display)
 
 
+# No file path is longer: looking further for ``]]`` would make a line of 100,000 unclosed ``[[``
+# cost quadratic time.
+MAX_WIKILINK_LENGTH = 4096
+
+
 def find_wikilink_end(src: str, start: int, limit: int) -> int:
     """Return the index just past ``]]`` for a wikilink whose ``[[`` ends at ``start``, or -1.
 
-    A wikilink stays on one line, holds no other ``[[`` and is not empty.
+    A wikilink stays on one line, holds no other ``[[``, is not empty and is not longer than
+    ``MAX_WIKILINK_LENGTH``.
     """
-    close = src.find("]]", start, limit)
+    close = src.find("]]", start, min(limit, start + MAX_WIKILINK_LENGTH))
     if close < 0:
         return -1
     inner = src[start:close]

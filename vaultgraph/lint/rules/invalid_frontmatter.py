@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from vaultgraph.lint.finding import Finding, Severity
 from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.rules._shared import finding
+from vaultgraph.model import FRONTMATTER_PROBLEMS
 
 if TYPE_CHECKING:
     from vaultgraph.vault import Vault
@@ -35,7 +36,8 @@ def check(vault: Vault) -> Iterator[Finding]:
     """
     for path, note in sorted(vault.notes.items()):
         for problem in note.problems:
-            yield finding(RULE, path, problem.line, problem.column, problem.message)
+            if problem.code in FRONTMATTER_PROBLEMS:
+                yield finding(RULE, path, problem.line, problem.column, problem.message)
 
 
 RULE = Rule(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from vaultgraph.graph import orphan_notes
 from vaultgraph.lint.finding import Finding, Severity
 from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.rules._shared import finding
@@ -28,13 +29,8 @@ def check(vault: Vault) -> Iterator[Finding]:
         <!-- Scratch.md: [[Scratch]] appears in another note -->
         Some thoughts about [[Containers]].
     """
-    joined: set[str] = set()
-    for resolved in vault.links:
-        if resolved.resolved is not None and resolved.resolved != resolved.source:
-            joined.update((resolved.source, resolved.resolved))
-    for path in sorted(vault.notes):
-        if path not in joined:
-            yield finding(RULE, path, 1, 1, "orphan note: no link or embed to or from another file")
+    for path in orphan_notes(vault.graph):
+        yield finding(RULE, path, 1, 1, "orphan note: no link or embed to or from another file")
 
 
 RULE = Rule(

@@ -1,4 +1,4 @@
-"""unreadable-note: a ``.md`` file that cannot be read as UTF-8 text."""
+"""unreadable-note: a ``.md`` file, or part of one, that vaultgraph could not read."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from vaultgraph.lint.finding import Finding, Severity
 from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.rules._shared import finding
+from vaultgraph.model import UNREAD_PROBLEMS
 
 if TYPE_CHECKING:
     from vaultgraph.vault import Vault
@@ -17,7 +18,9 @@ def check(vault: Vault) -> Iterator[Finding]:
     """A `.md` file that cannot be read (permission denied) or decoded as UTF-8 (a binary file,
     or text saved in another encoding such as Latin-1). It is skipped, so its links, tags and
     headings are missing from every other check; the run goes on. Save it as UTF-8, or give it
-    another extension if it is not a note.
+    another extension if it is not a note. Parts of notes that are too large to read in bounded
+    time are reported here too: a note over the size limit, a line over the length limit, or
+    content nested more than 200 levels deep.
 
     Bad:
 
@@ -31,6 +34,10 @@ def check(vault: Vault) -> Iterator[Finding]:
     """
     for path, reason in sorted(vault.unreadable.items()):
         yield finding(RULE, path, 1, 1, f"{reason}; note skipped, nothing in it was checked")
+    for path, note in sorted(vault.notes.items()):
+        for problem in note.problems:
+            if problem.code in UNREAD_PROBLEMS:
+                yield finding(RULE, path, problem.line, problem.column, problem.message)
 
 
 RULE = Rule(
@@ -38,6 +45,6 @@ RULE = Rule(
     name="unreadable-note",
     severity=Severity.WARNING,
     enabled=True,
-    summary="A .md file that cannot be read or decoded as UTF-8; it is skipped.",
+    summary="A .md file (or part of one) that cannot be read as UTF-8 in bounded time; skipped.",
     check=check,
 )
