@@ -51,7 +51,7 @@ def test_positions_point_at_the_text_they_name(text: str) -> None:
     for link in note.links:
         if link.syntax == "property":
             continue  # a YAML value may be quoted or folded: its raw text is the value's
-        first, *rest = link.raw.split("\n")
+        first = link.raw.split("\n", 1)[0]
         assert lines[link.line - 1][link.column - 1 :].startswith(first), link
     for tag in note.tags:
         if not tag.in_frontmatter:
