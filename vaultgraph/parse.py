@@ -347,7 +347,11 @@ def _list_item(
     # A task is an item whose first line starts with a box; it is empty when that box is all.
     first_text = inner[1].content if len(inner) > 1 and inner[0].type == "paragraph_open" else ""
     task = bool(_TASK_BOX.match(first_text[:3])) and first_text[3:4] in ("", " ", "\n")
-    empty = not inner or (len(inner) == 3 and task and len(first_text.strip()) == 3)
+    # At the nesting limit markdown-it drops an item's content: that is not an empty item.
+    cut_off = opener.level + 2 >= MAX_NESTING
+    empty = not cut_off and (
+        not inner or (len(inner) == 3 and task and len(first_text.strip()) == 3)
+    )
     return ListItem(
         line=line_index + 1,
         column=column + 1 if column >= 0 else 1,
