@@ -123,3 +123,33 @@ def test_unicode_forms_match_and_node_keeps_disk_spelling(
     (resolved,) = vault.links
     assert resolved.resolved == name
     assert vault.graph.has_edge("Index.md", name)
+
+
+def test_options_are_keyword_only() -> None:
+    with pytest.raises(TypeError):
+        load_vault(BASIC, False)  # type: ignore[call-arg]
+
+
+def test_jobs_below_one_is_an_error() -> None:
+    with pytest.raises(ValueError, match="jobs must be at least 1"):
+        load_vault(BASIC, jobs=0)
+
+
+def test_a_relative_path_loads_the_same_cold_and_warm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_vault(tmp_path / "v", {"a.md": "[[b]] #tag\n", "b.md": "# B\n"})
+    monkeypatch.chdir(tmp_path)
+    cold = load_vault("v", cache=tmp_path / "cache")
+    warm = load_vault("v", cache=tmp_path / "cache")
+    assert warm.root == Path("v")
+    assert (warm.notes, warm.links) == (cold.notes, cold.links)
+    assert [link.resolved for link in warm.links] == ["b.md"]
+
+
+def test_without_a_cache_nothing_is_written(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": "[[b]]\n"})
+    load_vault(root, cache=False)
+    load_vault(root, cache=False, jobs=2)
+    assert not (tmp_path / "cache").exists()
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.md", "v"]

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-__all__ = ["ReadFailure", "SkippedPath", "VaultFiles", "read_text", "scan_vault"]
+__all__ = [
+    "ReadFailure",
+    "SkippedPath",
+    "VaultFiles",
+    "decode_text",
+    "read_failure",
+    "read_text",
+    "scan_vault",
+]
 
 _Kind = Literal["file", "dir", "linked-dir", "skip"]
 
@@ -85,7 +93,17 @@ def read_text(root: Path, relpath: str) -> str | ReadFailure:
     try:
         data = (Path(root) / relpath).read_bytes()
     except OSError as error:
-        return ReadFailure(f"cannot read: {_os_reason(error)}")
+        return read_failure(error)
+    return decode_text(data)
+
+
+def read_failure(error: OSError) -> ReadFailure:
+    """The failure to report for a file the system would not read."""
+    return ReadFailure(f"cannot read: {_os_reason(error)}")
+
+
+def decode_text(data: bytes) -> str | ReadFailure:
+    """A note's bytes as strict UTF-8 text, dropping a byte-order mark."""
     nul = data.find(b"\x00")
     if nul != -1:
         return ReadFailure(f"binary file (NUL byte at offset {nul})")

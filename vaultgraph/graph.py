@@ -13,7 +13,14 @@ import networkx as nx
 from vaultgraph.model import Note
 from vaultgraph.resolve import ResolvedLink, fold
 
-__all__ = ["UNRESOLVED_PREFIX", "build_graph", "find_node", "tag_node", "unresolved_node"]
+__all__ = [
+    "UNRESOLVED_PREFIX",
+    "build_graph",
+    "find_node",
+    "orphan_notes",
+    "tag_node",
+    "unresolved_node",
+]
 
 UNRESOLVED_PREFIX = "unresolved:"
 
@@ -74,6 +81,23 @@ def find_node(graph: nx.MultiDiGraph, name: str) -> str | None:
         return name
     wanted = unicodedata.normalize("NFC", name)
     return next((n for n in graph if unicodedata.normalize("NFC", n) == wanted), None)
+
+
+def orphan_notes(graph: nx.MultiDiGraph) -> list[str]:
+    """Readable notes that no resolved link or embed joins to another file, in path order.
+
+    Tags, links into the note itself and links that resolve to nothing do not join anything.
+    Unreadable notes are left out: what they link to is unknown.
+    """
+    joined: set[str] = set()
+    for source, target, kind in graph.edges(data="kind"):
+        if kind != "tag" and source != target and graph.nodes[target]["kind"] != "unresolved":
+            joined.update((source, target))
+    return sorted(
+        node
+        for node, attrs in graph.nodes(data=True)
+        if attrs["kind"] == "note" and not attrs["unreadable"] and node not in joined
+    )
 
 
 def _target_node(link: ResolvedLink, nodes: dict[str, _Attrs]) -> str:

@@ -16,6 +16,7 @@ __all__ = [
     "ResolvedLink",
     "Rule",
     "build_index",
+    "files_named",
     "fold",
     "heading_key",
     "resolve_all",
@@ -104,6 +105,16 @@ def build_index(paths: Iterable[str]) -> LinkIndex:
         by_path={key: tuple(group) for key, group in by_path.items()},
         by_name={key: tuple(group) for key, group in by_name.items()},
     )
+
+
+def files_named(index: LinkIndex, target: str) -> tuple[str, ...]:
+    """Every file whose name the last part of ``target`` names (``.md`` optional), in path
+    order, whatever folders the target gives: what ``vaultgraph explain`` lists."""
+    name = target.rsplit("/", 1)[-1]
+    if not name:
+        return ()
+    keys = _path_keys(name)
+    return tuple(sorted(entry.path for key in keys for entry in index.by_name.get(key, ())))
 
 
 def resolve_link(

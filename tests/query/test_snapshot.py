@@ -1,0 +1,133 @@
+"""A vault read from a git revision: what is listed, what is left out, and nothing written."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from tests.query.gitrepo import Repo
+from vaultgraph import load_vault
+from vaultgraph.query import QueryError, at_revision, check_revision, working_tree
+
+
+def test_a_revision_reads_like_the_same_files_on_disk(repo: Repo) -> None:
+    files: dict[str, str | bytes] = {
+        "Home.md": "---\ntags: [x]\n---\n[[Note]] ![[pic.png]] [[Gone]] #y\n",
+        "sub/Note.md": "# Note\n[[Home#Nope]]\n",
+        unicodedata.normalize("NFD", "Café.md"): "[[Home]]",
+        "pic.png": b"\x89PNG\x00",
+        "Bad.md": b"\xff\xfe",
+    }
+    repo.write(files)
+    repo.commit("one")
+    snap = at_revision(repo.root, "HEAD")
+    disk = load_vault(repo.root, cache=False)
+    assert dict(snap.vault.notes) == dict(disk.notes)
+    assert snap.vault.attachments == disk.attachments
+    assert dict(snap.vault.unreadable) == dict(disk.unreadable)
+    assert snap.vault.links == disk.links
+    assert sorted(snap.vault.graph.nodes(data=True)) == sorted(disk.graph.nodes(data=True))
+    assert sorted(snap.vault.graph.edges(data=True)) == sorted(disk.graph.edges(data=True))
+    assert snap.label == f"HEAD ({repo.git('rev-parse', '--short=7', 'HEAD').strip()})"
+    assert snap.digests == working_tree(disk).digests
+
+
+def test_hidden_files_and_files_outside_the_vault_folder_are_left_out(repo: Repo) -> None:
+    repo.write(
+        {
+            "README.md": "outside the vault",
+            "notes/Home.md": "[[A]]",
+            "notes/sub/A.md": "",
+            "notes/.obsidian/app.json": "{}",
+            "notes/.trash/Old.md": "",
+        }
+    )
+    repo.commit("one")
+    snap = at_revision(repo.root / "notes", "HEAD")
+    assert sorted(snap.vault.notes) == ["Home.md", "sub/A.md"]
+    assert snap.vault.attachments == ()
+
+
+def test_symlinks_are_left_out(repo: Repo) -> None:
+    repo.write({"A.md": ""})
+    (repo.root / "B.md").symlink_to("A.md")
+    repo.commit("one")
+    assert sorted(at_revision(repo.root, "HEAD").vault.notes) == ["A.md"]
+
+
+def test_older_revisions(repo: Repo) -> None:
+    repo.write({"A.md": "one"})
+    first = repo.commit("one")
+    repo.write({"B.md": "two"})
+    repo.commit("two")
+    assert sorted(at_revision(repo.root, "HEAD~1").vault.notes) == ["A.md"]
+    assert sorted(at_revision(repo.root, first[:10]).vault.notes) == ["A.md"]
+    assert sorted(at_revision(repo.root, "HEAD").vault.notes) == ["A.md", "B.md"]
+
+
+def test_an_empty_vault_folder_at_a_revision(repo: Repo) -> None:
+    repo.write({"other/A.md": ""})
+    repo.commit("one")
+    (repo.root / "notes").mkdir()
+    assert at_revision(repo.root / "notes", "HEAD").vault.notes == {}
+
+
+def test_reading_a_revision_writes_nothing(repo: Repo) -> None:
+    repo.write({"A.md": "[[B]]", "B.md": ""})
+    repo.commit("one")
+    (repo.root / "A.md").write_text("changed, not staged", encoding="utf-8")
+    before = _tree(repo.root / ".git")
+    at_revision(repo.root, "HEAD")
+    assert _tree(repo.root / ".git") == before
+    assert repo.git("status", "--porcelain") == " M A.md\n"
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("revision", ["nope", "HEAD~5", "--all", ""])
+def test_an_unknown_revision(repo: Repo, revision: str) -> None:
+    repo.write({"A.md": ""})
+    repo.commit("one")
+    with pytest.raises(QueryError, match="unknown revision"):
+        at_revision(repo.root, revision)
+
+
+def test_not_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    with pytest.raises(QueryError, match="is not in a git repository"):
+        at_revision(tmp_path, "HEAD")
+
+
+def test_not_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(QueryError, match="no such folder"):
+        at_revision(tmp_path / "missing", "HEAD")
+
+
+def test_git_missing(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(repo.root / "no-bin-here"))
+    with pytest.raises(QueryError, match="git is not installed"):
+        at_revision(repo.root, "HEAD")
+
+
+def test_unchanged_notes_are_taken_from_the_working_tree_not_parsed_again(repo: Repo) -> None:
+    repo.write({"A.md": "[[B]]", "B.md": "# B", "C.md": "old"})
+    repo.commit("one")
+    repo.write({"C.md": "new [[A]]"})
+    current = working_tree(load_vault(repo.root, cache=False))
+    reused = at_revision(repo.root, "HEAD", reuse=current)
+    assert reused.vault.notes["A.md"] is current.vault.notes["A.md"]
+    assert reused.vault.notes["C.md"] is not current.vault.notes["C.md"]
+    fresh = at_revision(repo.root, "HEAD")
+    assert dict(reused.vault.notes) == dict(fresh.vault.notes)
+    assert reused.vault.links == fresh.vault.links
+    assert reused.digests == fresh.digests
+
+
+def test_check_revision_gives_the_commit_id(repo: Repo) -> None:
+    repo.write({"A.md": ""})
+    commit = repo.commit("one")
+    assert check_revision(repo.root, "HEAD") == commit

@@ -1,0 +1,303 @@
+"""The per-vault cache of parsed notes: kept outside the vault, rebuilt whenever in doubt."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+import os
+import pickle
+import platform
+import posixpath
+import sys
+import tempfile
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+import vaultgraph
+from vaultgraph.files import ReadFailure
+from vaultgraph.model import Note
+from vaultgraph.packing import (
+    pack_records,
+    pack_results,
+    paused_gc,
+    unpack_records,
+    unpack_results,
+)
+
+__all__ = [
+    "CACHE_DIR_ENV",
+    "Entry",
+    "NoteCache",
+    "cache_dir",
+    "cache_file",
+    "digest",
+    "fingerprint",
+]
+
+# Trust model: the cache folder is the user's own, like their other caches (black keeps its
+# cache as a pickle there too), so the pickle in it is trusted as much as the code that wrote it.
+# What is not trusted is its state: a file that is truncated, damaged, from another version of
+# vaultgraph or of its parsing libraries, or for another folder is ignored and rebuilt.
+
+CACHE_DIR_ENV = "VAULTGRAPH_CACHE_DIR"
+FORMAT = 2
+_MAGIC = b"vaultgraph-cache" + FORMAT.to_bytes(2, "big")
+_DIGEST_SIZE = 32
+_CHECKSUM_SIZE = 4  # a CRC-32 of the payload: it finds damage; trust is the folder's business
+_HEADER = len(_MAGIC) + _DIGEST_SIZE + _CHECKSUM_SIZE
+# Notes are stored in segments of about this many, by a hash of their path: a run that parses a
+# few notes again re-encodes their segments only and copies the others' bytes as they were.
+_SEGMENT_NOTES = 512
+# A file changed within this long before a run read it may change again with the same size and
+# mtime (coarse file-system clocks: FAT counts in 2 s): such a stamp is checked by hash, as git
+# does with its "racily clean" entries.
+_RACY_NS = 2_000_000_000
+# Everything that decides what a note parses to, besides the note itself. The modules of the
+# package are hashed by source, except those that only run after parsing.
+_DOWNSTREAM = ("lint", "map")
+_PARSING_LIBRARIES = ("markdown_it", "mdit_py_plugins", "frontmatter", "yaml")
+
+_log = logging.getLogger("vaultgraph")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One note as the cache keeps it: the stamp and digest it was read with, and the result.
+
+    Only failures that come from the bytes (binary, not UTF-8) are kept: a file the system
+    refused to read is read again next time.
+    """
+
+    size: int
+    mtime_ns: int
+    digest: bytes
+    result: Note | ReadFailure
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    paths: list[str]
+    sizes: list[int]
+    mtimes: list[int]
+    digests: list[bytes]
+    results: bytes  # the pickled PackedResults of these paths, in order
+
+
+@dataclass(frozen=True, slots=True)
+class _Payload:
+    root: str
+    started_ns: int
+    segments: list[_Segment]
+
+
+@dataclass(frozen=True, slots=True)
+class NoteCache:
+    """The cache file of one vault and the entries it held when the run began.
+
+    ``started_ns`` is when the run that wrote the file began reading notes.
+    """
+
+    file: Path
+    root: str  # the vault's resolved path
+    entries: Mapping[str, Entry] = field(default_factory=dict)
+    started_ns: int = 0
+    _segments: Sequence[_Segment] = ()  # as read, to copy those whose notes did not change
+
+    @classmethod
+    def open(cls, root: Path, directory: Path | None = None) -> NoteCache | None:
+        """The cache of the vault at ``root`` in ``directory`` (default :func:`cache_dir`).
+
+        ``None`` when the cache would lie inside the vault. A missing, unreadable or damaged
+        file gives an empty cache: never an error.
+        """
+        real = Path(os.path.realpath(root))
+        file = cache_file(real, cache_dir() if directory is None else directory)
+        if Path(os.path.realpath(file.parent)).is_relative_to(real):
+            _log.debug("cache: %s is inside the vault; not using it", file)
+            return None
+        empty = cls(file, str(real))
+        try:
+            data = file.read_bytes()
+        except FileNotFoundError:
+            return empty
+        except OSError as error:
+            _log.debug("cache: cannot read %s: %s", file, error)
+            return empty
+        try:
+            with paused_gc():  # a million new objects, none of them garbage
+                payload = _decode(data, str(real))
+                entries = {} if payload is None else _entries(payload.segments)
+        except Exception as error:  # a damaged file may fail in any way unpickling can
+            _log.debug("cache: ignoring %s: %s: %s", file, type(error).__name__, error)
+            return empty
+        if payload is None:
+            return empty
+        return cls(file, str(real), entries, payload.started_ns, payload.segments)
+
+    def fresh(self, relpath: str, size: int, mtime_ns: int) -> Entry | None:
+        """The entry of a note whose stamp says it has not changed since it was read."""
+        entry = self.entries.get(relpath)
+        if entry is None or entry.size != size or entry.mtime_ns != mtime_ns:
+            return None
+        if mtime_ns >= self.started_ns - _RACY_NS:
+            return None  # changed too close to that read to tell by its stamp
+        return entry
+
+    def save(self, entries: Mapping[str, Entry], started_ns: int) -> bool:
+        """Replace the file with ``entries`` unless they are those it holds. Never raises.
+
+        The file is written beside its final name and renamed over it, so a concurrent run
+        reads the old file or the new one, never half of one; the last to finish wins.
+        """
+        if _same(entries, self.entries):
+            return False
+        try:
+            segments = _segments(entries, self.entries, self._segments)
+            data = _encode(_Payload(self.root, started_ns, segments))
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(self.file, data)
+        except Exception as error:  # a cache that cannot be written must not fail the run
+            _log.debug("cache: cannot write %s: %s: %s", self.file, type(error).__name__, error)
+            return False
+        return True
+
+
+def cache_dir() -> Path:
+    """Where caches go: ``$VAULTGRAPH_CACHE_DIR``, else the user's cache folder for vaultgraph."""
+    override = os.environ.get(CACHE_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_cache_dir("vaultgraph", appauthor=False))
+
+
+def cache_file(real_root: Path, directory: Path) -> Path:
+    """The cache file of the vault whose resolved path is ``real_root``."""
+    name = hashlib.blake2b(os.fsencode(real_root), digest_size=16).hexdigest()
+    return directory / f"vault-{name}.pickle"
+
+
+def digest(data: bytes | memoryview) -> bytes:
+    """The content hash a note's bytes are compared by."""
+    return hashlib.blake2b(data, digest_size=_DIGEST_SIZE).digest()
+
+
+@cache
+def fingerprint() -> bytes:
+    """A hash of everything besides a note that decides what it parses to (once per process).
+
+    The source of vaultgraph's parsing modules, not just its version, so that a change to the
+    parser in a checkout invalidates caches too; and the versions of Python and of the parsing
+    libraries.
+    """
+    seen = hashlib.blake2b(digest_size=_DIGEST_SIZE)
+    versions = [vaultgraph.__version__, str(FORMAT), platform.python_implementation(), sys.version]
+    for name in _PARSING_LIBRARIES:
+        module = importlib.import_module(name)
+        versions.append(f"{name}={getattr(module, '__version__', '?')}")
+    versions.append(f"libyaml={getattr(importlib.import_module('yaml'), '__with_libyaml__', '?')}")
+    seen.update("\n".join(versions).encode())
+    for relative, source in _sources(os.path.dirname(vaultgraph.__file__)):
+        seen.update(relative.encode() + b"\0")
+        try:
+            with open(source, "rb") as stream:
+                seen.update(stream.read())
+        except OSError:
+            seen.update(b"unreadable")  # a build without sources: the version must do
+    return seen.digest()
+
+
+def _sources(package: str) -> list[tuple[str, str]]:
+    """The package's modules but the downstream ones: (relative POSIX path, path), sorted."""
+    found: list[tuple[str, str]] = []
+    for folder, subfolders, names in os.walk(package):
+        if folder == package:
+            subfolders[:] = [name for name in subfolders if name not in _DOWNSTREAM]
+        relative = os.path.relpath(folder, package).replace(os.sep, "/")
+        for name in names:
+            if name.endswith(".py"):
+                found.append((posixpath.normpath(f"{relative}/{name}"), os.path.join(folder, name)))
+    return sorted(found)
+
+
+def _segments(
+    entries: Mapping[str, Entry], old: Mapping[str, Entry], was: Sequence[_Segment]
+) -> list[_Segment]:
+    """``entries`` in segments; a segment whose notes are those it held keeps its bytes."""
+    count = 1 << max(0, (len(entries) // _SEGMENT_NOTES).bit_length() - 1)
+    groups: list[list[str]] = [[] for _ in range(count)]
+    for path in sorted(entries):
+        groups[zlib.crc32(path.encode()) % count].append(path)
+    previous = {tuple(segment.paths): segment.results for segment in was}
+    segments = []
+    for paths in groups:
+        kept = previous.get(tuple(paths))
+        if kept is None or any(entries[p].result is not old[p].result for p in paths):
+            kept = pickle.dumps(pack_results([entries[p].result for p in paths]), protocol=5)
+        columns = pack_records(Entry, [entries[p] for p in paths])
+        segments.append(
+            _Segment(paths, columns["size"], columns["mtime_ns"], columns["digest"], kept)
+        )
+    return segments
+
+
+def _encode(payload: _Payload) -> bytes:
+    body = pickle.dumps(payload, protocol=5)
+    return _MAGIC + fingerprint() + zlib.crc32(body).to_bytes(_CHECKSUM_SIZE, "big") + body
+
+
+def _decode(data: bytes, root: str) -> _Payload | None:
+    """The payload, ``None`` if the file is for another version or folder; raises if damaged."""
+    if not data.startswith(_MAGIC):
+        raise ValueError("not a vaultgraph cache of this format")
+    if data[len(_MAGIC) : len(_MAGIC) + _DIGEST_SIZE] != fingerprint():
+        _log.debug("cache: written by another version of the parser; rebuilding")
+        return None
+    body = memoryview(data)[_HEADER:]
+    if zlib.crc32(body).to_bytes(_CHECKSUM_SIZE, "big") != data[_HEADER - _CHECKSUM_SIZE : _HEADER]:
+        raise ValueError("checksum mismatch (truncated or damaged)")
+    payload = pickle.loads(body)
+    if not isinstance(payload, _Payload):
+        raise TypeError(f"holds a {type(payload).__name__}")
+    return payload if payload.root == root else None
+
+
+def _entries(segments: Sequence[_Segment]) -> dict[str, Entry]:
+    entries: dict[str, Entry] = {}
+    for segment in segments:
+        results = unpack_results(pickle.loads(segment.results))
+        if None in results:
+            raise ValueError("an entry without a result")
+        columns: dict[str, list[Any]] = {
+            "size": segment.sizes,
+            "mtime_ns": segment.mtimes,
+            "digest": segment.digests,
+            "result": results,
+        }
+        found = unpack_records(Entry, columns, len(segment.paths))
+        entries.update(zip(segment.paths, found, strict=True))
+    return entries
+
+
+def _same(new: Mapping[str, Entry], old: Mapping[str, Entry]) -> bool:
+    # Entries carried over are the very objects read from the file.
+    return new.keys() == old.keys() and all(old[path] is entry for path, entry in new.items())
+
+
+def _write_atomically(file: Path, data: bytes) -> None:
+    descriptor, temporary = tempfile.mkstemp(dir=file.parent, prefix=file.name, suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+        # No fsync: a file torn by a crash fails its checksum and is rebuilt, and a cache need
+        # not survive a power cut; the rename alone keeps concurrent readers from half a file.
+        os.replace(temporary, file)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
