@@ -142,3 +142,51 @@ def test_odd_names_are_notes_and_nodes(hostile: Path) -> None:
     for name in ("names/with space # % [ ] emoji 🚀.md", "names/Nfd e\u0301.md", "names/case.md"):
         assert name in vault.notes
         assert vault.graph.nodes[name]["kind"] == "note"
+
+
+def _listing_with(extra: str) -> Any:
+    """scan_vault as it would be had ``extra`` been there when the folder was listed."""
+    from vaultgraph import vault as vault_module
+    from vaultgraph.files import VaultFiles, scan_vault
+
+    def listed(root: Path) -> VaultFiles:
+        files = scan_vault(root)
+        return VaultFiles(tuple(sorted({*files.notes, extra})), files.attachments, files.skipped)
+
+    return vault_module, listed
+
+
+def test_a_note_that_vanishes_after_listing_is_reported_and_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_vault(tmp_path, {"Here.md": "[[Gone]] [[Nowhere]]\n"})
+    module, listed = _listing_with("Gone.md")
+    monkeypatch.setattr(module, "scan_vault", listed)
+    vault = load_vault(root, cache=False)
+    assert set(vault.unreadable) == {"Gone.md"}
+    assert "cannot read" in vault.unreadable["Gone.md"]
+    assert "Here.md" in vault.notes
+    assert [link.resolved for link in vault.links] == ["Gone.md", None]
+
+
+def test_a_note_that_cannot_be_opened_is_reported_and_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import builtins
+
+    from vaultgraph import reading
+
+    root = write_vault(tmp_path, {"Locked.md": "[[Other]]\n", "Other.md": "[[Missing]]\n"})
+
+    def refuse(file: str, *args: Any, **kwargs: Any) -> Any:
+        if str(file).endswith("Locked.md"):
+            raise PermissionError(13, "Permission denied", str(file))
+        return builtins.open(file, *args, **kwargs)
+
+    # Tests run as root, where chmod 000 does not stop a read: refuse it the way the OS would.
+    monkeypatch.setattr(reading, "open", refuse, raising=False)
+    vault = load_vault(root, cache=False, jobs=1)
+    if "Locked.md" not in vault.unreadable:
+        pytest.fail(f"the refused read went unnoticed: {sorted(vault.notes)}")
+    assert "ermission" in vault.unreadable["Locked.md"]
+    assert "Other.md" in vault.notes
