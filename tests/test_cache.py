@@ -135,8 +135,10 @@ def test_cached_parallel_and_plain_runs_give_the_same_results(
     parallel = load_vault(rich_vault, cache=False, jobs=2)
     parallel_cold = load_vault(rich_vault, cache=cache / "other", jobs=2)
     assert len(parses) == len(plain.notes), "parallel runs parse in the workers"
+    warm_from_parallel = load_vault(rich_vault, cache=cache / "other", jobs=1)
+    assert len(parses) == len(plain.notes)
 
-    for run in (cold, warm, after_touch, parallel, parallel_cold):
+    for run in (cold, warm, after_touch, parallel, parallel_cold, warm_from_parallel):
         assert snapshot(run) == expected
 
 

@@ -21,6 +21,7 @@ from vaultgraph.model import Note
 __all__ = [
     "PackedNotes",
     "PackedResults",
+    "collecting",
     "pack_records",
     "pack_results",
     "paused_gc",
@@ -97,6 +98,18 @@ def unpack_results(packed: PackedResults) -> list[Note | ReadFailure | None]:
     for position, reason in packed.failures.items():
         results[position] = ReadFailure(reason)
     return results
+
+
+@contextmanager
+def collecting() -> Iterator[None]:
+    """Let the cycle collector run, whatever the caller chose, then restore its choice."""
+    enabled = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not enabled:
+            gc.disable()
 
 
 @contextmanager

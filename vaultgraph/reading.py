@@ -6,6 +6,7 @@ import logging
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from vaultgraph.cache import digest
@@ -13,6 +14,7 @@ from vaultgraph.files import ReadFailure, decode_text, read_failure
 from vaultgraph.model import Note
 from vaultgraph.packing import (
     PackedResults,
+    collecting,
     pack_records,
     pack_results,
     paused_gc,
@@ -74,10 +76,12 @@ def read_notes(
         except Exception as error:  # no pool here (no fork, no semaphores): parse in-process
             _log.debug("parallel parsing failed (%s: %s); parsing serially", type(error), error)
     reads: list[Read] = []
-    for relpath, known in pending:
-        reads.append(_read(root, relpath, known, hashing))
-        if progress is not None:
-            progress(len(reads), len(pending))
+    # Parsing makes cyclic garbage (a YAML loader class per note): collect it when there is much.
+    with collecting() if len(pending) >= PARALLEL_MIN else nullcontext():
+        for relpath, known in pending:
+            reads.append(_read(root, relpath, known, hashing))
+            if progress is not None:
+                progress(len(reads), len(pending))
     return reads
 
 
@@ -111,7 +115,8 @@ def _read_in_pool(
 
 def _read_chunk(root: str, chunk: Sequence[Pending], hashing: bool) -> _Batch:
     """In a worker process: read and parse a chunk of notes."""
-    reads = [_read(root, relpath, known, hashing) for relpath, known in chunk]
+    with collecting():  # a forked worker starts with its parent's collector, maybe held
+        reads = [_read(root, relpath, known, hashing) for relpath, known in chunk]
     columns = pack_records(Read, reads)
     results = pack_results(columns.pop("result"))
     return _Batch(columns, results)

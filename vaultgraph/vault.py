@@ -68,14 +68,16 @@ def load_vault(
     if jobs is not None and jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     started_ns = time.time_ns()  # before any note is looked at: see NoteCache.fresh
-    files = scan_vault(root)
-    store = _open_cache(root, cache)
-    entries, loaded = _load_notes(str(root), files.notes, store, jobs, progress)
-    if store is not None:
-        store.save(entries, started_ns)
-    notes = {path: n for path, n in loaded.items() if isinstance(n, Note)}
-    unreadable = {path: n.reason for path, n in loaded.items() if isinstance(n, ReadFailure)}
+    # Everything built here lives as long as the vault; only parsing makes cyclic garbage, and
+    # read_notes lets the collector run while it parses many notes.
     with paused_gc():
+        files = scan_vault(root)
+        store = _open_cache(root, cache)
+        entries, loaded = _load_notes(str(root), files.notes, store, jobs, progress)
+        if store is not None:
+            store.save(entries, started_ns)
+        notes = {path: n for path, n in loaded.items() if isinstance(n, Note)}
+        unreadable = {path: n.reason for path, n in loaded.items() if isinstance(n, ReadFailure)}
         links = resolve_all(notes, [*files.notes, *files.attachments])
         graph = build_graph(notes, files.attachments, links, unreadable=unreadable)
     return Vault(
@@ -125,8 +127,8 @@ def _load_notes(
             else:
                 known = store.entries.get(relpath) if store is not None else None
                 pending.append((relpath, None if known is None else known.digest))
-    results: dict[str, Note | ReadFailure] = {p: e.result for p, e in entries.items()}
     reads = read_notes(root, pending, hashing=store is not None, jobs=jobs, progress=progress)
+    results: dict[str, Note | ReadFailure] = {p: e.result for p, e in entries.items()}
     for (relpath, _), read in zip(pending, reads, strict=True):
         entry = _entry(read, store.entries.get(relpath) if store is not None else None)
         if entry is not None:
