@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TypeVar
 
 from vaultgraph.files import ReadFailure, read_text, scan_vault
-from vaultgraph.graph import build_graph
 from vaultgraph.lint import formats
 from vaultgraph.lint.config import load_config
 from vaultgraph.lint.finding import Finding
@@ -65,11 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     every = [*files.notes, *files.attachments]
     links = timed("resolve links", lambda: resolve_all(notes, every))
     unreadable = {p: t.reason for p, t in texts.items() if isinstance(t, ReadFailure)}
-    graph = timed(
-        "build the graph",
-        lambda: build_graph(notes, files.attachments, links, unreadable=unreadable),
-    )
-    vault = Vault(root, notes, files.attachments, unreadable, links, graph, files.skipped)
+    vault = Vault(root, notes, files.attachments, unreadable, links, files.skipped)
+    timed("build the graph (not needed by check)", lambda: vault.graph)
     config = load_config(root)
     run = timed("run the rules", lambda: check_vault(vault, config))
     for rule in select_rules(config):

@@ -7,18 +7,19 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from vaultgraph.cache import Entry, NoteCache
 from vaultgraph.files import ReadFailure, SkippedPath, scan_vault
-from vaultgraph.graph import build_graph
 from vaultgraph.model import Note
 from vaultgraph.packing import paused_gc
 from vaultgraph.reading import Pending, Progress, Read, read_notes
 from vaultgraph.resolve import ResolvedLink, resolve_all
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["Progress", "Vault", "VaultError", "load_vault"]
 
@@ -27,13 +28,15 @@ class VaultError(Exception):
     """The vault cannot be loaded at all; the message says what to do."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Vault:
     """A fully loaded vault. Paths are vault-relative POSIX paths as spelled on disk.
 
     ``unreadable`` maps ``.md`` files that could not be read to the reason; they are not in
     ``notes`` but links still resolve to them and they are note nodes in ``graph``.
     ``skipped`` lists what the scan left out (symlinks leading outside, unlistable folders).
+    ``graph`` is built on first use: checking a vault needs only its notes and links, and
+    importing networkx and building the graph costs more than a warm check of 10,000 notes.
     """
 
     root: Path
@@ -41,8 +44,13 @@ class Vault:
     attachments: tuple[str, ...]
     unreadable: Mapping[str, str]
     links: tuple[ResolvedLink, ...]
-    graph: nx.MultiDiGraph
     skipped: tuple[SkippedPath, ...] = ()
+
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        from vaultgraph.graph import build_graph
+
+        return build_graph(self.notes, self.attachments, self.links, unreadable=self.unreadable)
 
 
 _Stat = Callable[[str], os.stat_result]
@@ -79,14 +87,12 @@ def load_vault(
         notes = {path: n for path, n in loaded.items() if isinstance(n, Note)}
         unreadable = {path: n.reason for path, n in loaded.items() if isinstance(n, ReadFailure)}
         links = resolve_all(notes, [*files.notes, *files.attachments])
-        graph = build_graph(notes, files.attachments, links, unreadable=unreadable)
     return Vault(
         root=root,
         notes=notes,
         attachments=files.attachments,
         unreadable=unreadable,
         links=links,
-        graph=graph,
         skipped=files.skipped,
     )
 

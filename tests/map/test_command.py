@@ -10,7 +10,7 @@ import click
 import pytest
 
 from tests.map.paths import REPO, SAMPLE_VAULT
-from vaultgraph.cli import cli, main
+from vaultgraph.cli import command_named, main
 from vaultgraph.map import COLOR_BY
 
 
@@ -103,7 +103,7 @@ def test_a_missing_vault_is_a_usage_error(
 
 
 def test_the_colour_choices_are_the_librarys() -> None:
-    command = cli.commands["map"]
+    command = command_named("map")
     option = next(p for p in command.params if p.name == "color_by")
     assert isinstance(option.type, click.Choice)
     assert tuple(option.type.choices) == COLOR_BY
@@ -111,7 +111,7 @@ def test_the_colour_choices_are_the_librarys() -> None:
 
 def test_docs_describe_every_option() -> None:
     doc = (REPO / "docs" / "map.md").read_text(encoding="utf-8")
-    for param in cli.commands["map"].params:
+    for param in command_named("map").params:
         for flag in (*param.opts, *param.secondary_opts):
             if flag.startswith("-"):
                 assert f"`{flag}" in doc, f"docs/map.md does not mention {flag}"

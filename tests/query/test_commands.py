@@ -13,7 +13,7 @@ import pytest
 
 from tests.query.gitrepo import Repo
 from tests.query.paths import SAMPLE_VAULT
-from vaultgraph.cli import cli, main
+from vaultgraph.cli import command_named, main
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
@@ -238,7 +238,7 @@ def test_usage_md_has_a_section_with_every_option(command: str) -> None:
     section = doc.split(f"\n## vaultgraph {command}\n")[1].split("\n## ")[0]
     assert f"$ vaultgraph {command} " in section  # an example run
     shared = {"--no-cache", "--jobs", "-j", "--vault", "--format", "-h", "--help"}
-    for param in cli.commands[command].params:
+    for param in command_named(command).params:
         for flag in param.opts:
             if flag.startswith("-") and flag not in shared:
                 assert f"`{flag}" in section, f"docs/usage.md: {command} does not mention {flag}"

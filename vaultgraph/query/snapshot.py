@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vaultgraph.files import ReadFailure, decode_text
-from vaultgraph.graph import build_graph
 from vaultgraph.model import Note
 from vaultgraph.parse import parse_note
 from vaultgraph.query.errors import QueryError
@@ -97,8 +96,7 @@ def at_revision(root: Path, revision: str, *, reuse: Snapshot | None = None) -> 
         else:
             notes[path] = parse_note(path, text)
     links = resolve_all(notes, [*note_paths, *attachments])
-    graph = build_graph(notes, attachments, links, unreadable=unreadable)
-    vault = Vault(root, notes, attachments, unreadable, links, graph)
+    vault = Vault(root, notes, attachments, unreadable, links)
     return Snapshot(f"{revision} ({oid[:7]})", vault, digests)
 
 

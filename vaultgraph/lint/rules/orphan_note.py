@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from vaultgraph.graph import orphan_notes
 from vaultgraph.lint.finding import Finding, Severity
 from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.rules._shared import finding
@@ -29,6 +28,8 @@ def check(vault: Vault) -> Iterator[Finding]:
         <!-- Scratch.md: [[Scratch]] appears in another note -->
         Some thoughts about [[Containers]].
     """
+    from vaultgraph.graph import orphan_notes  # networkx: only when this rule is selected
+
     for path in orphan_notes(vault.graph):
         yield finding(RULE, path, 1, 1, "orphan note: no link or embed to or from another file")
 

@@ -1,0 +1,139 @@
+"""``vaultgraph check``: lint a vault, report, and repair what is safe to repair."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from vaultgraph.cli.common import VAULT_ARGUMENT, ExitCode, load_options, open_vault
+from vaultgraph.lint import formats
+from vaultgraph.lint.config import Config, ConfigError, SelectorError, load_config
+from vaultgraph.lint.fix import FixReport, apply_fixes
+from vaultgraph.lint.runner import CheckRun, check_vault, select_rules
+from vaultgraph.vault import Vault
+
+__all__ = ["check"]
+
+
+def _selectors(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
+    """``--select a,b --select c`` → ``["a", "b", "c"]``."""
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+@click.command()
+@VAULT_ARGUMENT
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(tuple(formats.FORMATS)),
+    default="text",
+    show_default=True,
+    help="text: path:line:col: CODE message; json; github: Actions annotations; sarif 2.1.0.",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    callback=_selectors,
+    metavar="RULES",
+    help="Check only these rules; replaces the configuration's selection.",
+)
+@click.option(
+    "--extend-select",
+    multiple=True,
+    callback=_selectors,
+    metavar="RULES",
+    help="Check these rules too (orphan-note is off by default).",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    callback=_selectors,
+    metavar="RULES",
+    help="Do not check these rules.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read this configuration file instead of the vault's .vaultgraph.toml or pyproject.toml.",
+)
+@click.option("--fix", is_flag=True, help="Repair what is safe to repair, then report the rest.")
+@click.option("--diff", is_flag=True, help="Print the repairs --fix would make; write nothing.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
+@load_options
+def check(
+    vault: Path,
+    fmt: formats.Format,
+    select: list[str],
+    extend_select: list[str],
+    ignore: list[str],
+    config_path: Path | None,
+    fix: bool,
+    diff: bool,
+    exit_zero: bool,
+    no_cache: bool,
+    jobs: int | None,
+) -> int:
+    """Lint a vault with Obsidian's own link rules.
+
+    RULES are rule names (broken-link), codes (VG101), code prefixes (VG1) or ALL, separated by
+    commas or given in several options. Exit code: 0 nothing reported, 1 problems reported, 2 a
+    usage, configuration or vault error.
+    """
+    if fix and diff:
+        raise click.UsageError("--fix writes repairs and --diff only shows them: give one")
+    config = _check_config(vault, config_path, select, extend_select, ignore)
+    loaded = open_vault(vault, no_cache=no_cache, jobs=jobs)
+    run = check_vault(loaded, config)
+    if diff:
+        _warn(run)
+        repairs = apply_fixes(loaded.root, run.findings, write=False, notes=loaded.notes)
+        click.echo(repairs.diff, nl=False)
+        _fix_summary(repairs, "Would fix")
+        return ExitCode.OK if exit_zero or not repairs.fixed else ExitCode.FINDINGS
+    if fix:
+        repairs = apply_fixes(loaded.root, run.findings, write=True, notes=loaded.notes)
+        _fix_summary(repairs, "Fixed")
+        if repairs.changed:
+            loaded = open_vault(vault, no_cache=no_cache, jobs=jobs)
+            run = check_vault(loaded, config)
+    _report(run, loaded, fmt)
+    return ExitCode.OK if exit_zero or not run.findings else ExitCode.FINDINGS
+
+
+def _check_config(
+    vault: Path, path: Path | None, select: list[str], extend_select: list[str], ignore: list[str]
+) -> Config:
+    """The file's configuration under the flags, its selectors checked before the vault is read."""
+    try:
+        config = load_config(vault, path=path).override(
+            select=select or None, extend_select=extend_select, ignore=ignore
+        )
+        select_rules(config)
+    except (ConfigError, SelectorError) as error:
+        raise click.UsageError(str(error)) from None
+    return config
+
+
+def _warn(run: CheckRun) -> None:
+    for warning in run.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+def _report(run: CheckRun, vault: Vault, fmt: formats.Format) -> None:
+    _warn(run)
+    base, prefix = formats.locate(vault.root, Path.cwd())
+    report = formats.Report(run.findings, run.rules, len(run.checked), base, prefix)
+    click.echo(formats.render(fmt, report), nl=False)
+
+
+def _fix_summary(repairs: FixReport, verb: str) -> None:
+    for error in repairs.errors:
+        click.echo(f"warning: {error.path}: {error.reason}", err=True)
+    fixed, notes = len(repairs.fixed), len(repairs.changed)
+    click.echo(f"{verb} {_count(fixed, 'problem')} in {_count(notes, 'note')}.", err=True)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -1,0 +1,109 @@
+"""What the commands share: exit codes, the vault argument, load options, the progress bar."""
+
+from __future__ import annotations
+
+import gc
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from enum import IntEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
+    from vaultgraph.reading import Progress
+    from vaultgraph.vault import Vault
+
+__all__ = [
+    "VAULT_ARGUMENT",
+    "VAULT_OPTION",
+    "ExitCode",
+    "load_options",
+    "open_vault",
+    "progress_bar",
+]
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FINDINGS = 1
+    ERROR = 2  # usage, configuration, or a vault that cannot be read
+
+
+VAULT_ARGUMENT = click.argument(
+    "vault", default=".", type=click.Path(file_okay=False, path_type=Path)
+)
+
+
+def load_options(command: _Command) -> _Command:
+    """The options of every command that reads a vault: ``--no-cache`` and ``--jobs``."""
+    jobs = click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="Parse notes in N processes (1: in this one).  [default: one per CPU]",
+    )
+    no_cache = click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Parse every note; neither read nor write the cache of parsed notes.",
+    )
+    return no_cache(jobs(command))
+
+
+def open_vault(path: Path, *, no_cache: bool = False, jobs: int | None = None) -> Vault:
+    """Load a vault, or leave with one clear line on stderr and exit code 2."""
+    # The vault lives until the command ends: the cycle collector is held while it loads and
+    # then told to leave its million objects alone, rather than walk them again and again (and
+    # once more at exit), which would cost more than a warm load.
+    from vaultgraph.vault import VaultError, load_vault
+
+    gc.disable()
+    try:
+        with progress_bar(sys.stderr) as progress:
+            return load_vault(path, cache=not no_cache, jobs=jobs, progress=progress)
+    except VaultError as error:
+        raise click.UsageError(str(error)) from None
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
+@contextmanager
+def progress_bar(
+    stream: TextIO, *, delay: float = 1.0, clock: Callable[[], float] = time.monotonic
+) -> Iterator[Progress]:
+    """A progress callback that shows click's bar on ``stream`` when it is a terminal and notes
+    are still being read ``delay`` seconds after the start: a quick or warm run shows nothing."""
+    start = clock()
+    with ExitStack() as stack:
+        bar: ProgressBar[int] | None = None  # shown once the delay has passed
+
+        def update(done: int, total: int) -> None:
+            nonlocal bar
+            if bar is None:
+                if done >= total or clock() - start < delay or not stream.isatty():
+                    return
+                bar = stack.enter_context(
+                    click.progressbar(length=total, label="Reading notes", file=stream)
+                )
+            bar.update(done - bar.pos)
+
+        yield update
+
+
+VAULT_OPTION = click.option(
+    "--vault",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The vault folder.",
+)

@@ -1,0 +1,136 @@
+"""``vaultgraph export`` and ``vaultgraph map``: the whole graph, as data or as a page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from vaultgraph.cli.common import VAULT_ARGUMENT, load_options, open_vault
+from vaultgraph.export import FORMATS, Format, export_graph
+
+__all__ = ["export", "map_command"]
+
+
+@click.command()
+@VAULT_ARGUMENT
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="json",
+    show_default=True,
+    help="json: networkx node-link data; graphml and gexf: for Gephi, Cytoscape and yEd.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@load_options
+def export(vault: Path, fmt: Format, output: Path | None, no_cache: bool, jobs: int | None) -> None:
+    """Write the vault's graph (notes, attachments, tags, unresolved targets)."""
+    text = export_graph(open_vault(vault, no_cache=no_cache, jobs=jobs).graph, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
+
+
+@click.command("map")
+@VAULT_ARGUMENT
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write the page to this file (UTF-8), or - for standard output.",
+)
+@click.option("--around", metavar="NOTE", help="Draw the local graph of this note (title or path).")
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0),
+    help="With --around: how many links away from the note to reach.  [default: 1]",
+)
+@click.option(
+    "--folder",
+    "folders",
+    multiple=True,
+    metavar="FOLDER",
+    help="Keep only the notes in this folder and its subfolders; repeatable.",
+)
+@click.option(
+    "--tag",
+    "tags",
+    multiple=True,
+    metavar="TAG",
+    help="Keep only the notes with this tag or one nested under it; repeatable.",
+)
+@click.option(
+    "--tags/--no-tags", "tags_as_nodes", default=True, show_default=True, help="Draw tags as nodes."
+)
+@click.option(
+    "--attachments/--no-attachments",
+    default=True,
+    show_default=True,
+    help="Draw attachments (images, PDFs) as nodes.",
+)
+@click.option(
+    "--unresolved/--no-unresolved",
+    default=True,
+    show_default=True,
+    help="Draw link targets that no file matches.",
+)
+@click.option(
+    "--color-by",
+    type=click.Choice(["folder", "tag"]),
+    default="folder",
+    show_default=True,
+    help="Colour notes by top-level folder, or by their most used tag.",
+)
+@load_options
+def map_command(
+    vault: Path,
+    output: Path,
+    around: str | None,
+    depth: int | None,
+    folders: tuple[str, ...],
+    tags: tuple[str, ...],
+    tags_as_nodes: bool,
+    attachments: bool,
+    unresolved: bool,
+    color_by: str,
+    no_cache: bool,
+    jobs: int | None,
+) -> None:
+    """Write the vault's graph as one interactive HTML page that works offline."""
+    from vaultgraph.map import MapError, MapOptions, build_view, render_page  # pyvis: map only
+
+    if depth is not None and around is None:
+        raise click.UsageError("--depth counts links away from a note: give it with --around NOTE")
+    options = MapOptions(
+        tags_as_nodes=tags_as_nodes,
+        attachments=attachments,
+        unresolved=unresolved,
+        folders=folders,
+        tags=tags,
+        around=around,
+        depth=1 if depth is None else depth,
+        color_by="tag" if color_by == "tag" else "folder",
+    )
+    try:
+        loaded = open_vault(vault, no_cache=no_cache, jobs=jobs)
+        page = render_page(build_view(loaded, options))
+    except MapError as error:
+        raise click.UsageError(str(error)) from None
+    if str(output) == "-":
+        click.echo(page, nl=False)
+        return
+    try:
+        output.write_text(page, encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
