@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vaultgraph.parse import parse_note, split_lines
+from vaultgraph.parse import parse_note
+from vaultgraph.positions import split_lines
 
 # Text built from the characters Obsidian syntax is made of, so the generator reaches links,
 # tags, tables, code, comments and frontmatter often, plus any character at all now and then.

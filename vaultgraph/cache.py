@@ -39,6 +39,7 @@ __all__ = [
     "cache_file",
     "digest",
     "fingerprint",
+    "write_atomically",
 ]
 
 # Trust model: the cache folder is the user's own, like their other caches (black keeps its
@@ -162,7 +163,7 @@ class NoteCache:
             segments = _segments(entries, self.entries, self._segments)
             data = _encode(_Payload(self.root, started_ns, segments))
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(self.file, data)
+            write_atomically(self.file, data)
         except Exception as error:  # a cache that cannot be written must not fail the run
             _log.debug("cache: cannot write %s: %s: %s", self.file, type(error).__name__, error)
             return False
@@ -290,7 +291,8 @@ def _same(new: Mapping[str, Entry], old: Mapping[str, Entry]) -> bool:
     return new.keys() == old.keys() and all(old[path] is entry for path, entry in new.items())
 
 
-def _write_atomically(file: Path, data: bytes) -> None:
+def write_atomically(file: Path, data: bytes) -> None:
+    """Replace ``file`` with ``data`` so that a reader sees the old bytes or the new, never half."""
     descriptor, temporary = tempfile.mkstemp(dir=file.parent, prefix=file.name, suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as stream:

@@ -12,7 +12,9 @@ from typing import Literal
 __all__ = [
     "ReadFailure",
     "SkippedPath",
+    "VaultError",
     "VaultFiles",
+    "check_root",
     "decode_text",
     "read_failure",
     "read_text",
@@ -44,6 +46,20 @@ class ReadFailure:
     """Why a file's text could not be read."""
 
     reason: str
+
+
+class VaultError(Exception):
+    """The vault cannot be loaded at all; the message says what to do."""
+
+
+def check_root(root: Path) -> None:
+    """Raise :class:`VaultError` unless ``root`` is a folder."""
+    if not root.exists():
+        raise VaultError(f"{root}: no such folder; give the path of an Obsidian vault folder")
+    if not root.is_dir():
+        raise VaultError(
+            f"{root}: not a folder; give the vault folder that holds the notes, not a file in it"
+        )
 
 
 def scan_vault(root: Path) -> VaultFiles:

@@ -23,7 +23,7 @@ from vaultgraph.model import (
     Problem,
     Tag,
 )
-from vaultgraph.positions import CellLocator, InlineLocator
+from vaultgraph.positions import CellLocator, InlineLocator, split_lines
 from vaultgraph.properties import read_properties
 
 # A block id closes the last line of a paragraph or list item: ``text ^my-id``.
@@ -48,11 +48,6 @@ class _Collected:
     list_items: list[ListItem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines as markdown-it counts them: ``\\r\\n``, ``\\r`` and ``\\n`` each end one."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 # Bounds that keep a hostile note from costing minutes: markdown-it-py's time grows faster than

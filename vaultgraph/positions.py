@@ -5,6 +5,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 
+__all__ = ["CellLocator", "InlineLocator", "split_lines"]
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as markdown-it counts them: ``\\r\\n``, ``\\r`` and ``\\n`` each end one."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
 
 def _content_column(content_line: str, source_line: str) -> int:
     """0-based column where a line of inline content starts in its source line.

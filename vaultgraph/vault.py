@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vaultgraph.cache import Entry, NoteCache
-from vaultgraph.files import ReadFailure, SkippedPath, scan_vault
+from vaultgraph.files import (
+    ReadFailure,
+    SkippedPath,
+    VaultError,
+    VaultFiles,
+    check_root,
+    scan_vault,
+)
 from vaultgraph.model import Note
 from vaultgraph.packing import paused_gc
 from vaultgraph.reading import Pending, Progress, Read, read_notes
@@ -21,11 +28,7 @@ from vaultgraph.resolve import ResolvedLink, resolve_all
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["Progress", "Vault", "VaultError", "load_vault"]
-
-
-class VaultError(Exception):
-    """The vault cannot be loaded at all; the message says what to do."""
+__all__ = ["Progress", "Stamped", "Vault", "VaultError", "load_stamped", "load_vault"]
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,32 @@ def load_vault(
     ``jobs``: how many processes parse notes when many need parsing; by default one per CPU, and
     ``1`` parses in this process. ``progress`` is called as notes are read (:data:`Progress`).
     """
+    return load_stamped(path, cache=cache, jobs=jobs, progress=progress).vault
+
+
+@dataclass(frozen=True, slots=True)
+class Stamped:
+    """A vault with what each readable note was when it was read: ``stamps`` maps its path to
+    (size, mtime in ns, content hash); ``started_ns`` is when reading began. Only a cached load
+    hashes notes: without a cache ``stamps`` is empty."""
+
+    vault: Vault
+    files: VaultFiles  # the scan the vault was read from
+    stamps: Mapping[str, tuple[int, int, bytes]]
+    started_ns: int
+
+
+def load_stamped(
+    path: str | os.PathLike[str],
+    *,
+    cache: bool | str | os.PathLike[str] = True,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> Stamped:
+    """:func:`load_vault`, also saying which version of each note it read (for callers that
+    keep results of their own per note, such as the check's findings)."""
     root = Path(path)
-    _check_root(root)
+    check_root(root)
     if jobs is not None and jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     started_ns = time.time_ns()  # before any note is looked at: see NoteCache.fresh
@@ -87,7 +114,7 @@ def load_vault(
         notes = {path: n for path, n in loaded.items() if isinstance(n, Note)}
         unreadable = {path: n.reason for path, n in loaded.items() if isinstance(n, ReadFailure)}
         links = resolve_all(notes, [*files.notes, *files.attachments])
-    return Vault(
+    vault = Vault(
         root=root,
         notes=notes,
         attachments=files.attachments,
@@ -95,15 +122,8 @@ def load_vault(
         links=links,
         skipped=files.skipped,
     )
-
-
-def _check_root(root: Path) -> None:
-    if not root.exists():
-        raise VaultError(f"{root}: no such folder; give the path of an Obsidian vault folder")
-    if not root.is_dir():
-        raise VaultError(
-            f"{root}: not a folder; give the vault folder that holds the notes, not a file in it"
-        )
+    stamps = {p: (e.size, e.mtime_ns, e.digest) for p, e in entries.items()}
+    return Stamped(vault, files, stamps, started_ns)
 
 
 def _open_cache(root: Path, cache: bool | str | os.PathLike[str]) -> NoteCache | None:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from vaultgraph.cli.common import VAULT_ARGUMENT, ExitCode, load_options, open_vault
+from vaultgraph.cli.common import VAULT_ARGUMENT, ExitCode, load_options, loading, open_vault
 from vaultgraph.lint import formats
 from vaultgraph.lint.config import Config, ConfigError, SelectorError, load_config
-from vaultgraph.lint.fix import FixReport, apply_fixes
 from vaultgraph.lint.runner import CheckRun, check_vault, select_rules
-from vaultgraph.vault import Vault
+
+if TYPE_CHECKING:
+    from vaultgraph.lint.fix import FixReport
 
 __all__ = ["check"]
 
@@ -84,6 +86,12 @@ def check(
     if fix and diff:
         raise click.UsageError("--fix writes repairs and --diff only shows them: give one")
     config = _check_config(vault, config_path, select, extend_select, ignore)
+    if not (fix or diff):
+        run = _check(vault, config, no_cache, jobs)
+        _report(run, vault, fmt)
+        return ExitCode.OK if exit_zero or not run.findings else ExitCode.FINDINGS
+    from vaultgraph.lint.fix import apply_fixes
+
     loaded = open_vault(vault, no_cache=no_cache, jobs=jobs)
     run = check_vault(loaded, config)
     if diff:
@@ -96,10 +104,19 @@ def check(
         repairs = apply_fixes(loaded.root, run.findings, write=True, notes=loaded.notes)
         _fix_summary(repairs, "Fixed")
         if repairs.changed:
-            loaded = open_vault(vault, no_cache=no_cache, jobs=jobs)
-            run = check_vault(loaded, config)
-    _report(run, loaded, fmt)
+            run = _check(vault, config, no_cache, jobs)
+    _report(run, vault, fmt)
     return ExitCode.OK if exit_zero or not run.findings else ExitCode.FINDINGS
+
+
+def _check(vault: Path, config: Config, no_cache: bool, jobs: int | None) -> CheckRun:
+    """The check's findings; from the cache's memo of the last check where it still holds."""
+    if no_cache:
+        return check_vault(open_vault(vault, no_cache=True, jobs=jobs), config)
+    from vaultgraph.lint.memo import remembered_check
+
+    with loading() as progress:
+        return remembered_check(vault, config, jobs=jobs, progress=progress)
 
 
 def _check_config(
@@ -121,9 +138,9 @@ def _warn(run: CheckRun) -> None:
         click.echo(f"warning: {warning}", err=True)
 
 
-def _report(run: CheckRun, vault: Vault, fmt: formats.Format) -> None:
+def _report(run: CheckRun, vault: Path, fmt: formats.Format) -> None:
     _warn(run)
-    base, prefix = formats.locate(vault.root, Path.cwd())
+    base, prefix = formats.locate(vault, Path.cwd())
     report = formats.Report(run.findings, run.rules, len(run.checked), base, prefix)
     click.echo(formats.render(fmt, report), nl=False)
 

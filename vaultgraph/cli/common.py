@@ -24,6 +24,7 @@ __all__ = [
     "VAULT_OPTION",
     "ExitCode",
     "load_options",
+    "loading",
     "open_vault",
     "progress_bar",
 ]
@@ -61,15 +62,25 @@ def load_options(command: _Command) -> _Command:
 
 def open_vault(path: Path, *, no_cache: bool = False, jobs: int | None = None) -> Vault:
     """Load a vault, or leave with one clear line on stderr and exit code 2."""
+    from vaultgraph.vault import load_vault
+
+    with loading() as progress:
+        return load_vault(path, cache=not no_cache, jobs=jobs, progress=progress)
+
+
+@contextmanager
+def loading() -> Iterator[Progress]:
+    """Around reading a vault: a progress bar, and a vault that cannot be read as a usage error
+    (exit code 2)."""
+    from vaultgraph.files import VaultError
+
     # The vault lives until the command ends: the cycle collector is held while it loads and
     # then told to leave its million objects alone, rather than walk them again and again (and
     # once more at exit), which would cost more than a warm load.
-    from vaultgraph.vault import VaultError, load_vault
-
     gc.disable()
     try:
         with progress_bar(sys.stderr) as progress:
-            return load_vault(path, cache=not no_cache, jobs=jobs, progress=progress)
+            yield progress
     except VaultError as error:
         raise click.UsageError(str(error)) from None
     finally:

@@ -9,12 +9,15 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vaultgraph.lint.config import Config, SelectorError, expand_selector, glob_matches
 from vaultgraph.lint.finding import Finding, Severity
 from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.suppress import Directive, covers, directives
-from vaultgraph.vault import Vault
+
+if TYPE_CHECKING:
+    from vaultgraph.vault import Vault
 
 __all__ = ["CheckRun", "check_vault", "obsidian_excluded", "run_checks", "select_rules"]
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from vaultgraph.files import ReadFailure, read_text
 from vaultgraph.model import Link, LinkKind, LinkSyntax
-from vaultgraph.parse import split_lines
+from vaultgraph.positions import split_lines
 from vaultgraph.query.mentions import find_names, line_text, name_key, names_pattern
 from vaultgraph.resolve import ResolvedLink, build_index, resolve_link
 

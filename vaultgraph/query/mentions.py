@@ -11,8 +11,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from vaultgraph.markdown import parser
-from vaultgraph.parse import split_lines
-from vaultgraph.positions import CellLocator, InlineLocator
+from vaultgraph.positions import CellLocator, InlineLocator, split_lines
 
 __all__ = ["TextMatch", "find_names", "line_text", "name_key", "names_pattern"]
 

@@ -11,7 +11,7 @@ from vaultgraph.lint.finding import Edit, Finding, Severity
 from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.rules._shared import finding
 from vaultgraph.model import ListItem, Note
-from vaultgraph.parse import split_lines
+from vaultgraph.positions import split_lines
 
 if TYPE_CHECKING:
     from vaultgraph.vault import Vault

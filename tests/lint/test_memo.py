@@ -1,0 +1,209 @@
+"""The check's memo: a replay or a partial re-check gives exactly what a full check gives."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.vaults import write_vault
+from vaultgraph import vault as vault_module
+from vaultgraph.lint.config import Config, load_config
+from vaultgraph.lint.memo import MAX_EDITED, remembered_check
+from vaultgraph.lint.runner import CheckRun, check_vault
+from vaultgraph.vault import load_vault
+
+NOTES: dict[str, str | bytes] = {
+    "Hub.md": (
+        "---\naliases: [Centre]\n---\n# Hub\n\n## Setup\n\nSee [[Guide#Install]], [[Guide#Nope]],"
+        " [[Guide#^step]], [[Guide#^nope]], [[Same]] and [[Missing note]].\n\n- \n- item ^dup\n"
+        "- other ^dup\n"
+    ),
+    "Guide.md": "# Guide\n\n## Install\n\nStep one. ^step\n\n## Use\n\nBack to [[Hub#Setup]].\n",
+    "folder/Leaf.md": (
+        "Links [[Hub]], [[Centre]], [[Guid]] and ![[missing.png]].\n"
+        "<!-- vaultgraph-disable-next-line not-a-rule -->\n[[Also missing]]\n"
+    ),
+    "folder/Other.md": "# Other\n\n[[Leaf#Top]] | [[Hub#Setup]]\n",
+    "img/pic.png": b"\x89PNG\r\n\x1a\n",
+    "a/Same.md": "one",
+    "b/Same.md": "two",
+    "Binary.md": b"\x00\x01\x02\xff" * 10,
+}
+
+
+def full(root: Path, config: Config) -> CheckRun:
+    return check_vault(load_vault(root, cache=False), config)
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    return write_vault(tmp_path / "vault", NOTES)
+
+
+@pytest.fixture
+def memo_dir(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def no_full_load(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Call to make any further full load of the vault fail the test."""
+
+    def forbid() -> None:
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise AssertionError("the memo should have answered without loading the vault")
+
+        monkeypatch.setattr(vault_module, "load_stamped", refuse)
+
+    return forbid
+
+
+def test_a_warm_check_replays_the_findings_without_loading(
+    vault: Path, memo_dir: Path, no_full_load: Callable[[], None]
+) -> None:
+    config = load_config(vault)
+    first = remembered_check(vault, config, directory=memo_dir)
+    assert first == full(vault, config)
+    assert {f.code for f in first.findings} == {
+        "VG101",
+        "VG102",
+        "VG103",
+        "VG104",
+        "VG105",
+        "VG201",
+        "VG202",
+        "VG302",
+    }
+    assert first.warnings  # the unknown rule in a suppression comment
+    no_full_load()
+    assert remembered_check(vault, config, directory=memo_dir) == first
+
+
+EDITS: dict[str, Callable[[Path], object]] = {
+    "append a broken link": lambda v: _append(v / "folder/Leaf.md", "\n[[Nowhere at all]]\n"),
+    "rename the heading others link to": lambda v: _replace(v / "Guide.md", "## Install", "## Set"),
+    "drop the block id others link to": lambda v: _replace(v / "Guide.md", " ^step", ""),
+    "add the heading a link wanted": lambda v: _append(v / "Guide.md", "\n## Nope\n"),
+    "link a heading of an unchanged note": lambda v: _append(
+        v / "folder/Other.md", "\n[[Guide#Use]] [[Guide#Gone]] [[Hub#^dup]]\n"
+    ),
+    "fix the empty bullet": lambda v: _replace(v / "Hub.md", "- \n", "- done\n"),
+    "suppress a finding": lambda v: _replace(
+        v / "folder/Leaf.md", "[[Also missing]]", "%% vaultgraph-disable-next-line %%\n[[Also]]"
+    ),
+    "touch without a change": lambda v: os.utime(v / "Hub.md", ns=(1, 1_000_000_000)),
+}
+FALLBACKS: dict[str, Callable[[Path], object]] = {
+    "change an alias": lambda v: _replace(v / "Hub.md", "[Centre]", "[Middle]"),
+    "add a note": lambda v: write_vault(v, {"New.md": "[[Hub]]"}),
+    "remove a note": lambda v: (v / "folder/Other.md").unlink(),
+    "add an image": lambda v: write_vault(v, {"missing.png": b"png"}),
+    "make a note binary": lambda v: (v / "Guide.md").write_bytes(b"\x00\xff" * 8),
+    "mend the binary note": lambda v: (v / "Binary.md").write_text("[[Hub]]", encoding="utf-8"),
+    "configure": lambda v: write_vault(v, {".vaultgraph.toml": 'ignore = ["VG103"]\n'}),
+    "exclude in Obsidian": lambda v: write_vault(
+        v, {".obsidian/app.json": '{"userIgnoreFilters": ["folder/"]}'}
+    ),
+}
+
+
+def _append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write(text)
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_an_edit_is_checked_again_without_loading_the_vault(
+    edit: str, vault: Path, memo_dir: Path, no_full_load: Callable[[], None]
+) -> None:
+    config = load_config(vault)
+    before = remembered_check(vault, config, directory=memo_dir)
+    EDITS[edit](vault)
+    expected = full(vault, config)
+    no_full_load()
+    after = remembered_check(vault, config, directory=memo_dir)
+    assert after == expected
+    if edit != "touch without a change":
+        assert after != before  # the edit shows: the test is not comparing two stale answers
+    assert remembered_check(vault, config, directory=memo_dir) == expected  # and is remembered
+
+
+@pytest.mark.parametrize("edit", FALLBACKS)
+def test_an_edit_the_memo_cannot_judge_checks_the_whole_vault(
+    edit: str, vault: Path, memo_dir: Path
+) -> None:
+    remembered_check(vault, load_config(vault), directory=memo_dir)
+    FALLBACKS[edit](vault)
+    config = load_config(vault)
+    assert remembered_check(vault, config, directory=memo_dir) == full(vault, config)
+    assert remembered_check(vault, config, directory=memo_dir) == full(vault, config)
+
+
+def test_many_edits_check_the_whole_vault(vault: Path, memo_dir: Path) -> None:
+    write_vault(vault, {f"n/{i}.md": f"[[{i + 1}]]" for i in range(MAX_EDITED + 2)})
+    config = load_config(vault)
+    remembered_check(vault, config, directory=memo_dir)
+    for i in range(MAX_EDITED + 2):
+        (vault / f"n/{i}.md").write_text(f"[[{i + 2}#x]]", encoding="utf-8")
+    assert remembered_check(vault, config, directory=memo_dir) == full(vault, config)
+
+
+def test_orphan_note_is_never_answered_from_the_memo(vault: Path, memo_dir: Path) -> None:
+    config = load_config(vault).override(extend_select=["orphan-note"])
+    remembered_check(vault, config, directory=memo_dir)
+    (vault / "folder/Other.md").write_text("no links now", encoding="utf-8")
+    found = remembered_check(vault, config, directory=memo_dir)
+    assert found == full(vault, config)
+    assert any(f.rule == "orphan-note" and f.path == "folder/Other.md" for f in found.findings)
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", b"vaultgraph-check\x00\x01" + b"\x00" * 40])
+def test_a_damaged_memo_is_ignored(vault: Path, memo_dir: Path, damage: bytes) -> None:
+    config = load_config(vault)
+    remembered_check(vault, config, directory=memo_dir)
+    (memo,) = memo_dir.glob("check-*.pickle")
+    memo.write_bytes(damage if damage else memo.read_bytes()[:-10])
+    _append(vault / "Hub.md", "\n[[Gone]]\n")
+    assert remembered_check(vault, config, directory=memo_dir) == full(vault, config)
+
+
+def test_no_memo_is_written_inside_the_vault(vault: Path) -> None:
+    config = load_config(vault)
+    assert remembered_check(vault, config, directory=vault / ".cache") == full(vault, config)
+    assert not list(vault.rglob("check-*.pickle"))
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(st.lists(st.sampled_from(sorted({**EDITS, **FALLBACKS})), min_size=1, max_size=5))
+def test_any_sequence_of_edits_gives_the_full_checks_findings(
+    tmp_path: Path, edits: list[str]
+) -> None:
+    root = tmp_path / "seq"
+    shutil.rmtree(root, ignore_errors=True)
+    write_vault(root, NOTES)
+    cache = tmp_path / "seq-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    remembered_check(root, load_config(root), directory=cache)
+    for edit in edits:
+        try:
+            {**EDITS, **FALLBACKS}[edit](root)
+        except (AssertionError, FileNotFoundError, UnicodeDecodeError):
+            continue  # the edit no longer applies after an earlier one
+        config = load_config(root)
+        assert remembered_check(root, config, directory=cache) == full(root, config), edit

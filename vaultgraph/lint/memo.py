@@ -1,0 +1,472 @@
+"""A check's findings remembered per vault: a check of an unchanged vault replays them, and one
+after a few edits checks again only the notes those edits can change.
+
+What a note's findings depend on, and so what the memo compares before it trusts them:
+
+- the note's own bytes (size and mtime, then a content hash when those differ);
+- the list of files in the vault (names decide every link), and the aliases of every note (they
+  appear in broken-link messages and suggestions);
+- the headings and block ids of the notes its ``#heading`` and ``#^block`` links name;
+- the configuration, Obsidian's excluded files, and vaultgraph and its parsing libraries.
+
+An edit that changes a file list or an alias, touches more than :data:`MAX_EDITED` notes, or
+meets a rule that looks at the whole graph (orphan-note) sends the check back to the full path;
+so does anything unexpected. The full path is always right; this one only saves time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import os
+import pickle
+import re
+import sys
+import zlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+import vaultgraph
+from vaultgraph.cache import cache_dir, digest, write_atomically
+from vaultgraph.files import VaultFiles, check_root, decode_text, scan_vault
+from vaultgraph.lint.config import Config
+from vaultgraph.lint.finding import Edit, Finding, Severity
+from vaultgraph.lint.runner import CheckRun, check_vault, select_rules
+
+if TYPE_CHECKING:
+    from vaultgraph.model import Note
+    from vaultgraph.reading import Progress
+    from vaultgraph.resolve import ResolvedLink
+    from vaultgraph.vault import Stamped
+
+__all__ = ["MAX_EDITED", "remembered_check"]
+
+# More edited notes than this and a full check (which parses in parallel) is as quick.
+MAX_EDITED = 64
+# Notes re-checked at most: the edited ones and the notes whose subpath links lead into them.
+_MAX_RECHECKED = 256
+_FORMAT = 1
+_MAGIC = b"vaultgraph-check" + _FORMAT.to_bytes(2, "big")
+_RACY_NS = 2_000_000_000  # as the note cache: a stamp this close to its read is checked by hash
+_WHOLE_VAULT_RULES = frozenset({"VG401"})  # rules whose findings depend on every note
+_PARSING_MODULES = ("markdown_it", "mdit_py_plugins", "frontmatter", "yaml")
+
+_log = logging.getLogger("vaultgraph")
+
+
+# A finding as the memo keeps it: plain values, which unpickle many times faster than frozen
+# dataclasses (a warm check of 10,000 notes reads some 20,000 records and findings).
+_PackedEdit = tuple[int, int, int, str, bool]
+_Packed = tuple[str, int, int, str, str, str, str, _PackedEdit | None]
+
+
+class _NoteRecord(NamedTuple):
+    size: int
+    mtime_ns: int
+    digest: bytes
+    racy: bool  # changed so close to its read that its stamp alone cannot be trusted
+    findings: tuple[_Packed, ...]
+    warnings: tuple[str, ...]  # its suppression comments that name unknown rules
+    aliases: tuple[str, ...]
+    depends_on: frozenset[str]  # notes whose headings or block ids its links name
+
+
+@dataclass(frozen=True, slots=True)
+class _Memo:
+    key: bytes
+    files: VaultFiles
+    unreadable: Mapping[str, str]
+    records: Mapping[str, _NoteRecord]  # every note and unreadable note of ``files``
+    checked: tuple[str, ...]
+    vault_warnings: tuple[str, ...]  # the run's warnings that belong to no note
+
+
+_Stamp = tuple[int, int, bytes, bool]  # size, mtime in ns, content hash, racy
+
+
+def remembered_check(
+    root: Path,
+    config: Config,
+    *,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    directory: Path | None = None,
+) -> CheckRun:
+    """``check_vault(load_vault(root), config)``, answered from the findings remembered in the
+    cache folder (``directory``, by default :func:`~vaultgraph.cache.cache_dir`) where they still
+    hold. Raises what those two raise (``VaultError``, ``SelectorError``)."""
+    check_root(root)
+    started_ns = _now_ns()
+    file = _memo_file(root, cache_dir() if directory is None else directory)
+    if file is None:
+        return _full(root, config, jobs, progress, directory, None, b"")
+    key = _key(root, config)
+    memo = _read(file, key)
+    if memo is None or memo.files != scan_vault(root):
+        return _full(root, config, jobs, progress, directory, file, key)
+    try:
+        edited, touched = _edited(root, memo, started_ns)
+        if not edited:
+            if touched:
+                _write(file, replace(memo, records={**memo.records, **touched}))
+            return _replay(memo, config)
+        run, memo = _recheck(root, config, memo, edited, touched)
+    except _Stale as why:
+        _log.debug("check memo: %s; checking the whole vault", why)
+        return _full(root, config, jobs, progress, directory, file, key)
+    _write(file, memo)
+    return run
+
+
+class _Stale(Exception):
+    """The memo cannot answer this run; the message says why (for the debug log)."""
+
+
+def _full(
+    root: Path,
+    config: Config,
+    jobs: int | None,
+    progress: Progress | None,
+    directory: Path | None,
+    file: Path | None,
+    key: bytes,
+) -> CheckRun:
+    from vaultgraph.vault import load_stamped
+
+    stamped = load_stamped(root, cache=directory or True, jobs=jobs, progress=progress)
+    run = check_vault(stamped.vault, config)
+    if file is not None:
+        memo = _remember(stamped, run, key)
+        if memo is not None:
+            _write(file, memo)
+    return run
+
+
+def _remember(stamped: Stamped, run: CheckRun, key: bytes) -> _Memo | None:
+    vault = stamped.vault
+    paths = [*vault.notes, *vault.unreadable]
+    if any(path not in stamped.stamps for path in paths):
+        return None  # a note the system refused to read: read it again next time
+    if any(f.path not in stamped.stamps for f in run.findings):
+        return None  # a finding no note owns: nothing here knows what it depends on
+    findings = _by_path(run.findings)
+    vault_warnings, note_warnings = _split_warnings(run.warnings, paths)
+    depends_on = _depends_on(vault.links, vault.notes)
+    records = {}
+    for path in paths:
+        size, mtime_ns, hashed = stamped.stamps[path]
+        note = vault.notes.get(path)
+        records[path] = _NoteRecord(
+            size,
+            mtime_ns,
+            hashed,
+            mtime_ns >= stamped.started_ns - _RACY_NS,
+            findings.get(path, ()),
+            note_warnings.get(path, ()),
+            note.aliases if note is not None else (),
+            depends_on.get(path, frozenset()),
+        )
+    return _Memo(key, stamped.files, dict(vault.unreadable), records, run.checked, vault_warnings)
+
+
+def _replay(memo: _Memo, config: Config) -> CheckRun:
+    severities = {severity.value: severity for severity in Severity}
+    # Each record's findings are kept in order, and every finding is in its own note's record:
+    # records in path order give the findings in order, without comparing 10,000 dataclasses.
+    findings = [
+        Finding(
+            path,
+            line,
+            column,
+            code,
+            rule,
+            severities[severity],
+            message,
+            None if edit is None else Edit(*edit),
+        )
+        for _, record in sorted(memo.records.items())
+        for path, line, column, code, rule, severity, message, edit in record.findings
+    ]
+    warnings = [w for path in memo.files.notes for w in memo.records[path].warnings]
+    return CheckRun(
+        tuple(findings), select_rules(config), memo.checked, (*memo.vault_warnings, *warnings)
+    )
+
+
+def _edited(
+    root: Path, memo: _Memo, started_ns: int
+) -> tuple[dict[str, tuple[bytes, _Stamp]], dict[str, _NoteRecord]]:
+    """The notes whose bytes changed (path -> bytes and their stamp), and the records of notes
+    whose stamp changed but whose bytes did not (to keep with their new stamp)."""
+    edited: dict[str, tuple[bytes, _Stamp]] = {}
+    touched: dict[str, _NoteRecord] = {}
+    stat = _stat_in(root)
+    for path in memo.files.notes:
+        record = memo.records[path]
+        try:
+            found = stat(path)  # before the read: a later edit changes the stamp
+        except OSError as error:
+            raise _Stale(f"{path}: {error.strerror}") from None
+        stamp = (found.st_size, found.st_mtime_ns)
+        if stamp == (record.size, record.mtime_ns) and not record.racy:
+            continue
+        data = _read_bytes(root, path)
+        hashed = digest(data)
+        racy = found.st_mtime_ns >= started_ns - _RACY_NS
+        if hashed == record.digest:
+            if (*stamp, racy) != (record.size, record.mtime_ns, record.racy):
+                touched[path] = record._replace(size=stamp[0], mtime_ns=stamp[1], racy=racy)
+            continue
+        if path in memo.unreadable:
+            raise _Stale(f"{path} was unreadable and has changed")
+        edited[path] = (data, (*stamp, hashed, racy))
+        if len(edited) > MAX_EDITED:
+            raise _Stale(f"more than {MAX_EDITED} notes changed")
+    return edited, touched
+
+
+def _recheck(
+    root: Path,
+    config: Config,
+    memo: _Memo,
+    edited: Mapping[str, tuple[bytes, _Stamp]],
+    touched: Mapping[str, _NoteRecord],
+) -> tuple[CheckRun, _Memo]:
+    """Check the edited notes, and the notes whose subpath links lead into them, against the
+    rest of the vault as remembered."""
+    from vaultgraph.model import Note
+    from vaultgraph.parse import parse_note
+    from vaultgraph.resolve import build_index, resolve_link
+    from vaultgraph.vault import Vault
+
+    if any(rule.code in _WHOLE_VAULT_RULES for rule in select_rules(config)):
+        raise _Stale("a selected rule looks at the whole graph")
+    stamps: dict[str, _Stamp] = {}
+    parsed: dict[str, Note] = {}
+
+    def parse(path: str, data: bytes, stamp: _Stamp) -> Note:
+        text = decode_text(data)
+        if not isinstance(text, str):
+            raise _Stale(f"{path} can no longer be read as a note")
+        stamps[path] = stamp
+        return parse_note(path, text)
+
+    def parse_unchanged(path: str) -> Note:
+        record = memo.records[path]
+        if path in memo.unreadable:
+            raise _Stale(f"{path} is needed and cannot be read")
+        data = _read_bytes(root, path)
+        if digest(data) != record.digest:
+            raise _Stale(f"{path} changed while it was checked")
+        return parse(path, data, (record.size, record.mtime_ns, record.digest, record.racy))
+
+    for path, (data, stamp) in edited.items():
+        parsed[path] = parse(path, data, stamp)
+        if parsed[path].aliases != memo.records[path].aliases:
+            raise _Stale(f"the aliases of {path} changed")
+    rechecked = {*edited, *(p for p, r in memo.records.items() if r.depends_on & edited.keys())}
+    if len(rechecked) > _MAX_RECHECKED:
+        raise _Stale(f"{len(rechecked)} notes depend on the edited ones")
+    for path in sorted(rechecked - parsed.keys()):
+        parsed[path] = parse_unchanged(path)
+    index = build_index([*memo.files.notes, *memo.files.attachments])
+    # The notes not parsed stand in with their aliases only: enough for every rule to judge a
+    # link to them but a subpath link, whose target note is parsed before the links are final.
+    notes = {
+        p: parsed[p] if p in parsed else Note(p, aliases=memo.records[p].aliases)
+        for p in memo.files.notes
+        if p not in memo.unreadable
+    }
+
+    def resolve() -> tuple[ResolvedLink, ...]:
+        return tuple(
+            resolve_link(index, path, link, notes)
+            for path in sorted(rechecked)
+            for link in notes[path].links
+        )
+
+    targets = {rl.resolved for rl in resolve() if rl.link.subpath is not None}
+    for path in sorted(p for p in targets if p is not None and p in notes and p not in parsed):
+        parsed[path] = notes[path] = parse_unchanged(path)
+    links = resolve()
+    vault = Vault(root, notes, memo.files.attachments, memo.unreadable, links, memo.files.skipped)
+    run = check_vault(vault, config)
+    new_findings = _by_path(f for f in run.findings if f.path in rechecked)
+    _, new_warnings = _split_warnings(run.warnings, rechecked)
+    depends_on = _depends_on(links, notes)
+    records = {**memo.records, **touched}
+    for path in rechecked:
+        size, mtime_ns, hashed, racy = stamps[path]
+        records[path] = _NoteRecord(
+            size,
+            mtime_ns,
+            hashed,
+            racy,
+            new_findings.get(path, ()),
+            new_warnings.get(path, ()),
+            parsed[path].aliases,
+            depends_on.get(path, frozenset()),
+        )
+    memo = replace(memo, records=records)
+    return _replay(memo, config), memo
+
+
+def _depends_on(
+    links: Iterable[ResolvedLink], notes: Mapping[str, object]
+) -> dict[str, frozenset[str]]:
+    found: defaultdict[str, set[str]] = defaultdict(set)
+    for rl in links:
+        target = rl.resolved
+        if rl.link.subpath is None or target is None or target == rl.source:
+            continue
+        if target in notes:
+            found[rl.source].add(target)
+    return {path: frozenset(targets) for path, targets in found.items()}
+
+
+def _by_path(findings: Iterable[Finding]) -> dict[str, tuple[_Packed, ...]]:
+    grouped: defaultdict[str, list[_Packed]] = defaultdict(list)
+    for f in findings:
+        fix = f.fix
+        edit = (
+            None
+            if fix is None
+            else (fix.line, fix.column, fix.end_column, fix.replacement, fix.delete_line)
+        )
+        grouped[f.path].append(
+            (f.path, f.line, f.column, f.code, f.rule, f.severity.value, f.message, edit)
+        )
+    return {path: tuple(group) for path, group in grouped.items()}
+
+
+def _split_warnings(
+    warnings: Iterable[str], paths: Iterable[str]
+) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """The warnings that belong to no note, and each note's (``path:line: ...``)."""
+    known = set(paths)
+    per_note: defaultdict[str, list[str]] = defaultdict(list)
+    others: list[str] = []
+    for warning in warnings:
+        match = _NOTE_WARNING.match(warning)
+        if match is not None and match["path"] in known:
+            per_note[match["path"]].append(warning)
+        else:
+            others.append(warning)
+    return tuple(others), {path: tuple(found) for path, found in per_note.items()}
+
+
+_NOTE_WARNING = re.compile(r"(?P<path>.+?):\d+: ", re.DOTALL)
+
+
+def _stat_in(root: Path) -> Callable[[str], os.stat_result]:
+    # Joined as strings: pathlib's joining costs more than the stat itself on a warm check.
+    base = os.path.join(root, "")
+    return lambda path: os.stat(base + path)
+
+
+def _read_bytes(root: Path, path: str) -> bytes:
+    try:
+        return (root / path).read_bytes()
+    except OSError as error:
+        raise _Stale(f"{path}: {error.strerror}") from None
+
+
+def _now_ns() -> int:
+    import time
+
+    return time.time_ns()
+
+
+# The memo file: magic, CRC-32 of the pickle, pickle. Same trust model as the note cache
+# (vaultgraph/cache.py): the folder is the user's; a damaged or foreign file is ignored.
+
+
+def _memo_file(root: Path, directory: Path) -> Path | None:
+    real = Path(os.path.realpath(root))
+    if Path(os.path.realpath(directory)).is_relative_to(real):
+        return None  # never write inside the vault
+    name = hashlib.blake2b(os.fsencode(real), digest_size=16).hexdigest()
+    return directory / f"check-{name}.pickle"
+
+
+def _key(root: Path, config: Config) -> bytes:
+    """Everything besides the notes that decides the findings."""
+    seen = hashlib.blake2b(digest_size=32)
+    seen.update(os.fsencode(os.path.realpath(root)) + b"\0")
+    seen.update(repr(config).encode() + b"\0")
+    try:
+        seen.update((root / ".obsidian" / "app.json").read_bytes())
+    except OSError as error:
+        seen.update(f"app.json: {error.errno}".encode())
+    seen.update(_code_fingerprint())
+    return seen.digest()
+
+
+def _code_fingerprint() -> bytes:
+    """vaultgraph's own source, Python's version, and which parsing libraries are installed.
+
+    A library is known by the path, size and mtime of its ``__init__`` (an upgrade rewrites it)
+    rather than by its version: asking importlib.metadata or importing the library would cost
+    more than the rest of a warm check.
+    """
+    seen = hashlib.blake2b(digest_size=32)
+    seen.update(f"{vaultgraph.__version__}\0{sys.version}\0".encode())
+    for name in _PARSING_MODULES:
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            seen.update(f"{name}: missing\0".encode())
+            continue
+        try:
+            found = os.stat(spec.origin)
+            extras = sorted(os.listdir(os.path.dirname(spec.origin)))
+        except OSError:
+            found, extras = None, []
+        stamp = None if found is None else (found.st_size, found.st_mtime_ns)
+        # PyYAML with or without its C loader (libyaml) is another parser.
+        seen.update(f"{name}: {spec.origin} {stamp} {extras}\0".encode())
+    package = os.path.dirname(vaultgraph.__file__)
+    for folder, subfolders, names in sorted(os.walk(package)):
+        subfolders.sort()
+        for name in sorted(n for n in names if n.endswith(".py")):
+            source = os.path.join(folder, name)
+            seen.update(os.path.relpath(source, package).encode() + b"\0")
+            try:
+                with open(source, "rb") as stream:
+                    seen.update(stream.read())
+            except OSError:
+                seen.update(b"unreadable")
+    return seen.digest()
+
+
+def _read(file: Path, key: bytes) -> _Memo | None:
+    try:
+        data = file.read_bytes()
+    except OSError:
+        return None
+    header = len(_MAGIC) + 4
+    if not data.startswith(_MAGIC) or len(data) < header:
+        return None
+    if zlib.crc32(data[header:]) != int.from_bytes(data[len(_MAGIC) : header], "big"):
+        _log.debug("check memo: %s is damaged; ignoring it", file)
+        return None
+    try:
+        memo = pickle.loads(data[header:])
+    except Exception as error:  # a damaged file may fail in any way unpickling can
+        _log.debug("check memo: ignoring %s: %s", file, error)
+        return None
+    if not isinstance(memo, _Memo) or memo.key != key:
+        return None
+    return memo
+
+
+def _write(file: Path, memo: _Memo) -> None:
+    try:
+        body = pickle.dumps(memo, protocol=pickle.HIGHEST_PROTOCOL)
+        file.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(file, _MAGIC + zlib.crc32(body).to_bytes(4, "big") + body)
+    except Exception as error:  # a memo that cannot be written must not fail the check
+        _log.debug("check memo: cannot write %s: %s: %s", file, type(error).__name__, error)
