@@ -128,12 +128,37 @@ def test_read_text_strips_bom_and_keeps_text(tmp_path: Path) -> None:
     assert read_text(tmp_path, "a.md") == "# Títle\r\n"
 
 
+_UTF16 = "file is UTF-16 encoded; vaultgraph reads UTF-8 notes"
+
+
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
         pytest.param(b"# Caf\xe9\n", "not UTF-8 (byte 0xe9 at offset 5)", id="latin-1"),
         pytest.param(b"\xef\xbb\xbfab\xff", "not UTF-8 (byte 0xff at offset 5)", id="after-bom"),
         pytest.param(b"PK\x03\x04\x00\x00", "binary file (NUL byte at offset 4)", id="binary"),
+        pytest.param(bytes(range(256)), "binary file (NUL byte at offset 0)", id="all-bytes"),
+        pytest.param(
+            b"text\x00 and more text", "binary file (NUL byte at offset 4)", id="stray-nul"
+        ),
+        pytest.param("# Títle\n".encode("utf-16"), _UTF16, id="utf-16-bom"),
+        pytest.param(b"\xfe\xff" + "# Títle\n".encode("utf-16-be"), _UTF16, id="utf-16-be-bom"),
+        pytest.param("# Títle [[x]]\n".encode("utf-16-le"), _UTF16, id="utf-16-le"),
+        pytest.param("# Títle [[x]]\n".encode("utf-16-be"), _UTF16, id="utf-16-be"),
+        # Past the 64 KiB looked at, a binary tail does not matter.
+        pytest.param(("[[x]] é\n" * 20_000).encode("utf-16-le") + b"\x00\x00", _UTF16, id="long"),
+        pytest.param(
+            "一 [[中文]] 😀\n".encode("utf-16-le"), _UTF16, id="utf-16-cjk-nul-both-sides"
+        ),
+        pytest.param(
+            "# Títle\n".encode("utf-32"),
+            "file is UTF-32 encoded; vaultgraph reads UTF-8 notes",
+            id="utf-32-bom",
+        ),
+        # No NUL byte at all: nothing tells it from other non-UTF-8 bytes.
+        pytest.param(
+            "中文".encode("utf-16-le"), "not UTF-8 (byte 0x87 at offset 2)", id="utf-16-cjk"
+        ),
     ],
 )
 def test_read_text_reports_undecodable_files(tmp_path: Path, content: bytes, reason: str) -> None:

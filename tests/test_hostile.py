@@ -10,6 +10,8 @@ import contextlib
 import io
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ HOSTILE: dict[str, str | bytes] = {
     "Latin-1.md": "Caf\xe9 [[Clean]]\n".encode("latin-1"),
     "UTF-16 BOM.md": "[[Clean]]\n".encode("utf-16"),
     "UTF-16 no BOM.md": "[[Clean]]\n".encode("utf-16-le"),
+    "UTF-16 BE no BOM.md": "[[Clean]]\n".encode("utf-16-be"),
     "UTF-8 BOM.md": b"\xef\xbb\xbf[[Missing From BOM]]\n",
     "Binary.md": bytes(range(256)),
     "Empty.md": b"",
@@ -75,13 +78,26 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def checked(hostile: Path) -> tuple[dict[str, list[tuple[int, int, str]]], float, int]:
+def _check_json(root: Path) -> tuple[str, float, int]:
+    """``vaultgraph check --format json`` over ``root``: its output, seconds taken, exit code."""
     started = time.monotonic()
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        code = main(["check", str(hostile), "--format", "json", "--no-cache"])
-    return _findings(out.getvalue()), time.monotonic() - started, code
+        code = main(["check", str(root), "--format", "json", "--no-cache"])
+    return out.getvalue(), time.monotonic() - started, code
+
+
+@pytest.fixture(scope="module")
+def checked_json(hostile: Path) -> tuple[str, float, int]:
+    return _check_json(hostile)
+
+
+@pytest.fixture(scope="module")
+def checked(
+    checked_json: tuple[str, float, int],
+) -> tuple[dict[str, list[tuple[int, int, str]]], float, int]:
+    out, seconds, code = checked_json
+    return _findings(out), seconds, code
 
 
 def test_the_run_finishes_in_bounded_time_with_findings(checked: Any) -> None:
@@ -101,6 +117,7 @@ def test_other_notes_are_still_checked(checked: Any) -> None:
         ("Latin-1.md", [(1, 1, "unreadable-note")]),
         ("UTF-16 BOM.md", [(1, 1, "unreadable-note")]),
         ("UTF-16 no BOM.md", [(1, 1, "unreadable-note")]),
+        ("UTF-16 BE no BOM.md", [(1, 1, "unreadable-note")]),
         ("Binary.md", [(1, 1, "unreadable-note")]),
         ("UTF-8 BOM.md", [(1, 1, "broken-link")]),
         ("Huge.md", [(1, 1, "unreadable-note")]),
@@ -120,6 +137,31 @@ def test_other_notes_are_still_checked(checked: Any) -> None:
 def test_each_hostile_file(checked: Any, path: str, expected: list[tuple[int, int, str]]) -> None:
     findings, _, _ = checked
     assert sorted(findings.get(path, [])) == expected
+
+
+_NOT_CHECKED = "; note skipped, nothing in it was checked"
+_UTF16 = "file is UTF-16 encoded; vaultgraph reads UTF-8 notes" + _NOT_CHECKED
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("Latin-1.md", "not UTF-8 (byte 0xe9 at offset 3)" + _NOT_CHECKED),
+        ("UTF-16 BOM.md", _UTF16),
+        ("UTF-16 no BOM.md", _UTF16),
+        ("UTF-16 BE no BOM.md", _UTF16),
+        ("Binary.md", "binary file (NUL byte at offset 0)" + _NOT_CHECKED),
+        (
+            "Huge.md",
+            "note is 5,000,001 characters long, over the limit of 5,000,000: it was not read",
+        ),
+    ],
+)
+def test_unreadable_notes_say_why(
+    checked_json: tuple[str, float, int], path: str, message: str
+) -> None:
+    reported = [item for item in json.loads(checked_json[0]) if item["path"] == path]
+    assert [(item["rule"], item["message"]) for item in reported] == [("unreadable-note", message)]
 
 
 def test_quiet_files_give_no_finding(checked: Any) -> None:
@@ -190,3 +232,157 @@ def test_a_note_that_cannot_be_opened_is_reported_and_skipped(
         pytest.fail(f"the refused read went unnoticed: {sorted(vault.notes)}")
     assert "ermission" in vault.unreadable["Locked.md"]
     assert "Other.md" in vault.notes
+
+
+def test_names_that_differ_only_in_case_are_two_notes_and_links_pick_the_first(
+    tmp_path: Path,
+) -> None:
+    # On a case-sensitive file system (Linux) both files exist. Obsidian compares names without
+    # case, so every spelling names both, and path order picks one: upper case sorts first.
+    root = write_vault(
+        tmp_path,
+        {
+            "Note.md": "upper\n",
+            "note.md": "lower\n",
+            "Src.md": "[[NOTE]] [[note]] [[Note.md]] [[CASE]]\n",
+            "names/Case.md": "upper\n",
+            "names/case.md": "lower\n",
+            "names/Other.md": "[[case]] [[NOTE]]\n",
+        },
+    )
+    vault = load_vault(root, cache=False)
+    assert {"Note.md", "note.md", "names/Case.md", "names/case.md"} <= set(vault.notes)
+    assert vault.graph.nodes["note.md"]["kind"] == "note"
+    assert vault.graph.in_degree("note.md") == 0
+    links = [(r.source, r.resolved, r.candidates, r.rule.value) for r in vault.links]
+    root_pair, folder_pair = ("Note.md", "note.md"), ("names/Case.md", "names/case.md")
+    assert links == [
+        ("Src.md", "Note.md", root_pair, "exact-path"),
+        ("Src.md", "Note.md", root_pair, "exact-path"),
+        ("Src.md", "Note.md", root_pair, "exact-path"),
+        ("Src.md", "names/Case.md", folder_pair, "shortest-path"),
+        ("names/Other.md", "names/Case.md", folder_pair, "same-folder"),
+        ("names/Other.md", "Note.md", root_pair, "exact-path"),
+    ]
+    out, _, code = _check_json(root)
+    # A link that is the files' vault path is not reported (path order still picked); one that
+    # names them by name alone, from their folder or from another, is ambiguous.
+    assert _findings(out) == {
+        "Src.md": [(1, 31, "ambiguous-link")],
+        "names/Other.md": [(1, 1, "ambiguous-link")],
+    }
+    assert code == 1
+
+
+# A 20 MB note among normal ones: generated Markdown full of links, tags and list items, so that
+# parsing it (which the size bound prevents) would cost minutes and gigabytes, not go unnoticed.
+_HUGE_CHARS = 20_000_000
+_HUGE_LINE = "- an item linking [[Clean]] and [[Nowhere]], tagged #big, with **bold** text\n"
+_NEIGHBOURS: dict[str, str | bytes] = {
+    "Clean.md": "# Clean\nLinks [[Other]], [[Huge]] and [[Missing]].\n",
+    "Other.md": "- [[Clean]]\n- \n",
+    "sub/Deep.md": "[[Huge|the big one]] and [[Clean#Clean]]\n",
+}
+
+
+@pytest.fixture(scope="module")
+def huge_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    text = (_HUGE_LINE * (_HUGE_CHARS // len(_HUGE_LINE) + 1))[:_HUGE_CHARS]
+    return write_vault(tmp_path_factory.mktemp("huge"), {**_NEIGHBOURS, "Huge.md": text})
+
+
+def test_a_20_mb_note_is_reported_and_every_other_note_is_checked(huge_vault: Path) -> None:
+    assert (huge_vault / "Huge.md").stat().st_size == _HUGE_CHARS
+    out, seconds, code = _check_json(huge_vault)
+    assert seconds < 30  # well under a second; parsing the note would take over a minute
+    assert code == 1
+    reported = [
+        (i["path"], i["line"], i["column"], i["rule"], i["message"]) for i in json.loads(out)
+    ]
+    assert reported == [
+        (
+            "Clean.md",
+            2,
+            31,
+            "broken-link",
+            'broken link [[Missing]]: no note or file named "Missing"',
+        ),
+        (
+            "Huge.md",
+            1,
+            1,
+            "unreadable-note",
+            "note is 20,000,000 characters long, over the limit of 5,000,000: it was not read",
+        ),
+        ("Other.md", 2, 1, "empty-bullet", 'empty list item "-"'),
+    ]
+
+
+def test_a_20_mb_note_is_a_node_with_no_links_of_its_own(huge_vault: Path) -> None:
+    vault = load_vault(huge_vault, cache=False)
+    assert sorted(vault.notes) == ["Clean.md", "Huge.md", "Other.md", "sub/Deep.md"]
+    assert vault.unreadable == {}
+    assert [p.code for p in vault.notes["Huge.md"].problems] == ["note-too-large"]
+    assert vault.notes["Huge.md"].links == ()
+    assert vault.graph.nodes["Huge.md"]["kind"] == "note"
+    assert vault.graph.out_degree("Huge.md") == 0
+    assert sorted(source for source, _ in vault.graph.in_edges("Huge.md")) == [
+        "Clean.md",
+        "sub/Deep.md",
+    ]
+    assert all(vault.graph.nodes[path]["kind"] == "note" for path in _NEIGHBOURS)
+
+
+# Run in a fresh interpreter, so that RUSAGE_CHILDREN counts the one command and no earlier
+# child of the test process (a browser, another CLI run) could stand in for it.
+_PEAK_RSS = """
+import resource, subprocess, sys
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def _peak_rss_mib(root: Path) -> tuple[int, float]:
+    """Exit code and peak resident memory (MiB) of ``vaultgraph check`` over ``root``."""
+    command = [sys.executable, "-m", "vaultgraph", "check", str(root), "--no-cache"]
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK_RSS, *command],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    code, peak = (int(word) for word in done.stdout.split())
+    # ru_maxrss is in KiB on Linux, in bytes on macOS.
+    return code, peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+def test_a_20_mb_note_costs_its_bytes_in_memory_not_a_parse(
+    huge_vault: Path, tmp_path: Path
+) -> None:
+    small = write_vault(tmp_path, _NEIGHBOURS)
+    small_code, baseline = _peak_rss_mib(small)
+    huge_code, peak = _peak_rss_mib(huge_vault)
+    assert (small_code, huge_code) == (1, 1)
+    # Measured: the 20 MB note adds about 38 MiB to the peak (26 MiB for the small vault, 64 MiB
+    # with it): its bytes and its text. Parsing it into tokens would add about 2 GiB (110 MiB per
+    # MB of note); parsing even its first 2 MB would break this bound.
+    assert peak < baseline + 200, f"peak {peak:.0f} MiB, small vault {baseline:.0f} MiB"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known: a note over the size limit parses to a Note without headings or block ids, "
+    "so links into it are reported as broken-heading and broken-block although it was never "
+    "read; resolve._subpath_exists answers None (unknown) only for unreadable notes",
+)
+def test_links_into_a_note_too_large_to_read_are_not_called_broken(tmp_path: Path) -> None:
+    root = write_vault(
+        tmp_path,
+        {
+            "Big.md": "# Part\n" + "x" * 5_000_000 + " ^block\n",
+            "Src.md": "[[Big#Part]] [[Big#^block]]\n",
+        },
+    )
+    out, _, _ = _check_json(root)
+    assert _findings(out) == {"Big.md": [(1, 1, "unreadable-note")]}

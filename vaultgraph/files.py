@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,6 +122,9 @@ def read_failure(error: OSError) -> ReadFailure:
 def decode_text(data: bytes) -> str | ReadFailure:
     """A note's bytes as strict UTF-8 text, dropping a byte-order mark."""
     nul = data.find(b"\x00")
+    wide = _wide_encoding(data, nul)
+    if wide is not None:
+        return ReadFailure(f"file is {wide} encoded; vaultgraph reads UTF-8 notes")
     if nul != -1:
         return ReadFailure(f"binary file (NUL byte at offset {nul})")
     start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
@@ -129,6 +133,51 @@ def decode_text(data: bytes) -> str | ReadFailure:
     except UnicodeDecodeError as error:
         offset = start + error.start
         return ReadFailure(f"not UTF-8 (byte 0x{data[offset]:02x} at offset {offset})")
+
+
+# Byte-order marks of the encodings that Windows tools ("Unicode" in Notepad) and some exporters
+# write; UTF-32's are tried first, as its little-endian one starts with UTF-16's.
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+# How much of a file without a BOM is looked at to tell UTF-16 text from other binary data.
+_WIDE_SAMPLE = 1 << 16
+# Characters no text file holds: C0 controls but tab, line feed, form feed and carriage return.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _wide_encoding(data: bytes, nul: int) -> str | None:
+    """``"UTF-16"`` or ``"UTF-32"`` when ``data`` is text in that encoding, else ``None``;
+    ``nul`` is the offset of its first NUL byte, -1 for none.
+
+    A BOM says so outright. Without one, the NUL bytes tell: each ASCII character of UTF-16 text
+    has one as its high byte, so they are many and fall on one side (odd offsets little-endian,
+    even ones big-endian), and the text decodes cleanly that way round, with no control
+    character. Binary data with NUL bytes fails one of those tests and stays a "binary file".
+    UTF-16 text with almost no ASCII in it has too few NUL bytes to tell: it stays a "binary
+    file", or "not UTF-8" when it has none.
+    """
+    for bom, name in _WIDE_BOMS:
+        if data.startswith(bom):
+            return name
+    if nul == -1 or len(data) % 2:
+        return None
+    sample = data[:_WIDE_SAMPLE]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    most, fewest = max(even, odd), min(even, odd)
+    # Every ASCII character (spaces, line ends, Markdown) gives one NUL on its side; a character
+    # such as U+4E00, or U+D83D U+DE00, puts one on the other side now and then.
+    if most * 16 < len(sample) // 2 or fewest * 3 > most:
+        return None
+    codec = "utf-16-le" if odd > even else "utf-16-be"
+    try:
+        text = codecs.getincrementaldecoder(codec)("strict").decode(sample, final=False)
+    except UnicodeDecodeError:
+        return None
+    return "UTF-16" if text and _CONTROL.search(text) is None else None
 
 
 def _list_folder(real: str) -> list[os.DirEntry[str]]:

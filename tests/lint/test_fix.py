@@ -423,3 +423,61 @@ def _raw_lines(data: bytes) -> Iterator[bytes]:
             start = index + 1
     if start < len(data):
         yield data[start:]
+
+
+_JOINS = "fixing would join two lines (CR and LF line endings mixed); not fixed"
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        # Deleting line 2 would leave "- x\r" then "\n": one CRLF, and "b" would join the list.
+        pytest.param(b"- x\r-\n\nb\n", id="delete"),
+        # Emptying line 2 (the next line is text) would do the same.
+        pytest.param(b"- x\r-\nb\n", id="empty"),
+    ],
+)
+def test_a_fix_that_would_join_two_lines_is_not_made(tmp_path: Path, before: bytes) -> None:
+    note = _note(tmp_path, "N.md", before)
+    vault = load_vault(tmp_path, cache=False)
+    findings = check_vault(vault, Config()).findings
+    assert [(f.rule, f.line) for f in findings] == [("empty-bullet", 2)]
+    report = apply_fixes(tmp_path, findings, write=True, notes=vault.notes)
+    assert note.read_bytes() == before
+    assert report.fixed == ()
+    assert [(e.path, e.reason) for e in report.errors] == [("N.md", _JOINS)]
+
+
+def test_mixed_line_endings_alone_do_not_stop_a_fix(tmp_path: Path) -> None:
+    note = _note(tmp_path, "N.md", b"- x\n-\n\nb\r\n- y\n- \n")
+    vault = load_vault(tmp_path, cache=False)
+    findings = check_vault(vault, Config()).findings
+    report = apply_fixes(tmp_path, findings, write=True, notes=vault.notes)
+    assert note.read_bytes() == b"- x\n\nb\r\n- y\n"
+    assert len(report.fixed) == 2
+    assert report.errors == ()
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        # "[[AI]]" is a paragraph: the delimiter row below has two cells and it has one. Written
+        # as [[Artificial Intelligence|AI]] it would have two and become the table's header.
+        pytest.param(b"[[AI]]\n| - | - |\n", id="make"),
+        # The header's bare pipe makes the three cells the delimiter row asks for: escaping it
+        # would leave two, and no table.
+        pytest.param(b"| [[AI|x]] | b |\n| - | - | - |\n", id="break"),
+    ],
+)
+def test_a_fix_that_would_make_or_break_a_table_is_not_made(tmp_path: Path, before: bytes) -> None:
+    _note(tmp_path, "Artificial Intelligence.md", b"---\naliases: [AI]\n---\n")
+    note = _note(tmp_path, "N.md", before)
+    vault = load_vault(tmp_path, cache=False)
+    findings = check_vault(vault, Config()).findings
+    assert "broken-link" in {f.rule for f in findings if f.fix is not None}
+    report = apply_fixes(tmp_path, findings, write=True, notes=vault.notes)
+    assert note.read_bytes() == before
+    assert report.fixed == ()
+    assert [(e.path, e.reason) for e in report.errors] == [
+        ("N.md", "fixing would make or break a table; not fixed")
+    ]

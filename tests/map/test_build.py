@@ -108,7 +108,7 @@ def test_a_tooltip_holds_path_tags_and_the_first_lines_of_the_note(tmp_path: Pat
 
 
 def test_an_unreadable_note_says_why_in_its_tooltip(tmp_path: Path) -> None:
-    vault = load_vault(write_vault(tmp_path, {"Bad.md": b"\xff\xfe not utf-8", "Good.md": ""}))
+    vault = load_vault(write_vault(tmp_path, {"Bad.md": b"caf\xe9 not utf-8", "Good.md": ""}))
     tooltip = next(n.tooltip for n in build_view(vault).nodes if n.id == "Bad.md")
     assert "could not be read: not UTF-8" in tooltip
 

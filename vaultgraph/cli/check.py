@@ -15,7 +15,10 @@ from vaultgraph.lint.runner import CheckRun, check_vault, select_rules
 if TYPE_CHECKING:
     from vaultgraph.lint.fix import FixReport
 
-__all__ = ["check"]
+__all__ = ["MAX_FIX_ROUNDS", "check"]
+
+# --fix checks again after each round of repairs; a vault needs two rounds at most in practice.
+MAX_FIX_ROUNDS = 10
 
 
 def _selectors(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
@@ -101,12 +104,30 @@ def check(
         _fix_summary(repairs, "Would fix")
         return ExitCode.OK if exit_zero or not repairs.fixed else ExitCode.FINDINGS
     if fix:
-        repairs = apply_fixes(loaded.root, run.findings, write=True, notes=loaded.notes)
-        _fix_summary(repairs, "Fixed")
-        if repairs.changed:
-            run = _check(vault, config, no_cache, jobs)
+        # A repair can reveal another (a list item left empty once its empty child is gone, a
+        # link that only parses once a pipe is escaped): fix, check again, until nothing changes.
+        rounds: list[FixReport] = []
+        for _ in range(MAX_FIX_ROUNDS):
+            rounds.append(apply_fixes(loaded.root, run.findings, write=True, notes=loaded.notes))
+            if not rounds[-1].changed:
+                break
+            loaded = open_vault(vault, no_cache=no_cache, jobs=jobs)
+            run = check_vault(loaded, config)
+        _fix_summary(_merged(rounds), "Fixed")
     _report(run, vault, fmt)
     return ExitCode.OK if exit_zero or not run.findings else ExitCode.FINDINGS
+
+
+def _merged(rounds: list[FixReport]) -> FixReport:
+    from vaultgraph.lint.fix import FixReport
+
+    errors = {(e.path, e.reason): e for r in rounds for e in r.errors}
+    return FixReport(
+        diff="".join(r.diff for r in rounds),
+        fixed=tuple(f for r in rounds for f in r.fixed),
+        changed=tuple(sorted({path for r in rounds for path in r.changed})),
+        errors=tuple(errors.values()),
+    )
 
 
 def _check(vault: Path, config: Config, no_cache: bool, jobs: int | None) -> CheckRun:

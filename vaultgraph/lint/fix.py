@@ -15,8 +15,9 @@ from itertools import groupby
 from pathlib import Path
 
 from vaultgraph.lint.finding import Edit, Finding
+from vaultgraph.markdown import parser
 from vaultgraph.model import Note
-from vaultgraph.parse import parse_note
+from vaultgraph.parse import MAX_LINE_CHARS, parse_note
 
 __all__ = ["FixError", "FixReport", "apply_fixes"]
 
@@ -86,7 +87,9 @@ def apply_fixes(
     the other stays unfixed. A file is left untouched when it no longer holds what the findings
     were computed from: always when an edit's span is no longer a link (or an empty list item for
     a deleted line), and, given the ``notes`` the findings came from, when the file no longer
-    parses to the same note. With ``write`` each changed file is replaced atomically; without it
+    parses to the same note. It is left untouched too when its edits would change more than
+    they say: join two lines (a CR line ending left right before an LF one reads as one CRLF),
+    or make or break a table. With ``write`` each changed file is replaced atomically; without it
     only the diff is computed. Nothing raises: a file that cannot be read or written is in
     ``errors``.
     """
@@ -129,10 +132,16 @@ def _fix_file(
     chosen = _without_overlaps(findings)
     if not all(_still_there(current, old.lines, f.fix) for f in chosen if f.fix):
         raise _Skip("changed since it was checked; not fixed")
-    new = _apply(old, [f.fix for f in chosen if f.fix])
+    edits = [f.fix for f in chosen if f.fix]
+    new = _apply(old, edits)
     new_data = new.encode()
     if new_data == data:
         return _Outcome((), "")
+    if _joins_lines(new):
+        # The lines on either side would become one (a list would swallow the paragraph below).
+        raise _Skip("fixing would join two lines (CR and LF line endings mixed); not fixed")
+    if any(_moves_pipes(old, edit) for edit in edits) and _tables(new) != _tables(old):
+        raise _Skip("fixing would make or break a table; not fixed")
     if write:
         _replace_atomically(target, data, new_data)
     return _Outcome(tuple(chosen), _diff(path, old, new))
@@ -194,6 +203,45 @@ def _still_there(note: Note, lines: Sequence[str], edit: Edit) -> bool:
         and edit.end_column <= link.column + len(link.raw)
         for link in note.links
     )
+
+
+def _joins_lines(text: _Text) -> bool:
+    """Whether a CR ending runs into the LF ending of the empty line after it: read as one CRLF.
+
+    Only a file that ends some lines with CR and others with LF can get there, when a fix takes
+    away the line between them or empties it.
+    """
+    return any(
+        end == "\r" and line == "" and next_end == "\n"
+        for end, line, next_end in zip(
+            text.endings[:-1], text.lines[1:], text.endings[1:], strict=True
+        )
+    )
+
+
+def _moves_pipes(text: _Text, edit: Edit) -> bool:
+    """Whether the edit writes or takes away a ``|``: a table's rows are made of them."""
+    line = text.lines[edit.line - 1]
+    taken = line if edit.delete_line else line[edit.column - 1 : edit.end_column - 1]
+    return "|" in edit.replacement or "|" in taken
+
+
+def _tables(text: _Text) -> list[int]:
+    """The number of rows of each table, in order, as the parser reads the text.
+
+    Fixes rewrite links in place and remove empty list items: that leaves every table as it was,
+    unless a ``|`` written or escaped changes a row's cells so that a table appears or goes (a
+    bare ``|`` just above a delimiter row turns a paragraph into a table header). Overlong lines
+    are read as empty, as ``parse_note`` reads them.
+    """
+    lines = ("" if len(line) > MAX_LINE_CHARS else line for line in text.lines)
+    rows: list[int] = []
+    for token in parser().parse("\n".join(lines)):
+        if token.type == "table_open":
+            rows.append(0)
+        elif token.type == "tr_open" and rows:
+            rows[-1] += 1
+    return rows
 
 
 def _apply(text: _Text, edits: Sequence[Edit]) -> _Text:
