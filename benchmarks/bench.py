@@ -375,11 +375,17 @@ def _help(env: dict[str, str], scratch: Path) -> str:
 
 
 def _environment(cache: Path) -> dict[str, str]:
-    """The child's environment: our cache folder, and this vaultgraph on the import path."""
+    """The child's environment: our cache folder, and this vaultgraph on the import path.
+
+    Python may write bytecode, as it does for an installed package: a shell with
+    PYTHONDONTWRITEBYTECODE set would otherwise compile every module on every run, some 0.1 s
+    that no user pays.
+    """
     cache.mkdir(parents=True, exist_ok=True)
     package_root = str(Path(vaultgraph.__file__).resolve().parent.parent)
     paths = [package_root, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-    return {**os.environ, "VAULTGRAPH_CACHE_DIR": str(cache), "PYTHONPATH": os.pathsep.join(paths)}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "VAULTGRAPH_CACHE_DIR": str(cache), "PYTHONPATH": os.pathsep.join(paths)}
 
 
 # --- the report --------------------------------------------------------------------------------
