@@ -384,6 +384,26 @@ def test_export_to_file_opens_in_networkx(
     assert not list(workdir.iterdir())
 
 
+def test_export_replaces_the_file_whole_and_leaves_no_temporary_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "graph.json"
+    target.write_text("old", encoding="utf-8")
+    code, out, _ = run(capsys, "export", SAMPLE_VAULT, "-o", target)
+    assert (code, out) == (0, "")
+    assert json.loads(target.read_text(encoding="utf-8"))["directed"] is True
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.json"]
+
+
+def test_export_into_a_missing_folder_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "export", SAMPLE_VAULT, "-o", tmp_path / "no" / "g.json")
+    assert (code, out) == (2, "")
+    assert err.startswith("Error: cannot write ")
+    assert len(err.strip().splitlines()) == 1
+
+
 def test_export_of_a_missing_vault_is_one_line_and_exit_2(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
-from typing import Any, Literal, get_args
+from typing import IO, Any, Literal, get_args
 
 import networkx as nx
 
-__all__ = ["FORMATS", "Format", "export_graph"]
+__all__ = ["FORMATS", "Format", "export_graph", "write_graph"]
 
 Format = Literal["json", "graphml", "gexf"]
 FORMATS: tuple[Format, ...] = get_args(Format)
@@ -17,30 +17,38 @@ FORMATS: tuple[Format, ...] = get_args(Format)
 
 def export_graph(graph: nx.MultiDiGraph, fmt: Format) -> str:
     """Serialise ``graph`` to text in ``fmt``; the graph itself is left untouched."""
-    return _WRITERS[fmt](graph)
-
-
-def _to_json(graph: nx.MultiDiGraph) -> str:
-    data = nx.node_link_data(graph, edges="links")
-    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-
-
-def _to_graphml(graph: nx.MultiDiGraph) -> str:
-    return _xml(nx.write_graphml, graph)
-
-
-def _to_gexf(graph: nx.MultiDiGraph) -> str:
-    return _xml(nx.write_gexf, graph)
-
-
-def _xml(write: Callable[[nx.MultiDiGraph, io.BytesIO], None], graph: nx.MultiDiGraph) -> str:
-    # The file writers, unlike the line generators, put the XML declaration with its encoding first.
     buffer = io.BytesIO()
-    write(_scalar_copy(graph), buffer)
+    write_graph(graph, fmt, buffer)
     return buffer.getvalue().decode("utf-8")
 
 
-_WRITERS: dict[Format, Callable[[nx.MultiDiGraph], str]] = {
+def write_graph(graph: nx.MultiDiGraph, fmt: Format, stream: IO[bytes]) -> None:
+    """Write ``graph`` in ``fmt`` to a binary stream, as UTF-8, piece by piece: a big vault's
+    text need never be held whole beside its graph."""
+    _WRITERS[fmt](graph, stream)
+
+
+def _to_json(graph: nx.MultiDiGraph, stream: IO[bytes]) -> None:
+    data = nx.node_link_data(graph, edges="links")
+    text = io.TextIOWrapper(stream, encoding="utf-8", newline="\n", write_through=True)
+    try:
+        json.dump(data, text, sort_keys=True, indent=2, ensure_ascii=False)
+        text.write("\n")
+        text.flush()
+    finally:
+        text.detach()  # the caller's stream stays open
+
+
+def _to_graphml(graph: nx.MultiDiGraph, stream: IO[bytes]) -> None:
+    # The file writers, unlike the line generators, put the XML declaration with its encoding first.
+    nx.write_graphml(_scalar_copy(graph), stream)
+
+
+def _to_gexf(graph: nx.MultiDiGraph, stream: IO[bytes]) -> None:
+    nx.write_gexf(_scalar_copy(graph), stream)
+
+
+_WRITERS: dict[Format, Callable[[nx.MultiDiGraph, IO[bytes]], None]] = {
     "json": _to_json,
     "graphml": _to_graphml,
     "gexf": _to_gexf,

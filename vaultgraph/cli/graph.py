@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import tempfile
 from pathlib import Path
 
 import click
 
 from vaultgraph.cli.common import VAULT_ARGUMENT, load_options, open_vault
-from vaultgraph.export import FORMATS, Format, export_graph
+from vaultgraph.export import FORMATS, Format, export_graph, write_graph
 
 __all__ = ["export", "map_command"]
 
@@ -31,14 +34,31 @@ __all__ = ["export", "map_command"]
 @load_options
 def export(vault: Path, fmt: Format, output: Path | None, no_cache: bool, jobs: int | None) -> None:
     """Write the vault's graph (notes, attachments, tags, unresolved targets)."""
-    text = export_graph(open_vault(vault, no_cache=no_cache, jobs=jobs).graph, fmt)
+    graph = open_vault(vault, no_cache=no_cache, jobs=jobs).graph
     if output is None:
-        click.echo(text, nl=False)
-    else:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
+        stdout = getattr(sys.stdout, "buffer", None)
+        if stdout is None:  # a text-only stream stands in for stdout (embedding, some tests)
+            click.echo(export_graph(graph, fmt), nl=False)
+            return
+        sys.stdout.flush()
+        write_graph(graph, fmt, stdout)
+        stdout.flush()
+        return
+    # Written beside the target and renamed over it: an interrupted export leaves the old file.
+    try:
+        with tempfile.NamedTemporaryFile(
+            dir=output.parent, prefix=f".{output.name}.", suffix=".tmp", delete=False
+        ) as stream:
+            temporary = Path(stream.name)
+            try:
+                write_graph(graph, fmt, stream)
+            except BaseException:
+                stream.close()
+                temporary.unlink(missing_ok=True)
+                raise
+        os.replace(temporary, output)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
 
 
 @click.command("map")
