@@ -395,6 +395,40 @@ def test_export_replaces_the_file_whole_and_leaves_no_temporary_file(
     assert [p.name for p in tmp_path.iterdir()] == ["graph.json"]
 
 
+def test_export_writes_into_a_pipe_or_device_and_never_replaces_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import stat
+    import threading
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    code, out, _ = run(capsys, "export", SAMPLE_VAULT, "-o", pipe)
+    reader.join(timeout=30)
+    assert (code, out) == (0, "")
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)  # still the pipe, not a file renamed over it
+    assert json.loads(received[0])["directed"] is True
+    code, _, _ = run(capsys, "export", SAMPLE_VAULT, "-o", os.devnull)
+    assert code == 0
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_export_through_a_symlink_replaces_the_file_it_names(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    real = tmp_path / "real.json"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    code, _, _ = run(capsys, "export", SAMPLE_VAULT, "-o", link)
+    assert code == 0
+    assert link.is_symlink()
+    assert json.loads(real.read_text(encoding="utf-8"))["directed"] is True
+
+
 def test_export_into_a_missing_folder_is_one_line_and_exit_2(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

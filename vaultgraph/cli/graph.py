@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 import click
 
@@ -44,21 +46,33 @@ def export(vault: Path, fmt: Format, output: Path | None, no_cache: bool, jobs: 
         write_graph(graph, fmt, stdout)
         stdout.flush()
         return
-    # Written beside the target and renamed over it: an interrupted export leaves the old file.
     try:
-        with tempfile.NamedTemporaryFile(
-            dir=output.parent, prefix=f".{output.name}.", suffix=".tmp", delete=False
-        ) as stream:
-            temporary = Path(stream.name)
-            try:
-                write_graph(graph, fmt, stream)
-            except BaseException:
-                stream.close()
-                temporary.unlink(missing_ok=True)
-                raise
-        os.replace(temporary, output)
+        _write_file(output, lambda stream: write_graph(graph, fmt, stream))
     except OSError as error:
         raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
+
+
+def _write_file(output: Path, write: Callable[[IO[bytes]], None]) -> None:
+    """Write a file through ``write``. A regular file (or a new one) is written beside its name
+    and renamed over it, so an interrupted export leaves the old file whole; anything else
+    (``/dev/null``, a pipe, a terminal) is written in place, never replaced. A symbolic link is
+    followed: the file it names is replaced, the link stays."""
+    output = Path(os.path.realpath(output))
+    if output.exists() and not output.is_file():
+        with output.open("wb") as stream:
+            write(stream)
+        return
+    with tempfile.NamedTemporaryFile(
+        dir=output.parent, prefix=f".{output.name}.", suffix=".tmp", delete=False
+    ) as stream:
+        temporary = Path(stream.name)
+        try:
+            write(stream)
+        except BaseException:
+            stream.close()
+            temporary.unlink(missing_ok=True)
+            raise
+    os.replace(temporary, output)
 
 
 @click.command("map")
