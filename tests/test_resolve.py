@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from vaultgraph.resolve import (
     ResolvedLink,
     Rule,
     build_index,
+    fold,
     heading_key,
     resolve_all,
     resolve_link,
@@ -396,3 +398,56 @@ def test_chosen_file_is_the_first_candidate_and_spelling_does_not_matter(
     assert set(result.candidates) <= {*paths, source}
     swapped = _resolve([*paths, source], source, unicodedata.normalize("NFD", target.upper()))
     assert (swapped.resolved, swapped.rule) == (result.resolved, result.rule)
+
+
+def _fold_in_full(text: str) -> str:
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
+
+
+def _heading_key_in_full(text: str) -> str:
+    spaced = "".join(" " if unicodedata.category(c)[0] in "PS" else c for c in _fold_in_full(text))
+    return " ".join(spaced.split())
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text())
+def test_ascii_shortcuts_give_the_same_keys(text: str) -> None:
+    assert fold(text) == _fold_in_full(text)
+    assert heading_key(text) == _heading_key_in_full(text)
+
+
+def test_ascii_shortcuts_give_the_same_key_for_every_ascii_character() -> None:
+    every = "".join(map(chr, range(128)))
+    assert fold(every) == _fold_in_full(every)
+    assert heading_key(every) == _heading_key_in_full(every)
+    for char in every:
+        assert heading_key(f"a{char}b") == _heading_key_in_full(f"a{char}b")
+
+
+_FOLDER = st.sampled_from(["", "a/", "a/b/", "B/"])
+_TARGET = st.sampled_from(["", "Target", "target", "a/Target", "Other", "pic.png", "../Target"])
+_SUBPATH = st.sampled_from([None, "Top", "top#containers", "Deep", "Missing", "^abc-1", "^x"])
+
+
+@given(
+    sources=st.lists(_FOLDER.map(lambda folder: folder + "src.md"), min_size=1, unique=True),
+    links=st.lists(st.tuples(_TARGET, _SUBPATH), min_size=1, max_size=6),
+    elsewhere=st.booleans(),
+)
+def test_resolve_all_remembers_nothing_that_changes_a_result(
+    sources: list[str], links: list[tuple[str, str | None]], elsewhere: bool
+) -> None:
+    """The same targets and subpaths, linked from several folders: resolve_all's shortcuts
+    give what resolving each link on its own gives."""
+    written = tuple(_link(target, subpath, line) for line, (target, subpath) in enumerate(links))
+    notes = {path: Note(path=path, links=written) for path in sources}
+    notes["Target.md"] = dataclasses.replace(TARGET, links=written)
+    if elsewhere:
+        notes["a/Target.md"] = Note(path="a/Target.md", headings=TARGET.headings[:2])
+    paths = [*notes, "pic.png", "a/Other.md"]
+    index = build_index(paths)
+    expected = [
+        resolve_link(index, path, link, notes)
+        for path in sorted(notes)
+        for link in notes[path].links
+    ]
+    assert list(resolve_all(notes, paths)) == expected

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -78,6 +78,8 @@ class LinkIndex:
 
 def fold(text: str) -> str:
     """The key Obsidian compares names by: case-insensitive, NFC and NFD alike."""
+    if text.isascii():  # most names: casefold is lower and NFC changes nothing in ASCII
+        return text.lower()
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
 
 
@@ -89,8 +91,15 @@ def heading_key(text: str) -> str:
     ``[[#D D WOTC]]`` to ``## D&D WOTC``. Every punctuation mark and symbol counts as a space here.
     """
     folded = fold(text)
+    if folded.isascii():  # most headings: one translate instead of a lookup per character
+        return " ".join(folded.translate(_ASCII_MARKS_TO_SPACES).split())
     spaced = "".join(" " if unicodedata.category(c)[0] in "PS" else c for c in folded)
     return " ".join(spaced.split())
+
+
+_ASCII_MARKS_TO_SPACES = {
+    code: " " for code in range(128) if unicodedata.category(chr(code))[0] in "PS"
+}
 
 
 def build_index(paths: Iterable[str]) -> LinkIndex:
@@ -122,45 +131,51 @@ def resolve_link(
 ) -> ResolvedLink:
     """Resolve one link written in the note at ``source_path``."""
     found = _locate(index, _folder(source_path), link.target) if link.target else None
-    return _resolved(source_path, link, found, notes)
-
-
-def _resolved(
-    source_path: str, link: Link, found: _Found | None, notes: Mapping[str, Note]
-) -> ResolvedLink:
-    """The record for ``link`` located at ``found`` (``None``: a link into its own note)."""
-    if found is None:
-        resolved: str | None = source_path
-        candidates: tuple[str, ...] = (source_path,)
-        rule = Rule.SELF
-    else:
-        resolved, candidates, rule = found
+    resolved, candidates, rule = found or (source_path, (source_path,), Rule.SELF)
     note = notes.get(resolved) if resolved is not None else None
-    return ResolvedLink(
-        source=source_path,
-        link=link,
-        resolved=resolved,
-        candidates=candidates,
-        rule=rule,
-        subpath_exists=_subpath_exists(note, link.subpath),
-    )
+    exists = _subpath_exists(note, link.subpath)
+    return ResolvedLink(source_path, link, resolved, candidates, rule, exists)
 
 
 def resolve_all(notes: Mapping[str, Note], paths: Iterable[str]) -> tuple[ResolvedLink, ...]:
     """Resolve every link of every note against the vault's files (``paths`` plus the notes)."""
     index = build_index([*paths, *notes])
-    # Vaults link the same names from the same folders over and over: locate each pair once.
+    # Vaults link the same names from the same folders, and the same headings of the same
+    # notes, over and over: each target is matched against the files, each pair of folder and
+    # target located, and each subpath of a note looked up, once.
     located: dict[tuple[str, str], _Found] = {}
+    names: dict[str, _Named] = {}
+
+    def named(target: str) -> _Named:
+        if target not in names:
+            names[target] = _named(index, target)
+        return names[target]
+
+    looked_up: dict[tuple[str, str], bool | None] = {}
+    keys_of: dict[str, _HeadingKeys] = {}
     resolved: list[ResolvedLink] = []
     for path in sorted(notes):
         folder = _folder(path)
+        into_itself: _Found = (path, (path,), Rule.SELF)
         for link in notes[path].links:
-            found: _Found | None = None
-            if link.target:
-                found = located.get((folder, link.target))
-                if found is None:
-                    found = located[(folder, link.target)] = _locate(index, folder, link.target)
-            resolved.append(_resolved(path, link, found, notes))
+            if not link.target:
+                found = into_itself
+            elif (folder, link.target) in located:
+                found = located[(folder, link.target)]
+            else:
+                found = located[(folder, link.target)] = _locate(index, folder, link.target, named)
+            target, subpath = found[0], link.subpath
+            exists: bool | None = None
+            if target is not None and subpath is not None and target in notes:
+                if (target, subpath) in looked_up:
+                    exists = looked_up[(target, subpath)]
+                else:
+                    note = notes[target]
+                    if not subpath.startswith("^") and target not in keys_of:
+                        keys_of[target] = _heading_keys(note.headings)
+                    exists = _subpath_exists(note, subpath, keys_of.get(target))
+                    looked_up[(target, subpath)] = exists
+            resolved.append(ResolvedLink(path, link, target, found[1], found[2], exists))
     return tuple(resolved)
 
 
@@ -169,13 +184,17 @@ _NOT_FOUND: _Found = (None, (), Rule.UNRESOLVED)
 _OUTSIDE: _Found = (None, (), Rule.OUTSIDE_VAULT)
 
 
-def _locate(index: LinkIndex, folder: str, target: str) -> _Found:
+def _locate(
+    index: LinkIndex, folder: str, target: str, named: Callable[[str], _Named] | None = None
+) -> _Found:
+    """Where ``target``, linked from a note in ``folder``, goes; ``named`` stands in for
+    :func:`_named` when the caller remembers what each target names."""
     if target.startswith(("./", "../")) or target in (".", ".."):
         return _at_path(index, posixpath.join(folder, target), Rule.RELATIVE)
     if target.startswith("/") or any(part in (".", "..") for part in target.split("/")):
         # Anchored at the vault root: taken literally, never matched as a suffix or a bare name.
         return _at_path(index, target.lstrip("/"), Rule.EXACT_PATH)
-    return _by_name(index, folder, target)
+    return _by_name(named(target) if named else _named(index, target), folder)
 
 
 def _at_path(index: LinkIndex, path: str, rule: Rule) -> _Found:
@@ -188,23 +207,35 @@ def _at_path(index: LinkIndex, path: str, rule: Rule) -> _Found:
     return (hits[0], hits, rule) if hits else _NOT_FOUND
 
 
-def _by_name(index: LinkIndex, folder: str, target: str) -> _Found:
+# What a target names, whichever note links it: the folded paths it is the exact path of, and
+# every file whose name it matches.
+_Named = tuple[tuple[str, ...], tuple[IndexedFile, ...]]
+
+
+def _named(index: LinkIndex, target: str) -> _Named:
     name = target.rsplit("/", 1)[-1]
     if not name:
-        return _NOT_FOUND
+        return (), ()
     exact = _path_keys(target)
     matches = [entry for key in _path_keys(name) for entry in index.by_name.get(key, ())]
     if "/" in target:
         # A folder path also matches deeper down the tree, but only on a folder boundary.
         suffixes = tuple("/" + key for key in exact)
         matches = [e for e in matches if e.key in exact or e.key.endswith(suffixes)]
+    return exact, tuple(matches)
+
+
+def _by_name(named: _Named, folder: str) -> _Found:
+    exact, matches = named
     if not matches:
         return _NOT_FOUND
     here = fold(folder)
     # Obsidian's preference: the exact path, then the linking note's folder, then the shortest
     # path; equal lengths fall back to path order so the choice never depends on the disk.
-    ranked = sorted(
-        matches, key=lambda e: (e.key not in exact, e.folder_key != here, e.length, e.path)
+    ranked = (
+        sorted(matches, key=lambda e: (e.key not in exact, e.folder_key != here, e.length, e.path))
+        if len(matches) > 1
+        else matches
     )
     chosen = ranked[0]
     if chosen.key in exact:
@@ -222,7 +253,23 @@ def _path_keys(target: str) -> tuple[str, ...]:
     return (key, key + ".md") if key.endswith(".md") else (key + ".md", key)
 
 
-def _subpath_exists(note: Note | None, subpath: str | None) -> bool | None:
+# Per heading of a note, in order: the heading_key of its source text and of its plain text.
+_HeadingKeys = tuple[tuple[str, str], ...]
+
+
+def _heading_keys(headings: Sequence[Heading]) -> _HeadingKeys:
+    keys: list[tuple[str, str]] = []
+    for heading in headings:
+        key = heading_key(heading.text)
+        keys.append((key, key if heading.plain == heading.text else heading_key(heading.plain)))
+    return tuple(keys)
+
+
+def _subpath_exists(
+    note: Note | None, subpath: str | None, keys: _HeadingKeys | None = None
+) -> bool | None:
+    """Whether ``note`` has the heading path or block ``subpath`` names; ``keys`` are the
+    note's heading keys when the caller already has them."""
     if note is None or subpath is None:
         return None
     if subpath.startswith("^"):
@@ -231,20 +278,21 @@ def _subpath_exists(note: Note | None, subpath: str | None) -> bool | None:
     parts = [key for key in (heading_key(part) for part in subpath.split("#")) if key]
     if not parts:
         return None
-    return _heading_path_exists(note.headings, parts, 0, len(note.headings))
+    if keys is None:
+        keys = _heading_keys(note.headings)
+    return _heading_path_exists(note.headings, keys, parts, 0, len(note.headings))
 
 
 def _heading_path_exists(
-    headings: Sequence[Heading], parts: Sequence[str], start: int, stop: int
+    headings: Sequence[Heading], keys: _HeadingKeys, parts: Sequence[str], start: int, stop: int
 ) -> bool:
     """Whether ``parts`` names headings in [start, stop), each nested in the one before."""
     if not parts:
         return True
     for i in range(start, stop):
-        heading = headings[i]
-        if parts[0] in (heading_key(heading.text), heading_key(heading.plain)):
+        if parts[0] in keys[i]:
             end = _section_end(headings, i)
-            if _heading_path_exists(headings, parts[1:], i + 1, end):
+            if _heading_path_exists(headings, keys, parts[1:], i + 1, end):
                 return True
     return False
 

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
+import gc
+import random
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
 from tests.vaults import write_vault
+from vaultgraph.lint import suggest as suggest_module
 from vaultgraph.lint.suggest import (
     Suggestion,
     TargetIndex,
+    _Keys,
     alias_owners,
     build_target_index,
     closest,
     did_you_mean,
     link_text,
     normalise,
+    target_index,
 )
 from vaultgraph.lint.suggest import suggest_targets as suggest
 from vaultgraph.vault import Vault, load_vault
@@ -149,3 +155,66 @@ def test_repeated_targets_get_the_same_answer(index: TargetIndex) -> None:
     first = suggest(index, "Kubernets")
     assert suggest(index, "Kubernets") == first
     assert suggest(index, "Kubernets", limit=0) == ()
+
+
+@pytest.fixture(scope="module")
+def images(tmp_path_factory: pytest.TempPathFactory) -> TargetIndex:
+    """2,000 pasted images: every name shares ``ima``, ``mag``, ``age`` and ``png``."""
+    root = tmp_path_factory.mktemp("images")
+    files: dict[str, str | bytes] = {f"assets/image-{n}.png": b"" for n in range(2000)}
+    return build_target_index(load_vault(write_vault(root, files), cache=False))
+
+
+@pytest.mark.parametrize(
+    "typo", ["image-1234.pgn", "imgae-1234.png", "image-1234", "image-1234.pn"]
+)
+def test_names_sharing_common_trigrams_still_find_the_typo(images: TargetIndex, typo: str) -> None:
+    assert suggest(images, typo)[0] == Suggestion("image-1234.png")
+
+
+def test_past_the_budget_the_common_trigrams_are_left_out_and_typos_still_found(
+    images: TargetIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(suggest_module, "_BUDGET", 200)
+    fresh = dataclasses.replace(images, _seen={})
+    assert suggest(fresh, "image-1234.pgn")[0] == Suggestion("image-1234.png")
+    assert suggest(fresh, "imgae-1234.png")[0] == Suggestion("image-1234.png")
+    assert suggest(fresh, "assets/imgae-1234.png")[0] == Suggestion("assets/image-1234.png")
+
+
+def _counted_in_full(keys: frozenset[str], key: str) -> list[str]:
+    """The shortlist as first written: every key sharing a trigram counted, then all sorted."""
+    grams = {key[i : i + 3] for i in range(len(key) - 2)}
+    if len(keys) <= 50 or not grams:
+        return sorted(keys)
+    shared = {k: len(grams & {k[i : i + 3] for i in range(len(k) - 2)}) for k in keys}
+    return sorted((k for k in keys if shared[k]), key=lambda k: (-shared[k], k))[:50]
+
+
+def test_the_shortlist_under_the_budget_is_the_full_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(suggest_module, "_BUDGET", 10**9)
+    rng = random.Random(7)
+    words = ["image", "png", "pasted", "meeting", "notes", "daily", "kubernetes", "k8s"]
+
+    def name() -> str:
+        if rng.random() < 0.5:
+            return f"image{rng.randrange(1500)}png"
+        if rng.random() < 0.5:
+            return "".join(rng.choices(words, k=2)) + str(rng.randrange(100))
+        return "".join(rng.choices("abcdefgh", k=rng.randrange(1, 10)))
+
+    keys = _Keys.of(name() for _ in range(1200))
+    wanted = [name() for _ in range(150)] + ["", "ab", "abc", "imagepng", "zzzz"]
+    for key in wanted:
+        assert keys._shortlist(key) == _counted_in_full(keys.keys, key), key
+
+
+def test_the_rules_checking_one_vault_share_its_index(tmp_path: Path) -> None:
+    first = make_vault(tmp_path / "first", {"Kubernetes.md": ""})
+    other = make_vault(tmp_path / "other", {"Kubernetes.md": ""})
+    index = target_index(first)
+    assert target_index(first) is index
+    assert target_index(other) is not index
+    del first, other
+    gc.collect()
+    assert not suggest_module._last_built

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from vaultgraph.lint.finding import Finding, Severity
 from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.rules._shared import as_written, at_link, missing_target
-from vaultgraph.lint.suggest import TargetIndex, build_target_index
+from vaultgraph.lint.suggest import TargetIndex, target_index
 from vaultgraph.model import LinkKind
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def check(vault: Vault) -> Iterator[Finding]:
     index: TargetIndex | None = None
     for resolved in vault.links:
         if resolved.link.kind is LinkKind.EMBED and resolved.resolved is None:
-            index = index or build_target_index(vault)
+            index = index or target_index(vault)
             reason = missing_target(resolved, index)
             yield at_link(RULE, resolved, f"broken embed {as_written(resolved.link)}: {reason}")
 

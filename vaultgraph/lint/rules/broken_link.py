@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from vaultgraph.lint.finding import Edit, Finding, Severity
 from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.rules._shared import as_written, at_link, missing_target
-from vaultgraph.lint.suggest import TargetIndex, alias_owners, build_target_index
+from vaultgraph.lint.suggest import TargetIndex, alias_owners, target_index
 from vaultgraph.model import Link, LinkKind, LinkSyntax
 from vaultgraph.resolve import ResolvedLink
 from vaultgraph.resolve import Rule as Resolution
@@ -39,7 +39,7 @@ def check(vault: Vault) -> Iterator[Finding]:
     index: TargetIndex | None = None
     for resolved in vault.links:
         if resolved.link.kind is LinkKind.LINK and resolved.resolved is None:
-            index = index or build_target_index(vault)
+            index = index or target_index(vault)
             yield _report(index, resolved)
 
 
