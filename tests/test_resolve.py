@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vaultgraph.model import BlockId, Heading, Link, LinkKind, LinkSyntax, Note
+from vaultgraph.parse import parse_note
 from vaultgraph.resolve import (
     ResolvedLink,
     Rule,
@@ -451,3 +452,13 @@ def test_resolve_all_remembers_nothing_that_changes_a_result(
         for link in notes[path].links
     ]
     assert list(resolve_all(notes, paths)) == expected
+
+
+def test_a_subpath_missing_from_a_partly_read_note_is_unknown_not_broken() -> None:
+    partly = parse_note("Part.md", "# Seen\n" + "y" * 200 + "\n# Hidden\n", max_line_chars=100)
+    assert [p.code for p in partly.problems] == ["line-too-long"]
+    whole = parse_note("Whole.md", "# Seen\n")
+    src = parse_note("Src.md", "[[Part#Seen]] [[Part#Other]] [[Part#^id]] [[Whole#Other]]\n")
+    notes = {n.path: n for n in (partly, whole, src)}
+    found = [rl.subpath_exists for rl in resolve_all(notes, [])]
+    assert found == [True, None, None, False]

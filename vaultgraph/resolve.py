@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from vaultgraph.model import Heading, Link, Note
+from vaultgraph.model import UNREAD_PROBLEMS, Heading, Link, Note
 
 __all__ = [
     "LinkIndex",
@@ -269,18 +269,24 @@ def _subpath_exists(
     note: Note | None, subpath: str | None, keys: _HeadingKeys | None = None
 ) -> bool | None:
     """Whether ``note`` has the heading path or block ``subpath`` names; ``keys`` are the
-    note's heading keys when the caller already has them."""
+    note's heading keys when the caller already has them. ``None`` when that cannot be known:
+    no subpath, no readable note, or a note the parser left partly unread (too large, a line too
+    long) without finding it in the part it read."""
     if note is None or subpath is None:
         return None
     if subpath.startswith("^"):
         wanted = fold(subpath[1:])
-        return bool(wanted) and any(fold(block.id) == wanted for block in note.block_ids)
-    parts = [key for key in (heading_key(part) for part in subpath.split("#")) if key]
-    if not parts:
+        found = bool(wanted) and any(fold(block.id) == wanted for block in note.block_ids)
+    else:
+        parts = [key for key in (heading_key(part) for part in subpath.split("#")) if key]
+        if not parts:
+            return None
+        if keys is None:
+            keys = _heading_keys(note.headings)
+        found = _heading_path_exists(note.headings, keys, parts, 0, len(note.headings))
+    if not found and any(problem.code in UNREAD_PROBLEMS for problem in note.problems):
         return None
-    if keys is None:
-        keys = _heading_keys(note.headings)
-    return _heading_path_exists(note.headings, keys, parts, 0, len(note.headings))
+    return found
 
 
 def _heading_path_exists(
