@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import random
 from collections.abc import Mapping
@@ -176,7 +175,7 @@ def test_past_the_budget_the_common_trigrams_are_left_out_and_typos_still_found(
     images: TargetIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(suggest_module, "_BUDGET", 200)
-    fresh = dataclasses.replace(images, _seen={})
+    fresh = images.forgetting()
     assert suggest(fresh, "image-1234.pgn")[0] == Suggestion("image-1234.png")
     assert suggest(fresh, "imgae-1234.png")[0] == Suggestion("image-1234.png")
     assert suggest(fresh, "assets/imgae-1234.png")[0] == Suggestion("assets/image-1234.png")

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from vaultgraph.model import Note
     from vaultgraph.reading import Progress
     from vaultgraph.resolve import ResolvedLink
-    from vaultgraph.vault import Stamped
+    from vaultgraph.vault import Stamped, Vault
 
 __all__ = ["MAX_EDITED", "remembered_check"]
 
@@ -49,7 +49,7 @@ __all__ = ["MAX_EDITED", "remembered_check"]
 MAX_EDITED = 64
 # Notes re-checked at most: the edited ones and the notes whose subpath links lead into them.
 _MAX_RECHECKED = 256
-_FORMAT = 1
+_FORMAT = 2
 _MAGIC = b"vaultgraph-check" + _FORMAT.to_bytes(2, "big")
 _RACY_NS = 2_000_000_000  # as the note cache: a stamp this close to its read is checked by hash
 _WHOLE_VAULT_RULES = frozenset({"VG401"})  # rules whose findings depend on every note
@@ -83,6 +83,9 @@ class _Memo:
     records: Mapping[str, _NoteRecord]  # every note and unreadable note of ``files``
     checked: tuple[str, ...]
     vault_warnings: tuple[str, ...]  # the run's warnings that belong to no note
+    # The "did you mean" targets found for each broken target: they depend on the file list and
+    # the aliases only, so a re-check of a few notes need not index the vault's names again.
+    suggestions: Mapping[str, tuple[tuple[str, str | None], ...]]
 
 
 _Stamp = tuple[int, int, bytes, bool]  # size, mtime in ns, content hash, racy
@@ -170,7 +173,15 @@ def _remember(stamped: Stamped, run: CheckRun, key: bytes) -> _Memo | None:
             note.aliases if note is not None else (),
             depends_on.get(path, frozenset()),
         )
-    return _Memo(key, stamped.files, dict(vault.unreadable), records, run.checked, vault_warnings)
+    return _Memo(
+        key,
+        stamped.files,
+        dict(vault.unreadable),
+        records,
+        run.checked,
+        vault_warnings,
+        _suggestions_of(vault),
+    )
 
 
 def _replay(memo: _Memo, config: Config) -> CheckRun:
@@ -238,6 +249,7 @@ def _recheck(
 ) -> tuple[CheckRun, _Memo]:
     """Check the edited notes, and the notes whose subpath links lead into them, against the
     rest of the vault as remembered."""
+    from vaultgraph.lint.suggest import Suggestion, target_index
     from vaultgraph.model import Note
     from vaultgraph.parse import parse_note
     from vaultgraph.resolve import build_index, resolve_link
@@ -294,6 +306,11 @@ def _recheck(
         parsed[path] = notes[path] = parse_unchanged(path)
     links = resolve()
     vault = Vault(root, notes, memo.files.attachments, memo.unreadable, links, memo.files.skipped)
+    known = {
+        target: tuple(Suggestion(*pair) for pair in pairs)
+        for target, pairs in memo.suggestions.items()
+    }
+    target_index(vault, known)  # the rules below ask for it, and find it seeded
     run = check_vault(vault, config)
     new_findings = _by_path(f for f in run.findings if f.path in rechecked)
     _, new_warnings = _split_warnings(run.warnings, rechecked)
@@ -311,8 +328,15 @@ def _recheck(
             parsed[path].aliases,
             depends_on.get(path, frozenset()),
         )
-    memo = replace(memo, records=records)
+    memo = replace(memo, records=records, suggestions=_suggestions_of(vault))
     return _replay(memo, config), memo
+
+
+def _suggestions_of(vault: Vault) -> dict[str, tuple[tuple[str, str | None], ...]]:
+    from vaultgraph.lint.suggest import target_index
+
+    known = target_index(vault).known()
+    return {target: tuple((s.target, s.alias) for s in found) for target, found in known.items()}
 
 
 def _depends_on(

@@ -8,6 +8,7 @@ import weakref
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from vaultgraph.resolve import fold
@@ -51,19 +52,86 @@ class Suggestion:
         return f"[[{self.target}{pipe}{self.alias}]]"
 
 
-@dataclass(frozen=True, slots=True)
 class TargetIndex:
-    """A vault's files and aliases by normalised key, built once per check."""
+    """A vault's files and aliases by normalised key, for one check.
 
-    by_name: Mapping[str, tuple[Suggestion, ...]]  # a file's name, a note's title without .md
-    by_path: Mapping[str, tuple[Suggestion, ...]]  # its vault path, a note's without .md
-    texts: Mapping[str, str]  # file path -> its shortest unambiguous link text
-    note_texts: frozenset[str]  # the suggestions that name notes, which may take ``.md``
-    aliases: Mapping[str, tuple[str, ...]]  # folded alias -> paths of the notes that list it
-    name_keys: _Keys = field(repr=False)
-    path_keys: _Keys = field(repr=False)
-    # Vaults repeat the same broken target many times; each is looked up once.
-    _seen: dict[str, tuple[Suggestion, ...]] = field(default_factory=dict, repr=False)
+    Each part is built the first time it is asked for: a check that finds no broken link, or
+    whose broken targets were all looked up before (``known``), builds nothing.
+    """
+
+    def __init__(
+        self,
+        files: Sequence[str],
+        aliases_of: Mapping[str, tuple[str, ...]],
+        known: Mapping[str, tuple[Suggestion, ...]] | None = None,
+    ) -> None:
+        self._files = files  # every file of the vault, sorted
+        self._aliases_of = aliases_of  # note path -> its aliases, in path order
+        # Vaults repeat the same broken target many times; each is looked up once.
+        self._seen: dict[str, tuple[Suggestion, ...]] = dict(known or {})
+
+    @cached_property
+    def texts(self) -> Mapping[str, str]:
+        """File path -> its shortest unambiguous link text."""
+        return _link_texts(self._files)
+
+    @cached_property
+    def aliases(self) -> Mapping[str, tuple[str, ...]]:
+        """Folded alias -> paths of the notes that list it."""
+        owners: defaultdict[str, list[str]] = defaultdict(list)
+        for path, aliases in self._aliases_of.items():
+            for alias in aliases:
+                if path not in owners[fold(alias)]:
+                    owners[fold(alias)].append(path)
+        return {key: tuple(paths) for key, paths in owners.items()}
+
+    @cached_property
+    def by_name(self) -> Mapping[str, tuple[Suggestion, ...]]:
+        """A file's name, a note's title without .md, an alias -> what to suggest for it."""
+        texts = self.texts
+        found: defaultdict[str, list[Suggestion]] = defaultdict(list)
+        for path in self._files:
+            found[normalise(_strip_md(path.rsplit("/", 1)[-1]))].append(Suggestion(texts[path]))
+        for path, aliases in self._aliases_of.items():
+            for alias in aliases:
+                found[normalise(alias)].append(Suggestion(texts[path], alias))
+        return {key: tuple(group) for key, group in found.items() if key}
+
+    @cached_property
+    def by_path(self) -> Mapping[str, tuple[Suggestion, ...]]:
+        """A file's vault path, a note's without .md -> the suggestion for it."""
+        found: defaultdict[str, list[Suggestion]] = defaultdict(list)
+        for path in self._files:
+            found[normalise(_strip_md(path))].append(Suggestion(_strip_md(path)))
+        return {key: tuple(group) for key, group in found.items() if key}
+
+    @cached_property
+    def name_keys(self) -> _Keys:
+        return _Keys.of(self.by_name)
+
+    @cached_property
+    def path_keys(self) -> _Keys:
+        return _Keys.of(self.by_path)
+
+    @cached_property
+    def note_texts(self) -> frozenset[str]:
+        """The suggestions that name notes, which may take ``.md``."""
+        texts = self.texts
+        return frozenset(
+            text
+            for path in self._files
+            if path.lower().endswith(".md")
+            for text in (texts[path], _strip_md(path))
+        )
+
+    def known(self) -> dict[str, tuple[Suggestion, ...]]:
+        """The suggestions looked up so far, by target: to give a later index of the same files
+        and aliases as ``known``."""
+        return dict(self._seen)
+
+    def forgetting(self) -> TargetIndex:
+        """This index without the suggestions it remembers."""
+        return TargetIndex(self._files, self._aliases_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,34 +231,13 @@ def alias_owners(index: TargetIndex, target: str) -> tuple[str, ...]:
     return index.aliases.get(fold(target), ())
 
 
-def build_target_index(vault: Vault) -> TargetIndex:
-    files = _all_files(vault)
-    texts = _link_texts(files)
-    by_name: defaultdict[str, list[Suggestion]] = defaultdict(list)
-    by_path: defaultdict[str, list[Suggestion]] = defaultdict(list)
-    owners: defaultdict[str, list[str]] = defaultdict(list)
-    for path in files:
-        by_name[normalise(_strip_md(path.rsplit("/", 1)[-1]))].append(Suggestion(texts[path]))
-        by_path[normalise(_strip_md(path))].append(Suggestion(_strip_md(path)))
-    for path, note in sorted(vault.notes.items()):
-        for alias in note.aliases:
-            by_name[normalise(alias)].append(Suggestion(texts[path], alias))
-            if path not in owners[fold(alias)]:
-                owners[fold(alias)].append(path)
-    return TargetIndex(
-        by_name={key: tuple(group) for key, group in by_name.items() if key},
-        by_path={key: tuple(group) for key, group in by_path.items() if key},
-        name_keys=_Keys.of(by_name),
-        path_keys=_Keys.of(by_path),
-        texts=texts,
-        note_texts=frozenset(
-            text
-            for path in files
-            if path.lower().endswith(".md")
-            for text in (texts[path], _strip_md(path))
-        ),
-        aliases={key: tuple(paths) for key, paths in owners.items()},
-    )
+def build_target_index(
+    vault: Vault, known: Mapping[str, tuple[Suggestion, ...]] | None = None
+) -> TargetIndex:
+    """The index of ``vault``'s files and aliases; ``known``: suggestions an index of the very
+    same files and aliases made before (:meth:`TargetIndex.known`)."""
+    aliases_of = {path: note.aliases for path, note in sorted(vault.notes.items()) if note.aliases}
+    return TargetIndex(_all_files(vault), aliases_of, known)
 
 
 # The index of the vault being checked, for the next rule that asks: broken-link and
@@ -199,12 +246,15 @@ def build_target_index(vault: Vault) -> TargetIndex:
 _last_built: list[tuple[weakref.ref[Vault], TargetIndex]] = []
 
 
-def target_index(vault: Vault) -> TargetIndex:
-    """:func:`build_target_index` of ``vault``, built once for every rule that checks it."""
+def target_index(
+    vault: Vault, known: Mapping[str, tuple[Suggestion, ...]] | None = None
+) -> TargetIndex:
+    """:func:`build_target_index` of ``vault``, built once for every rule that checks it.
+    ``known`` (see :func:`build_target_index`) is used when this call builds the index."""
     for ref, index in _last_built:
         if ref() is vault:
             return index
-    index = build_target_index(vault)
+    index = build_target_index(vault, known)
     try:
         _last_built[:] = [(weakref.ref(vault, _forget), index)]
     except TypeError:  # a vault without weak references is indexed for each rule
