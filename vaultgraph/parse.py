@@ -321,7 +321,15 @@ def _block_id(inline: Token, locator: InlineLocator, found: _Collected) -> None:
         match = _BLOCK_ID.search(child.content)
         if match is None or line_index >= len(content_lines):
             continue
-        offset = line_start + content_lines[line_index].rfind("^" + match.group(1))
+        marker = "^" + match.group(1)
+        # A code span may run over a line break without a softbreak token: then the id is on a
+        # later line than the breaks counted so far, the first one from here that ends with it.
+        while marker not in content_lines[line_index] and line_index + 1 < len(content_lines):
+            line_start += len(content_lines[line_index]) + 1
+            line_index += 1
+        if marker not in content_lines[line_index]:
+            continue
+        offset = line_start + content_lines[line_index].rfind(marker)
         line, column = locator.locate(offset)
         found.block_ids.append(BlockId(match.group(1), line, column))
 
