@@ -18,6 +18,7 @@ from vaultgraph.resolve import (
     build_index,
     fold,
     heading_key,
+    index_for,
     resolve_all,
     resolve_link,
 )
@@ -462,3 +463,57 @@ def test_a_subpath_missing_from_a_partly_read_note_is_unknown_not_broken() -> No
     notes = {n.path: n for n in (partly, whole, src)}
     found = [rl.subpath_exists for rl in resolve_all(notes, [])]
     assert found == [True, None, None, False]
+
+
+_SOME_TARGET = st.sampled_from(
+    [
+        "Target",
+        "target.md",
+        "a/Target",
+        "A/b/target",
+        "../Target",
+        "./Other",
+        "/a/Target",
+        "b/../Target",
+        "x/.",
+        "Other/",
+        "pic.png",
+        "PIC",
+        "a/b",
+        "",
+        "Nowhere",
+    ]
+)
+
+
+@given(
+    paths=st.lists(
+        st.sampled_from(
+            [
+                "Target.md",
+                "a/Target.md",
+                "a/b/Target.md",
+                "B/target.md",
+                "Other.md",
+                "a/Other.md",
+                "pic.png",
+                "a/pic.png",
+                "a/b.md",
+                "x.md",
+                "a/b/x.md",
+                "Other/x.md",
+            ]
+        ),
+        unique=True,
+    ),
+    links=st.lists(st.tuples(_FOLDER.map(lambda f: f + "src.md"), _SOME_TARGET), min_size=1),
+)
+def test_the_index_for_some_links_resolves_them_as_the_whole_index(
+    paths: list[str], links: list[tuple[str, str]]
+) -> None:
+    written = [(source, _link(target)) for source, target in links]
+    every = [*paths, *(source for source, _ in links)]
+    whole, part = build_index(every), index_for(every, written)
+    assert len(part.by_path) <= len(whole.by_path)
+    for source, link in written:
+        assert resolve_link(part, source, link, {}) == resolve_link(whole, source, link, {})

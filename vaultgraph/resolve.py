@@ -19,6 +19,7 @@ __all__ = [
     "files_named",
     "fold",
     "heading_key",
+    "index_for",
     "resolve_all",
     "resolve_link",
 ]
@@ -114,6 +115,26 @@ def build_index(paths: Iterable[str]) -> LinkIndex:
         by_path={key: tuple(group) for key, group in by_path.items()},
         by_name={key: tuple(group) for key, group in by_name.items()},
     )
+
+
+def index_for(paths: Iterable[str], links: Iterable[tuple[str, Link]]) -> LinkIndex:
+    """The part of ``build_index(paths)`` that ``links`` (source path, link) can reach: only the
+    files whose name one of their targets names. It resolves each of those links as the whole
+    index does, for a fraction of its cost when the links are few."""
+    names: set[str] = set()
+    for source, link in links:
+        target = link.target
+        if not target:
+            continue
+        # As _locate reads a target: a name (or a folder path's last part), a path relative to
+        # the source's folder, or a path from the vault root.
+        for spelled in (
+            target,
+            posixpath.normpath(posixpath.join(_folder(source), target)),
+            posixpath.normpath(target.lstrip("/") or "."),
+        ):
+            names.update(key.rsplit("/", 1)[-1] for key in _path_keys(spelled))
+    return build_index(path for path in paths if fold(path).rsplit("/", 1)[-1] in names)
 
 
 def files_named(index: LinkIndex, target: str) -> tuple[str, ...]:

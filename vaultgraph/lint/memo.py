@@ -49,7 +49,7 @@ __all__ = ["MAX_EDITED", "remembered_check"]
 MAX_EDITED = 64
 # Notes re-checked at most: the edited ones and the notes whose subpath links lead into them.
 _MAX_RECHECKED = 256
-_FORMAT = 2
+_FORMAT = 3
 _MAGIC = b"vaultgraph-check" + _FORMAT.to_bytes(2, "big")
 _RACY_NS = 2_000_000_000  # as the note cache: a stamp this close to its read is checked by hash
 _WHOLE_VAULT_RULES = frozenset({"VG401"})  # rules whose findings depend on every note
@@ -252,7 +252,7 @@ def _recheck(
     from vaultgraph.lint.suggest import Suggestion, target_index
     from vaultgraph.model import Note
     from vaultgraph.parse import parse_note
-    from vaultgraph.resolve import build_index, resolve_link
+    from vaultgraph.resolve import index_for, resolve_link
     from vaultgraph.vault import Vault
 
     if any(rule.code in _WHOLE_VAULT_RULES for rule in select_rules(config)):
@@ -285,7 +285,11 @@ def _recheck(
         raise _Stale(f"{len(rechecked)} notes depend on the edited ones")
     for path in sorted(rechecked - parsed.keys()):
         parsed[path] = parse_unchanged(path)
-    index = build_index([*memo.files.notes, *memo.files.attachments])
+    # Only the files the re-checked links can name are indexed: a few, not the whole vault.
+    index = index_for(
+        [*memo.files.notes, *memo.files.attachments],
+        ((path, link) for path in rechecked for link in parsed[path].links),
+    )
     # The notes not parsed stand in with their aliases only: enough for every rule to judge a
     # link to them but a subpath link, whose target note is parsed before the links are final.
     notes = {
@@ -478,18 +482,30 @@ def _read(file: Path, key: bytes) -> _Memo | None:
         _log.debug("check memo: %s is damaged; ignoring it", file)
         return None
     try:
-        memo = pickle.loads(data[header:])
+        stored = pickle.loads(data[header:])
+        if stored[0] != key:
+            return None
+        records = {path: _NoteRecord._make(fields) for path, fields in stored[3].items()}
+        return _Memo(stored[0], stored[1], stored[2], records, *stored[4:])
     except Exception as error:  # a damaged file may fail in any way unpickling can
         _log.debug("check memo: ignoring %s: %s", file, error)
         return None
-    if not isinstance(memo, _Memo) or memo.key != key:
-        return None
-    return memo
 
 
 def _write(file: Path, memo: _Memo) -> None:
+    # Stored as plain tuples, records too: pickling 10,000 named tuples costs four times more.
+    records = {path: tuple(record) for path, record in memo.records.items()}
+    stored = (
+        memo.key,
+        memo.files,
+        memo.unreadable,
+        records,
+        memo.checked,
+        memo.vault_warnings,
+        memo.suggestions,
+    )
     try:
-        body = pickle.dumps(memo, protocol=pickle.HIGHEST_PROTOCOL)
+        body = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
         file.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(file, _MAGIC + zlib.crc32(body).to_bytes(4, "big") + body)
     except Exception as error:  # a memo that cannot be written must not fail the check
