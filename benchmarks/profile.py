@@ -24,6 +24,7 @@ from vaultgraph.lint.config import load_config
 from vaultgraph.lint.finding import Finding
 from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.runner import check_vault, select_rules
+from vaultgraph.lint.suggest import build_target_index, use_target_index
 from vaultgraph.markdown import parser
 from vaultgraph.model import Note
 from vaultgraph.parse import parse_note
@@ -87,6 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _findings(rule: Rule, vault: Vault) -> list[Finding]:
+    # A fresh "did you mean" index, as if this rule ran alone: in a check the first rule that
+    # needs it (broken-link) builds it and the next (broken-embed) reuses it.
+    use_target_index(vault, build_target_index(vault))
     return list(rule.check(vault))
 
 

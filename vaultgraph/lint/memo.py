@@ -25,7 +25,7 @@ import re
 import sys
 import zlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -249,8 +249,7 @@ def _recheck(
 ) -> tuple[CheckRun, _Memo]:
     """Check the edited notes, and the notes whose subpath links lead into them, against the
     rest of the vault as remembered."""
-    from vaultgraph.lint.suggest import Suggestion, target_index
-    from vaultgraph.model import Note
+    from vaultgraph.lint.suggest import Suggestion, TargetIndex, use_target_index
     from vaultgraph.parse import parse_note
     from vaultgraph.resolve import index_for, resolve_link
     from vaultgraph.vault import Vault
@@ -290,35 +289,34 @@ def _recheck(
         [*memo.files.notes, *memo.files.attachments],
         ((path, link) for path in rechecked for link in parsed[path].links),
     )
-    # The notes not parsed stand in with their aliases only: enough for every rule to judge a
-    # link to them but a subpath link, whose target note is parsed before the links are final.
-    notes = {
-        p: parsed[p] if p in parsed else Note(p, aliases=memo.records[p].aliases)
-        for p in memo.files.notes
-        if p not in memo.unreadable
-    }
+    # The vault the rules see holds the parsed notes only: a link to any other note needs no
+    # more than the file list, but a subpath link's target, which is parsed before the links
+    # are final; and the "did you mean" index is built from the remembered files and aliases.
+    readable = frozenset(memo.files.notes) - memo.unreadable.keys()
 
     def resolve() -> tuple[ResolvedLink, ...]:
         return tuple(
-            resolve_link(index, path, link, notes)
+            resolve_link(index, path, link, parsed)
             for path in sorted(rechecked)
-            for link in notes[path].links
+            for link in parsed[path].links
         )
 
     targets = {rl.resolved for rl in resolve() if rl.link.subpath is not None}
-    for path in sorted(p for p in targets if p is not None and p in notes and p not in parsed):
-        parsed[path] = notes[path] = parse_unchanged(path)
+    for path in sorted(p for p in targets if p in readable and p not in parsed):
+        parsed[path] = parse_unchanged(path)
     links = resolve()
-    vault = Vault(root, notes, memo.files.attachments, memo.unreadable, links, memo.files.skipped)
+    vault = Vault(root, parsed, memo.files.attachments, memo.unreadable, links, memo.files.skipped)
     known = {
         target: tuple(Suggestion(*pair) for pair in pairs)
         for target, pairs in memo.suggestions.items()
     }
-    target_index(vault, known)  # the rules below ask for it, and find it seeded
+    aliases_of = {path: r.aliases for path, r in sorted(memo.records.items()) if r.aliases}
+    files = sorted({*memo.files.notes, *memo.files.attachments})
+    use_target_index(vault, TargetIndex(files, aliases_of, known))
     run = check_vault(vault, config)
     new_findings = _by_path(f for f in run.findings if f.path in rechecked)
     _, new_warnings = _split_warnings(run.warnings, rechecked)
-    depends_on = _depends_on(links, notes)
+    depends_on = _depends_on(links, readable)
     records = {**memo.records, **touched}
     for path in rechecked:
         size, mtime_ns, hashed, racy = stamps[path]
@@ -343,9 +341,7 @@ def _suggestions_of(vault: Vault) -> dict[str, tuple[tuple[str, str | None], ...
     return {target: tuple((s.target, s.alias) for s in found) for target, found in known.items()}
 
 
-def _depends_on(
-    links: Iterable[ResolvedLink], notes: Mapping[str, object]
-) -> dict[str, frozenset[str]]:
+def _depends_on(links: Iterable[ResolvedLink], notes: Collection[str]) -> dict[str, frozenset[str]]:
     found: defaultdict[str, set[str]] = defaultdict(set)
     for rl in links:
         target = rl.resolved

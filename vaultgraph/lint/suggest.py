@@ -27,6 +27,7 @@ __all__ = [
     "normalise",
     "suggest_targets",
     "target_index",
+    "use_target_index",
 ]
 
 # Below this difflib ratio two names are different names, not a typo of each other.
@@ -260,6 +261,12 @@ def target_index(
     except TypeError:  # a vault without weak references is indexed for each rule
         _last_built.clear()
     return index
+
+
+def use_target_index(vault: Vault, index: TargetIndex) -> None:
+    """Make ``index`` the one :func:`target_index` gives for ``vault``: for a vault that holds
+    only some of the notes of the vault ``index`` describes (a partial re-check)."""
+    _last_built[:] = [(weakref.ref(vault, _forget), index)]
 
 
 def _forget(gone: weakref.ref[Vault]) -> None:
