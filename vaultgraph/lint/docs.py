@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from vaultgraph.lint.registry import CODE_GROUPS, RULES
 from vaultgraph.lint.rule import Rule
+from vaultgraph.mdwrite import code_block
 
 __all__ = ["RuleDoc", "main", "parse_doc", "render_rules_doc"]
 
@@ -94,25 +95,11 @@ def _section(rule: Rule) -> str:
             f"- Fixable with `--fix`: {_yes(rule.fixable)}",
             doc.explanation,
             "Bad:",
-            _fenced(doc.bad),
+            code_block(doc.bad, "markdown"),
             "Good:",
-            _fenced(doc.good),
+            code_block(doc.good, "markdown"),
         ]
     )
-
-
-def _fenced(markdown: str) -> str:
-    # The fence must be longer than any backtick run in the example itself.
-    fence = "`" * max(3, _longest_backticks(markdown) + 1)
-    return f"{fence}markdown\n{markdown}\n{fence}"
-
-
-def _longest_backticks(text: str) -> int:
-    longest = run = 0
-    for char in text:
-        run = run + 1 if char == "`" else 0
-        longest = max(longest, run)
-    return longest
 
 
 def _anchor(rule: Rule) -> str:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any, Literal
 
+from vaultgraph.mdwrite import code_span
 from vaultgraph.query.diff import Breakage, BrokenLink, GraphDiff, LinkEdge
 
 __all__ = ["FORMATS", "Format", "render"]
@@ -90,62 +91,47 @@ def _text(d: GraphDiff) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _code(text: str) -> str:
-    """``text`` as a Markdown code span, whatever backticks it holds."""
-    fence = "`" * (_longest_backticks(text) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def _longest_backticks(text: str) -> int:
-    longest = run = 0
-    for char in text:
-        run = run + 1 if char == "`" else 0
-        longest = max(longest, run)
-    return longest
-
-
 def _md_edge(e: LinkEdge) -> str:
-    target = _code(e.target) if e.resolved else f"{_code(e.target)} (unresolved)"
-    return f"{_code(e.source)} → {target}{' (embed)' if e.kind == 'embed' else ''}"
+    target = code_span(e.target) if e.resolved else f"{code_span(e.target)} (unresolved)"
+    return f"{code_span(e.source)} → {target}{' (embed)' if e.kind == 'embed' else ''}"
 
 
 def _md_sections(d: GraphDiff) -> list[tuple[str, list[str]]]:
     broken = []
     for b in d.broken:
-        fate = f"renamed to {_code(b.renamed_to)}" if b.renamed_to else _fate(b)
+        fate = f"renamed to {code_span(b.renamed_to)}" if b.renamed_to else _fate(b)
         notes = len({link.source for link in b.links})
         broken.append(
-            f"{_code(b.target)} ({fate}) broke {_count(len(b.links), 'link')} in "
+            f"{code_span(b.target)} ({fate}) broke {_count(len(b.links), 'link')} in "
             f"{_count(notes, 'note')}:"
         )
         broken += [
-            f"  - {_code(link.source)} line {link.line}: {_code(link.written)}"
+            f"  - {code_span(link.source)} line {link.line}: {code_span(link.written)}"
             + (" (the note changed too)" if link.edited else "")
             for link in b.links
         ]
     sections = [
         ("⚠️ Broken links", broken),
-        ("Renamed", [f"{_code(r.old)} → {_code(r.new)}" for r in d.renamed]),
-        ("Notes added", [_code(p) for p in d.notes_added]),
-        ("Notes removed", [_code(p) for p in d.notes_removed]),
-        ("Attachments added", [_code(p) for p in d.attachments_added]),
-        ("Attachments removed", [_code(p) for p in d.attachments_removed]),
+        ("Renamed", [f"{code_span(r.old)} → {code_span(r.new)}" for r in d.renamed]),
+        ("Notes added", [code_span(p) for p in d.notes_added]),
+        ("Notes removed", [code_span(p) for p in d.notes_removed]),
+        ("Attachments added", [code_span(p) for p in d.attachments_added]),
+        ("Attachments removed", [code_span(p) for p in d.attachments_removed]),
         ("Links added", [_md_edge(e) for e in d.links_added]),
         ("Links removed", [_md_edge(e) for e in d.links_removed]),
         (
             "New unresolved targets",
-            [f"{_code(u.target)} ({_count(u.notes, 'note')})" for u in d.unresolved_added],
+            [f"{code_span(u.target)} ({_count(u.notes, 'note')})" for u in d.unresolved_added],
         ),
-        ("Unresolved targets gone", [_code(u.target) for u in d.unresolved_removed]),
-        ("New orphans", [_code(p) for p in d.orphans_added]),
-        ("No longer orphans", [_code(p) for p in d.orphans_removed]),
+        ("Unresolved targets gone", [code_span(u.target) for u in d.unresolved_removed]),
+        ("New orphans", [code_span(p) for p in d.orphans_added]),
+        ("No longer orphans", [code_span(p) for p in d.orphans_removed]),
     ]
     return [(title, entries) for title, entries in sections if entries]
 
 
 def _markdown(d: GraphDiff) -> str:
-    lines = [f"### Vault graph: {_code(d.old)} → {_code(d.new)}", ""]
+    lines = [f"### Vault graph: {code_span(d.old)} → {code_span(d.new)}", ""]
     if d.empty:
         return "\n".join([*lines, "No changes to the graph."]) + "\n"
     lines += ["| | added | removed |", "| --- | ---: | ---: |"]
