@@ -55,7 +55,7 @@ def load_options(command: _Command) -> _Command:
     no_cache = click.option(
         "--no-cache",
         is_flag=True,
-        help="Parse every note; neither read nor write the cache of parsed notes.",
+        help="Parse every note; neither read nor write the cache (parsed notes, last findings).",
     )
     return no_cache(jobs(command))
 

@@ -41,6 +41,16 @@ def _query_format(formats_table: dict[str, Any]) -> Callable[[_Command], _Comman
     )
 
 
+def _query_options(formats_table: dict[str, Any]) -> Callable[[_Command], _Command]:
+    """What every question about a note takes, after its own options: ``--vault``, ``--format``
+    (one of ``formats_table``), ``--no-cache`` and ``--jobs``."""
+
+    def apply(command: _Command) -> _Command:
+        return VAULT_OPTION(_query_format(formats_table)(load_options(command)))
+
+    return apply
+
+
 def _find_note(loaded: Vault, name: str, *, attachments: bool = False) -> str:
     """The vault path NAME stands for, or leave with one line naming the closest notes."""
     try:
@@ -75,10 +85,8 @@ def stats_command(
 
 @click.command("backlinks")
 @click.argument("note")
-@VAULT_OPTION
 @click.option("--unlinked", is_flag=True, help="Also list plain-text mentions of its name.")
-@_query_format(query.backlinks.FORMATS)
-@load_options
+@_query_options(query.backlinks.FORMATS)
 def backlinks_command(
     note: str,
     vault: Path,
@@ -100,12 +108,10 @@ def backlinks_command(
 
 @click.command("links")
 @click.argument("note")
-@VAULT_OPTION
 @click.option(
     "--unlinked", is_flag=True, help="Also list plain-text mentions of other notes' names."
 )
-@_query_format(query.backlinks.FORMATS)
-@load_options
+@_query_options(query.backlinks.FORMATS)
 def links_command(
     note: str,
     vault: Path,
@@ -131,9 +137,7 @@ def links_command(
     metavar="NOTE",
     help="The note the link is written in.  [default: a note at the vault root]",
 )
-@VAULT_OPTION
-@_query_format(query.explain.FORMATS)
-@load_options
+@_query_options(query.explain.FORMATS)
 def explain_command(
     link: str,
     source: str | None,
@@ -159,9 +163,7 @@ def explain_command(
 @click.command("diff")
 @click.argument("rev1")
 @click.argument("rev2", required=False)
-@VAULT_OPTION
-@_query_format(query.diff_formats.FORMATS)
-@load_options
+@_query_options(query.diff_formats.FORMATS)
 def diff_command(
     rev1: str,
     rev2: str | None,
@@ -191,12 +193,10 @@ def diff_command(
 @click.command("path")
 @click.argument("start", metavar="A")
 @click.argument("end", metavar="B")
-@VAULT_OPTION
 @click.option(
     "--undirected", is_flag=True, help="Follow links both ways, as the graph view draws them."
 )
-@_query_format(query.path.FORMATS)
-@load_options
+@_query_options(query.path.FORMATS)
 def path_command(
     start: str,
     end: str,
