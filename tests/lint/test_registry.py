@@ -6,8 +6,9 @@ import re
 
 import pytest
 
+from vaultgraph.lint.config import SelectorError, expand_selector
 from vaultgraph.lint.finding import Severity
-from vaultgraph.lint.registry import CODE_GROUPS, RULES, rule_by_name_or_code, rules_matching
+from vaultgraph.lint.registry import CODE_GROUPS, RULES, rule_by_name_or_code
 
 NAMES = {
     "broken-link": ("VG101", Severity.ERROR, True),
@@ -67,10 +68,14 @@ def test_rule_by_name_or_code_takes_only_a_whole_name_or_code(key: str) -> None:
             "vg10",
             ["broken-link", "broken-embed", "broken-heading", "broken-block", "ambiguous-link"],
         ),
-        ("VG9", []),
-        ("V", []),
-        ("broken", []),
+        (" Table-Pipe ", ["table-pipe"]),
     ],
 )
-def test_rules_matching(selector: str, names: list[str]) -> None:
-    assert [rule.name for rule in rules_matching(selector)] == names
+def test_a_selector_names_rules_in_registry_order(selector: str, names: list[str]) -> None:
+    assert [rule.name for rule in expand_selector(selector, RULES)] == names
+
+
+@pytest.mark.parametrize("selector", ["VG9", "V", "broken", "VG1x"])
+def test_a_selector_that_names_no_rule_is_an_error(selector: str) -> None:
+    with pytest.raises(SelectorError, match="unknown rule"):
+        expand_selector(selector, RULES)

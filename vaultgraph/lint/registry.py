@@ -19,7 +19,7 @@ from vaultgraph.lint.rules import (
     unreadable_note,
 )
 
-__all__ = ["CODE_GROUPS", "RULES", "rule_by_name_or_code", "rules_matching"]
+__all__ = ["CODE_GROUPS", "RULES", "rule_by_name_or_code"]
 
 RULES: tuple[Rule, ...] = (
     broken_link.RULE,
@@ -52,18 +52,3 @@ _BY_KEY: Mapping[str, Rule] = {
 def rule_by_name_or_code(key: str) -> Rule | None:
     """The rule named ``key`` (``broken-link``) or coded ``key`` (``VG101``, any case)."""
     return _BY_KEY.get(key.strip().lower()) or _BY_KEY.get(key.strip().upper())
-
-
-def rules_matching(selector: str) -> tuple[Rule, ...]:
-    """The rules a ``--select``/``--ignore`` entry names: a rule name, a code, a code prefix
-    (``VG1``, ``VG``) or ``ALL``. Nothing matches an unknown entry; say so to the user."""
-    key = selector.strip()
-    if key.upper() == "ALL":
-        return RULES
-    rule = rule_by_name_or_code(key)
-    if rule is not None:
-        return (rule,)
-    prefix = key.upper()
-    if len(prefix) < 2 or not prefix.startswith("VG"):
-        return ()
-    return tuple(rule for rule in RULES if rule.code.startswith(prefix))
