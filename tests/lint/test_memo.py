@@ -207,3 +207,24 @@ def test_any_sequence_of_edits_gives_the_full_checks_findings(
             continue  # the edit no longer applies after an earlier one
         config = load_config(root)
         assert remembered_check(root, config, directory=cache) == full(root, config), edit
+
+
+def test_check_uses_the_memo_and_no_cache_neither_reads_nor_writes_it(
+    vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from vaultgraph.cache import CACHE_DIR_ENV
+    from vaultgraph.cli import main
+
+    cache = tmp_path / "cli-cache"
+    monkeypatch.setenv(CACHE_DIR_ENV, str(cache))
+    assert main(["check", str(vault), "--no-cache", "--format", "json"]) == 1
+    uncached = capsys.readouterr().out
+    assert not list(cache.glob("check-*.pickle"))
+    assert main(["check", str(vault), "--format", "json"]) == 1
+    assert capsys.readouterr().out == uncached
+    assert len(list(cache.glob("check-*.pickle"))) == 1
+    _append(vault / "Hub.md", "\n[[Gone]]\n")
+    assert main(["check", str(vault), "--format", "json"]) == 1
+    remembered = capsys.readouterr().out
+    assert main(["check", str(vault), "--no-cache", "--format", "json"]) == 1
+    assert capsys.readouterr().out == remembered != uncached
