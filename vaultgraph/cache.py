@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import importlib
+import importlib.util
 import logging
 import os
 import pickle
 import platform
 import posixpath
 import sys
-import tempfile
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from typing import Any
 import platformdirs
 
 import vaultgraph
-from vaultgraph.files import ReadFailure
+from vaultgraph.files import ReadFailure, write_atomically
 from vaultgraph.model import Note
 from vaultgraph.packing import (
     pack_records,
@@ -37,9 +36,9 @@ __all__ = [
     "NoteCache",
     "cache_dir",
     "cache_file",
+    "cache_file_outside",
     "digest",
     "fingerprint",
-    "write_atomically",
 ]
 
 # Trust model: the cache folder is the user's own, like their other caches (black keeps its
@@ -118,11 +117,10 @@ class NoteCache:
         ``None`` when the cache would lie inside the vault. A missing, unreadable or damaged
         file gives an empty cache: never an error.
         """
-        real = Path(os.path.realpath(root))
-        file = cache_file(real, cache_dir() if directory is None else directory)
-        if Path(os.path.realpath(file.parent)).is_relative_to(real):
-            _log.debug("cache: %s is inside the vault; not using it", file)
+        file = cache_file_outside(root, directory, "vault")
+        if file is None:
             return None
+        real = Path(os.path.realpath(root))
         empty = cls(file, str(real))
         try:
             data = file.read_bytes()
@@ -178,10 +176,21 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("vaultgraph", appauthor=False))
 
 
-def cache_file(real_root: Path, directory: Path) -> Path:
-    """The cache file of the vault whose resolved path is ``real_root``."""
+def cache_file(real_root: Path, directory: Path, kind: str = "vault") -> Path:
+    """The cache file of this ``kind`` of the vault whose resolved path is ``real_root``."""
     name = hashlib.blake2b(os.fsencode(real_root), digest_size=16).hexdigest()
-    return directory / f"vault-{name}.pickle"
+    return directory / f"{kind}-{name}.pickle"
+
+
+def cache_file_outside(root: Path, directory: Path | None, kind: str) -> Path | None:
+    """:func:`cache_file` of the vault at ``root`` in ``directory`` (default :func:`cache_dir`),
+    or ``None`` when that would lie inside the vault: a cache never writes into a vault."""
+    real = Path(os.path.realpath(root))
+    file = cache_file(real, cache_dir() if directory is None else directory, kind)
+    if Path(os.path.realpath(file.parent)).is_relative_to(real):
+        _log.debug("cache: %s is inside the vault; not using it", file)
+        return None
+    return file
 
 
 def digest(data: bytes | memoryview) -> bytes:
@@ -190,21 +199,23 @@ def digest(data: bytes | memoryview) -> bytes:
 
 
 @cache
-def fingerprint() -> bytes:
-    """A hash of everything besides a note that decides what it parses to (once per process).
+def fingerprint(*, downstream: bool = False) -> bytes:
+    """A hash of everything besides a note that decides what it parses to (once per process);
+    with ``downstream``, also what the rules and the map make of it.
 
-    The source of vaultgraph's parsing modules, not just its version, so that a change to the
-    parser in a checkout invalidates caches too; and the versions of Python and of the parsing
-    libraries.
+    The source of vaultgraph's modules, not just its version, so that a change in a checkout
+    invalidates caches too; Python's version; and the parsing libraries, each known by the path,
+    size and mtime of its ``__init__`` and the names beside it (an upgrade rewrites them; PyYAML
+    with or without libyaml differs there). Asking importlib.metadata or importing the libraries
+    would cost more than the rest of a warm check.
     """
     seen = hashlib.blake2b(digest_size=_DIGEST_SIZE)
     versions = [vaultgraph.__version__, str(FORMAT), platform.python_implementation(), sys.version]
-    for name in _PARSING_LIBRARIES:
-        module = importlib.import_module(name)
-        versions.append(f"{name}={getattr(module, '__version__', '?')}")
-    versions.append(f"libyaml={getattr(importlib.import_module('yaml'), '__with_libyaml__', '?')}")
     seen.update("\n".join(versions).encode())
-    for relative, source in _sources(os.path.dirname(vaultgraph.__file__)):
+    for name in _PARSING_LIBRARIES:
+        seen.update(_library_stamp(name).encode() + b"\0")
+    package = os.path.dirname(vaultgraph.__file__)
+    for relative, source in _sources(package, () if downstream else _DOWNSTREAM):
         seen.update(relative.encode() + b"\0")
         try:
             with open(source, "rb") as stream:
@@ -214,12 +225,25 @@ def fingerprint() -> bytes:
     return seen.digest()
 
 
-def _sources(package: str) -> list[tuple[str, str]]:
-    """The package's modules but the downstream ones: (relative POSIX path, path), sorted."""
+def _library_stamp(name: str) -> str:
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        return f"{name}: missing"
+    try:
+        found = os.stat(spec.origin)
+        beside = sorted(os.listdir(os.path.dirname(spec.origin)))
+    except OSError:
+        return f"{name}: {spec.origin} unreadable"
+    return f"{name}: {spec.origin} {found.st_size} {found.st_mtime_ns} {beside}"
+
+
+def _sources(package: str, skipped: Sequence[str] = _DOWNSTREAM) -> list[tuple[str, str]]:
+    """The package's modules but those in the ``skipped`` subpackages: (relative POSIX path,
+    path), sorted."""
     found: list[tuple[str, str]] = []
     for folder, subfolders, names in os.walk(package):
         if folder == package:
-            subfolders[:] = [name for name in subfolders if name not in _DOWNSTREAM]
+            subfolders[:] = [name for name in subfolders if name not in skipped]
         relative = os.path.relpath(folder, package).replace(os.sep, "/")
         for name in names:
             if name.endswith(".py"):
@@ -289,17 +313,3 @@ def _entries(segments: Sequence[_Segment]) -> dict[str, Entry]:
 def _same(new: Mapping[str, Entry], old: Mapping[str, Entry]) -> bool:
     # Entries carried over are the very objects read from the file.
     return new.keys() == old.keys() and all(old[path] is entry for path, entry in new.items())
-
-
-def write_atomically(file: Path, data: bytes) -> None:
-    """Replace ``file`` with ``data`` so that a reader sees the old bytes or the new, never half."""
-    descriptor, temporary = tempfile.mkstemp(dir=file.parent, prefix=file.name, suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-        # No fsync: a file torn by a crash fails its checksum and is rebuilt, and a cache need
-        # not survive a power cut; the rename alone keeps concurrent readers from half a file.
-        os.replace(temporary, file)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -5,10 +5,14 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import tempfile
 from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal
 
 __all__ = [
     "ReadFailure",
@@ -20,6 +24,8 @@ __all__ = [
     "read_failure",
     "read_text",
     "scan_vault",
+    "stat_in",
+    "write_atomically",
 ]
 
 _Kind = Literal["file", "dir", "linked-dir", "skip"]
@@ -238,3 +244,54 @@ def _is_note(path: str) -> bool:
 
 def _os_reason(error: OSError) -> str:
     return error.strerror or str(error)
+
+
+@contextmanager
+def stat_in(root: str | os.PathLike[str]) -> Iterator[Callable[[str], os.stat_result]]:
+    """``os.stat`` of vault-relative paths, looked up from the vault folder's descriptor where
+    the system allows: a third cheaper than from the full path, which counts on warm runs."""
+    try:
+        folder = os.open(root, os.O_RDONLY) if os.stat in os.supports_dir_fd else None
+    except OSError:
+        folder = None
+    if folder is None:
+        base = os.path.join(root, "")  # joined as strings: pathlib costs more than the stat
+        yield lambda relpath: os.stat(base + relpath)
+        return
+    try:
+        yield partial(os.stat, dir_fd=folder)
+    finally:
+        os.close(folder)
+
+
+def write_atomically(file: Path, data: bytes | Callable[[IO[bytes]], None]) -> None:
+    """Write ``data`` (bytes, or a function that writes to a binary stream) to ``file`` so that a
+    reader sees the old contents or the new, never half.
+
+    A regular file (or a new one) is written beside its name and renamed over it. Anything else
+    (``/dev/null``, a pipe, a terminal) is written in place, never replaced. A symbolic link is
+    followed: the file it names is replaced, the link stays. No fsync: callers write caches and
+    exports, which a power cut may lose but never leaves half-written under their name.
+    """
+    write = _writing(data) if isinstance(data, bytes) else data
+    target = Path(os.path.realpath(file))
+    if target.exists() and not target.is_file():
+        with target.open("wb") as device:
+            write(device)
+        return
+    descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    temporary = Path(name)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            write(stream)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _writing(content: bytes) -> Callable[[IO[bytes]], None]:
+    def write(stream: IO[bytes]) -> None:
+        stream.write(content)
+
+    return write

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ from vaultgraph.files import (
     VaultFiles,
     check_root,
     scan_vault,
+    stat_in,
 )
 from vaultgraph.model import Note
 from vaultgraph.packing import paused_gc
@@ -145,7 +145,7 @@ def _load_notes(
     """
     entries: dict[str, Entry] = {}
     pending: list[Pending] = []
-    with _stat_in(root) as stat:
+    with stat_in(root) as stat:
         for relpath in relpaths:
             entry = _fresh(store, stat, relpath)
             if entry is not None:
@@ -171,23 +171,6 @@ def _fresh(store: NoteCache | None, stat: _Stat, relpath: str) -> Entry | None:
     except OSError:
         return None  # reading it will say why
     return store.fresh(relpath, found.st_size, found.st_mtime_ns)
-
-
-@contextmanager
-def _stat_in(root: str) -> Iterator[_Stat]:
-    """``os.stat`` of vault-relative paths, looked up from the vault folder's descriptor where
-    the system allows: a third cheaper than from the full path, which counts on warm runs."""
-    try:
-        folder = os.open(root, os.O_RDONLY) if os.stat in os.supports_dir_fd else None
-    except OSError:
-        folder = None
-    if folder is None:
-        yield lambda relpath: os.stat(os.path.join(root, relpath))
-        return
-    try:
-        yield partial(os.stat, dir_fd=folder)
-    finally:
-        os.close(folder)
 
 
 def _entry(read: Read, known: Entry | None) -> Entry | None:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import IO
 
 import click
 
 from vaultgraph.cli.common import VAULT_ARGUMENT, load_options, open_vault
 from vaultgraph.export import FORMATS, Format, export_graph, write_graph
+from vaultgraph.files import write_atomically
 
 __all__ = ["export", "map_command"]
 
@@ -47,32 +44,9 @@ def export(vault: Path, fmt: Format, output: Path | None, no_cache: bool, jobs: 
         stdout.flush()
         return
     try:
-        _write_file(output, lambda stream: write_graph(graph, fmt, stream))
+        write_atomically(output, lambda stream: write_graph(graph, fmt, stream))
     except OSError as error:
         raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
-
-
-def _write_file(output: Path, write: Callable[[IO[bytes]], None]) -> None:
-    """Write a file through ``write``. A regular file (or a new one) is written beside its name
-    and renamed over it, so an interrupted export leaves the old file whole; anything else
-    (``/dev/null``, a pipe, a terminal) is written in place, never replaced. A symbolic link is
-    followed: the file it names is replaced, the link stays."""
-    output = Path(os.path.realpath(output))
-    if output.exists() and not output.is_file():
-        with output.open("wb") as stream:
-            write(stream)
-        return
-    with tempfile.NamedTemporaryFile(
-        dir=output.parent, prefix=f".{output.name}.", suffix=".tmp", delete=False
-    ) as stream:
-        temporary = Path(stream.name)
-        try:
-            write(stream)
-        except BaseException:
-            stream.close()
-            temporary.unlink(missing_ok=True)
-            raise
-    os.replace(temporary, output)
 
 
 @click.command("map")

@@ -17,22 +17,27 @@ so does anything unexpected. The full path is always right; this one only saves 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import logging
 import os
 import pickle
 import re
-import sys
+import time
 import zlib
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-import vaultgraph
-from vaultgraph.cache import cache_dir, digest, write_atomically
-from vaultgraph.files import VaultFiles, check_root, decode_text, scan_vault
+from vaultgraph.cache import cache_file_outside, digest, fingerprint
+from vaultgraph.files import (
+    VaultFiles,
+    check_root,
+    decode_text,
+    scan_vault,
+    stat_in,
+    write_atomically,
+)
 from vaultgraph.lint.config import Config
 from vaultgraph.lint.finding import Edit, Finding, Severity
 from vaultgraph.lint.runner import CheckRun, check_vault, select_rules
@@ -53,7 +58,6 @@ _FORMAT = 3
 _MAGIC = b"vaultgraph-check" + _FORMAT.to_bytes(2, "big")
 _RACY_NS = 2_000_000_000  # as the note cache: a stamp this close to its read is checked by hash
 _WHOLE_VAULT_RULES = frozenset({"VG401"})  # rules whose findings depend on every note
-_PARSING_MODULES = ("markdown_it", "mdit_py_plugins", "frontmatter", "yaml")
 
 _log = logging.getLogger("vaultgraph")
 
@@ -103,8 +107,8 @@ def remembered_check(
     cache folder (``directory``, by default :func:`~vaultgraph.cache.cache_dir`) where they still
     hold. Raises what those two raise (``VaultError``, ``SelectorError``)."""
     check_root(root)
-    started_ns = _now_ns()
-    file = _memo_file(root, cache_dir() if directory is None else directory)
+    started_ns = time.time_ns()
+    file = cache_file_outside(root, directory, "check")
     if file is None:
         return _full(root, config, jobs, progress, directory, None, b"")
     key = _key(root, config)
@@ -215,28 +219,28 @@ def _edited(
     whose stamp changed but whose bytes did not (to keep with their new stamp)."""
     edited: dict[str, tuple[bytes, _Stamp]] = {}
     touched: dict[str, _NoteRecord] = {}
-    stat = _stat_in(root)
-    for path in memo.files.notes:
-        record = memo.records[path]
-        try:
-            found = stat(path)  # before the read: a later edit changes the stamp
-        except OSError as error:
-            raise _Stale(f"{path}: {error.strerror}") from None
-        stamp = (found.st_size, found.st_mtime_ns)
-        if stamp == (record.size, record.mtime_ns) and not record.racy:
-            continue
-        data = _read_bytes(root, path)
-        hashed = digest(data)
-        racy = found.st_mtime_ns >= started_ns - _RACY_NS
-        if hashed == record.digest:
-            if (*stamp, racy) != (record.size, record.mtime_ns, record.racy):
-                touched[path] = record._replace(size=stamp[0], mtime_ns=stamp[1], racy=racy)
-            continue
-        if path in memo.unreadable:
-            raise _Stale(f"{path} was unreadable and has changed")
-        edited[path] = (data, (*stamp, hashed, racy))
-        if len(edited) > MAX_EDITED:
-            raise _Stale(f"more than {MAX_EDITED} notes changed")
+    with stat_in(root) as stat:
+        for path in memo.files.notes:
+            record = memo.records[path]
+            try:
+                found = stat(path)  # before the read: a later edit changes the stamp
+            except OSError as error:
+                raise _Stale(f"{path}: {error.strerror}") from None
+            stamp = (found.st_size, found.st_mtime_ns)
+            if stamp == (record.size, record.mtime_ns) and not record.racy:
+                continue
+            data = _read_bytes(root, path)
+            hashed = digest(data)
+            racy = found.st_mtime_ns >= started_ns - _RACY_NS
+            if hashed == record.digest:
+                if (*stamp, racy) != (record.size, record.mtime_ns, record.racy):
+                    touched[path] = record._replace(size=stamp[0], mtime_ns=stamp[1], racy=racy)
+                continue
+            if path in memo.unreadable:
+                raise _Stale(f"{path} was unreadable and has changed")
+            edited[path] = (data, (*stamp, hashed, racy))
+            if len(edited) > MAX_EDITED:
+                raise _Stale(f"more than {MAX_EDITED} notes changed")
     return edited, touched
 
 
@@ -386,12 +390,6 @@ def _split_warnings(
 _NOTE_WARNING = re.compile(r"(?P<path>.+?):\d+: ", re.DOTALL)
 
 
-def _stat_in(root: Path) -> Callable[[str], os.stat_result]:
-    # Joined as strings: pathlib's joining costs more than the stat itself on a warm check.
-    base = os.path.join(root, "")
-    return lambda path: os.stat(base + path)
-
-
 def _read_bytes(root: Path, path: str) -> bytes:
     try:
         return (root / path).read_bytes()
@@ -399,22 +397,8 @@ def _read_bytes(root: Path, path: str) -> bytes:
         raise _Stale(f"{path}: {error.strerror}") from None
 
 
-def _now_ns() -> int:
-    import time
-
-    return time.time_ns()
-
-
 # The memo file: magic, CRC-32 of the pickle, pickle. Same trust model as the note cache
 # (vaultgraph/cache.py): the folder is the user's; a damaged or foreign file is ignored.
-
-
-def _memo_file(root: Path, directory: Path) -> Path | None:
-    real = Path(os.path.realpath(root))
-    if Path(os.path.realpath(directory)).is_relative_to(real):
-        return None  # never write inside the vault
-    name = hashlib.blake2b(os.fsencode(real), digest_size=16).hexdigest()
-    return directory / f"check-{name}.pickle"
 
 
 def _key(root: Path, config: Config) -> bytes:
@@ -426,43 +410,7 @@ def _key(root: Path, config: Config) -> bytes:
         seen.update((root / ".obsidian" / "app.json").read_bytes())
     except OSError as error:
         seen.update(f"app.json: {error.errno}".encode())
-    seen.update(_code_fingerprint())
-    return seen.digest()
-
-
-def _code_fingerprint() -> bytes:
-    """vaultgraph's own source, Python's version, and which parsing libraries are installed.
-
-    A library is known by the path, size and mtime of its ``__init__`` (an upgrade rewrites it)
-    rather than by its version: asking importlib.metadata or importing the library would cost
-    more than the rest of a warm check.
-    """
-    seen = hashlib.blake2b(digest_size=32)
-    seen.update(f"{vaultgraph.__version__}\0{sys.version}\0".encode())
-    for name in _PARSING_MODULES:
-        spec = importlib.util.find_spec(name)
-        if spec is None or spec.origin is None:
-            seen.update(f"{name}: missing\0".encode())
-            continue
-        try:
-            found = os.stat(spec.origin)
-            extras = sorted(os.listdir(os.path.dirname(spec.origin)))
-        except OSError:
-            found, extras = None, []
-        stamp = None if found is None else (found.st_size, found.st_mtime_ns)
-        # PyYAML with or without its C loader (libyaml) is another parser.
-        seen.update(f"{name}: {spec.origin} {stamp} {extras}\0".encode())
-    package = os.path.dirname(vaultgraph.__file__)
-    for folder, subfolders, names in sorted(os.walk(package)):
-        subfolders.sort()
-        for name in sorted(n for n in names if n.endswith(".py")):
-            source = os.path.join(folder, name)
-            seen.update(os.path.relpath(source, package).encode() + b"\0")
-            try:
-                with open(source, "rb") as stream:
-                    seen.update(stream.read())
-            except OSError:
-                seen.update(b"unreadable")
+    seen.update(fingerprint(downstream=True))
     return seen.digest()
 
 
