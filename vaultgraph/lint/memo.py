@@ -57,7 +57,6 @@ _MAX_RECHECKED = 256
 _FORMAT = 3
 _MAGIC = b"vaultgraph-check" + _FORMAT.to_bytes(2, "big")
 _RACY_NS = 2_000_000_000  # as the note cache: a stamp this close to its read is checked by hash
-_WHOLE_VAULT_RULES = frozenset({"VG401"})  # rules whose findings depend on every note
 
 _log = logging.getLogger("vaultgraph")
 
@@ -258,7 +257,7 @@ def _recheck(
     from vaultgraph.resolve import index_for, resolve_link
     from vaultgraph.vault import Vault
 
-    if any(rule.code in _WHOLE_VAULT_RULES for rule in select_rules(config)):
+    if any(rule.whole_vault for rule in select_rules(config)):
         raise _Stale("a selected rule looks at the whole graph")
     stamps: dict[str, _Stamp] = {}
     parsed: dict[str, Note] = {}

@@ -30,6 +30,10 @@ class Rule:
     summary: str  # one line
     check: CheckFunction
     fixable: bool = False
+    # Whether a note's findings may change when any other note changes (orphan-note looks at the
+    # whole graph); a rule that is not judges each note by its own text, the file list, aliases
+    # and the notes its subpath links name, so a check may re-run it on a few notes alone.
+    whole_vault: bool = False
 
     @property
     def doc(self) -> str:
