@@ -7,6 +7,9 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.dollarmath.index import math_block_dollar
+from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from vaultgraph.plugins import comments_plugin, offsets_plugin, tags_plugin, wikilinks_plugin
@@ -53,9 +56,28 @@ def _inline_where_needed(state: StateCore) -> None:
             inline.parse(content, state.md, state.env, token.children)
 
 
+def _obsidian_math(md: MarkdownIt) -> None:
+    """``$inline$`` and ``$$display$$`` math, opened and closed by Obsidian's rules.
+
+    Inline: no white space right after the opening ``$`` or right before the closing one, and no
+    digit right before the opening or right after the closing one, so ``$5 and $10`` stays text;
+    ``\\$`` is a dollar sign. ``$$…$$`` is display math anywhere in a paragraph, and a line that
+    opens with ``$$`` starts a block that runs to the line ending in ``$$``, blank lines and all.
+    Obsidian's block interrupts a paragraph and ends a list item's lazy lines (CommonMark's fence
+    does too), so the block rule is an alternative for those; an unclosed ``$$`` is text.
+    """
+    dollarmath_plugin(md, allow_space=False, allow_digits=False, double_inline=True)
+    md.block.ruler.at(
+        "math_block",
+        math_block_dollar(allow_labels=False, allow_blank_lines=True),
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+    )
+
+
 @cache
 def parser() -> MarkdownIt:
-    """CommonMark + GFM tables and strikethrough + frontmatter + Obsidian comments, links, tags.
+    """CommonMark + GFM tables and strikethrough + frontmatter + footnotes + math + Obsidian
+    comments, links and tags.
 
     Trimmed to what vaultgraph reads: the token stream still decides what is code, a heading, a
     list item or a table cell exactly as CommonMark does, but text that cannot hold a link, tag or
@@ -65,6 +87,11 @@ def parser() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.core.ruler.at("inline", _inline_where_needed)
     md.use(front_matter_plugin)
+    # Footnote definitions stay where they are written (not moved to the end for HTML output);
+    # inline footnotes ``^[…]`` are left to the inline rules, which then find their links in
+    # place: the plugin would parse them into a side list with positions of their own.
+    md.use(footnote_plugin, inline=False, move_to_end=False)
+    md.use(_obsidian_math)
     md.use(comments_plugin)
     md.use(offsets_plugin)
     md.use(wikilinks_plugin)

@@ -48,5 +48,5 @@ def _wrapped(rule: RuleFuncInlineType, needs_bracket: bool) -> RuleFuncInlineTyp
 def offsets_plugin(md: MarkdownIt) -> None:
     """Wrap ``link``, ``image`` and ``html_inline``: their first token gets meta ``offset``."""
     for name in ("link", "image", "html_inline"):
-        rule = next(r for r in md.inline.ruler.getRules("") if r.__name__ == name)
+        rule = next(r for r in md.inline.ruler.getRules("") if getattr(r, "__name__", "") == name)
         md.inline.ruler.at(name, _wrapped(rule, needs_bracket=name in _LABEL_RULES))
