@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from vaultgraph.lint.rules import broken_heading
 from vaultgraph.model import BlockId, Heading, Link, LinkKind, LinkSyntax, Note
 from vaultgraph.parse import parse_note
 from vaultgraph.resolve import (
@@ -380,6 +382,54 @@ def test_heading_key_normalises_punctuation_case_and_space() -> None:
     assert heading_key("  A#b|C^d:E%f[g]h\\I  ") == "a b c d e f g h i"
 
 
+# Obsidian's heading normaliser turns exactly these into spaces (as reported from the app's
+# source); written out here so that both heading_key and the rule's documentation are held to
+# the list, not to each other.
+OBSIDIAN_SPACED = '!"#$%&()*+,.:;<=>?@^`{|}~/[]\\'
+
+
+@pytest.mark.parametrize("char", list(OBSIDIAN_SPACED))
+def test_each_character_obsidian_strips_counts_as_a_space(char: str) -> None:
+    assert heading_key(f"What{char}s{char}{char}Up{char}") == "what s up"
+
+
+@pytest.mark.parametrize(
+    "char",
+    [
+        pytest.param("'", id="apostrophe"),
+        pytest.param("-", id="hyphen"),
+        pytest.param("_", id="underscore"),
+        pytest.param("\u2019", id="right-single-quote"),
+        pytest.param("\u201c", id="left-double-quote"),
+        pytest.param("\u2014", id="em-dash"),
+        pytest.param("\u2026", id="ellipsis"),
+        pytest.param("\u00ab", id="guillemet"),
+        pytest.param("\uff1f", id="fullwidth-question-mark"),
+        pytest.param("\u037e", id="greek-question-mark"),
+        pytest.param("\u00a9", id="copyright"),
+        pytest.param("\u20ac", id="euro"),
+        pytest.param("\U0001f680", id="emoji"),
+    ],
+)
+def test_every_other_character_must_match_as_written(char: str) -> None:
+    key = heading_key(f"What{char}s Up")
+    assert key == fold(f"what{char}s up")
+    assert key != heading_key("What s Up")
+
+
+def test_a_heading_with_an_apostrophe_is_found_only_by_a_link_with_it() -> None:
+    notes = {"A.md": parse_note("A.md", "## What's up?\n")}
+    index = build_index(notes)
+    assert resolve_link(index, "A.md", _link("A", "What's up"), notes).subpath_exists is True
+    assert resolve_link(index, "A.md", _link("A", "what's UP?!"), notes).subpath_exists is True
+    assert resolve_link(index, "A.md", _link("A", "What s up"), notes).subpath_exists is False
+
+
+def test_broken_heading_documents_exactly_the_characters_obsidian_strips() -> None:
+    # docs/rules.md is generated from this docstring (tests/lint/test_docs.py holds it to it).
+    assert f"`` {OBSIDIAN_SPACED} ``" in broken_heading.RULE.doc
+
+
 _SEGMENT = st.sampled_from(["a", "A", "b", "note", "Note", NFC_CAFE, NFD_CAFE])
 
 
@@ -407,8 +457,9 @@ def _fold_in_full(text: str) -> str:
 
 
 def _heading_key_in_full(text: str) -> str:
-    spaced = "".join(" " if unicodedata.category(c)[0] in "PS" else c for c in _fold_in_full(text))
-    return " ".join(spaced.split())
+    """Obsidian's normaliser as a regular expression, then the fold."""
+    spaced = re.sub("[" + re.escape(OBSIDIAN_SPACED) + "]", " ", text)
+    return _fold_in_full(re.sub(r"\s+", " ", spaced).strip())
 
 
 @given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text())

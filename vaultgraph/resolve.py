@@ -87,20 +87,20 @@ def fold(text: str) -> str:
 def heading_key(text: str) -> str:
     """The key a heading and a link's heading subpath are compared by.
 
-    Obsidian strips special characters and shrinks spaces before it compares: real vaults link
-    ``[[README#What is the Obsidian Hub]]`` to ``## What is the Obsidian Hub?`` and
-    ``[[#D D WOTC]]`` to ``## D&D WOTC``. Every punctuation mark and symbol counts as a space here.
+    As Obsidian's own heading normaliser does, each of ``!"#$%&()*+,.:;<=>?@^`{|}~/[]\\``
+    becomes a space, runs of whitespace shrink to one space and the ends are trimmed; then case
+    goes (:func:`fold`). Every other character, ``'``, ``-``, ``_``, ``—`` or ``🚀``, must match
+    as written. So ``[[README#What is the Obsidian Hub]]`` finds ``## What is the Obsidian
+    Hub?`` and ``[[#D D WOTC]]`` finds ``## D&D WOTC``, but ``[[#What s up]]`` does not find
+    ``## What's up?``.
     """
-    folded = fold(text)
-    if folded.isascii():  # most headings: one translate instead of a lookup per character
-        return " ".join(folded.translate(_ASCII_MARKS_TO_SPACES).split())
-    spaced = "".join(" " if unicodedata.category(c)[0] in "PS" else c for c in folded)
-    return " ".join(spaced.split())
+    # Stripped before folding, as Obsidian strips the text as written: NFC would turn a few
+    # look-alikes (U+037E GREEK QUESTION MARK is ";") into listed characters.
+    return fold(" ".join(text.translate(_SPACED).split()))
 
 
-_ASCII_MARKS_TO_SPACES = {
-    code: " " for code in range(128) if unicodedata.category(chr(code))[0] in "PS"
-}
+# What Obsidian's stripHeading replaces with a space, and nothing else.
+_SPACED = str.maketrans(dict.fromkeys('!"#$%&()*+,.:;<=>?@^`{|}~/[]\\', " "))
 
 
 def build_index(paths: Iterable[str]) -> LinkIndex:

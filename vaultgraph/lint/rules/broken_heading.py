@@ -18,9 +18,12 @@ if TYPE_CHECKING:
 def check(vault: Vault) -> Iterator[Finding]:
     """A link or embed to a heading (`[[Note#Heading]]`, `[[#Heading]]`, `![[Note#Heading]]`,
     `[text](Note.md#Heading)`) whose note exists but has no such heading, so Obsidian opens the
-    note at the top or embeds nothing. Headings compare as Obsidian compares them: case and the
-    characters `# | ^ : % [ ] \\` do not matter, and `[[Note#Part#Section]]` needs a Section
-    under Part.
+    note at the top or embeds nothing. Headings compare as Obsidian compares them: case does not
+    matter, each of the characters `` !"#$%&()*+,.:;<=>?@^`{|}~/[]\\ `` counts as a space, runs
+    of spaces count as one and spaces at either end not at all. Every other character must match
+    as written: `[[#What s up]]` does not find `## What's up?`, nor `[[#Don't panic]]` (a straight
+    apostrophe) `## Don\u2019t panic`. A heading is found by its text as written or as shown without
+    its markup, and `[[Note#Part#Section]]` needs a Section under Part.
 
     Bad:
 
