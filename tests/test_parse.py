@@ -146,3 +146,37 @@ def test_a_line_over_the_length_limit_is_skipped_and_the_rest_read() -> None:
     ]
     assert [(tag.name, tag.line, tag.column) for tag in note.tags] == [("tag", 3, 11)]
     assert [(p.code, p.line) for p in note.problems] == [("line-too-long", 2)]
+
+
+LONG = "0123456789abcdef" * 8_000  # 128,000 characters, as in a minified or hex-dumped line
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        pytest.param(f"```\n{LONG}\n```", id="fence"),
+        pytest.param(f"- ~~~pdf\n  {LONG} [[x]]\n", id="fence in a list item, closed by its end"),
+        pytest.param(f"> ```\n> {LONG}\n> ```", id="fence in a quote"),
+        pytest.param(f"    {LONG}", id="indented code"),
+        pytest.param(f"$$\n{LONG}\n$$", id="math block"),
+        pytest.param(f"%%\n{LONG}\n%%", id="comment block"),
+        pytest.param(f"<div>\n{LONG}\n</div>", id="html block"),
+    ],
+)
+def test_a_long_line_in_a_block_never_read_for_links_is_no_problem(block: str) -> None:
+    note = parse_note("code.md", f"[[before]]\n\n{block}\n\n[[after]]")
+    assert note.problems == ()
+    assert [link.target for link in note.links] == ["before", "after"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(LONG, id="paragraph"),
+        pytest.param(f"- {LONG}", id="list item"),
+        pytest.param(f"```{LONG}\n[[inside]]\n```", id="a fence's opening line"),
+    ],
+)
+def test_a_long_line_that_would_be_parsed_is_still_reported(text: str) -> None:
+    note = parse_note("long.md", f"[[before]]\n\n{text}\n")
+    assert [(problem.code, problem.line) for problem in note.problems] == [("line-too-long", 3)]

@@ -55,6 +55,20 @@ class _Collected:
 MAX_NOTE_CHARS = 5_000_000
 MAX_LINE_CHARS = 50_000
 
+# The start of a line that decides which block it belongs to: indentation, quote markers and
+# list markers. At most a hundred characters of it: deeper nesting than that is hostile anyway.
+_BLOCK_PREFIX = re.compile(r"[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t]+[ \t>]*)*")
+_MAX_PREFIX = 100
+
+
+def line_as_parsed(line: str, max_line_chars: int = MAX_LINE_CHARS) -> str:
+    """The line itself, or what is parsed in place of a line too long to read: its block prefix
+    and one letter, so it stays in the block it was in (a code fence in a quote, indented code)."""
+    if len(line) <= max_line_chars:
+        return line
+    prefix = _BLOCK_PREFIX.match(line, 0, _MAX_PREFIX)
+    return (prefix.group() if prefix else "") + "x"
+
 
 def parse_note(
     path: str,
@@ -66,7 +80,9 @@ def parse_note(
     """Parse a note's text. ``path`` is its vault-relative POSIX path; nothing is read from disk.
 
     A note longer than ``max_note_chars`` is not parsed, and a line longer than ``max_line_chars``
-    is read as an empty line; both are recorded as problems, so nothing is skipped silently.
+    is not read (``line_as_parsed``); both are recorded as problems, so nothing is skipped
+    silently, except a long line inside code, math, a comment or raw HTML, which holds nothing
+    vaultgraph reads.
     """
     if len(text) > max_note_chars:
         message = (
@@ -76,19 +92,21 @@ def parse_note(
         return Note(path=path, problems=(Problem("note-too-large", message, 1, 1),))
     found = _Collected()
     lines = split_lines(text)
-    for index, line in enumerate(lines):
-        if len(line) > max_line_chars:
-            lines[index] = ""  # every other line keeps its number and columns
-            message = (
-                f"line is {len(line):,} characters long, over the limit of {max_line_chars:,}: "
-                "it was not read"
-            )
-            found.problems.append(Problem("line-too-long", message, index + 1, 1))
+    too_long = {index: len(line) for index, line in enumerate(lines) if len(line) > max_line_chars}
+    for index in too_long:
+        # Every other line keeps its number and columns.
+        lines[index] = line_as_parsed(lines[index], max_line_chars)
     tokens = parser().parse("\n".join(lines))
+    for index in sorted(too_long.keys() - _opaque_lines(tokens)):
+        message = (
+            f"line is {too_long[index]:,} characters long, over the limit of {max_line_chars:,}: "
+            "it was not read"
+        )
+        found.problems.append(Problem("line-too-long", message, index + 1, 1))
     frontmatter: dict[str, object] = {}
     aliases: tuple[str, ...] = ()
     list_stack: list[tuple[int, int]] = []  # (line, column) of open list items
-    cell_column = 0
+    cell_column, row = 0, -1
     too_deep = False
     for index, token in enumerate(tokens):
         kind = token.type
@@ -111,8 +129,11 @@ def parse_note(
         elif kind == "list_item_close" and list_stack:
             list_stack.pop()
         elif kind == "tr_open" and token.map:
-            cell_column = 0
-            _bare_pipe_links(lines[token.map[0]], token.map[0], found)
+            cell_column, row = 0, token.map[0]
+            _bare_pipe_links(lines[row], row, found)
+        elif kind == "tr_close" and row >= 0:
+            _extra_cells(lines, row, cell_column, found)
+            row = -1
         elif kind in ("obsidian_comment", "html_block") and token.map:
             _block_comment(token, lines, found)
         elif kind == "inline" and token.map:
@@ -133,11 +154,38 @@ def parse_note(
         tags=tuple(found.tags),
         headings=tuple(found.headings),
         block_ids=tuple(found.block_ids),
-        links=tuple(sorted(found.links, key=lambda link: (link.line, link.column))),
+        links=tuple(
+            sorted(filter(_refers, found.links), key=lambda link: (link.line, link.column))
+        ),
         list_items=tuple(found.list_items),
         problems=tuple(found.problems),
         comments=tuple(found.comments),
     )
+
+
+# Blocks whose lines are never read for links, tags or list items: a line too long to parse
+# inside one of them loses nothing, so it is no problem to report.
+_OPAQUE_BLOCKS = frozenset(
+    {"fence", "code_block", "math_block", "math_block_label", "obsidian_comment", "html_block"}
+)
+
+
+def _opaque_lines(tokens: Sequence[Token]) -> set[int]:
+    """0-based indexes of the lines inside code, math, comment and HTML blocks.
+
+    A fence's opening line is left out: a too-long one, read as empty, opened no fence.
+    """
+    inside: set[int] = set()
+    for token in tokens:
+        if token.type in _OPAQUE_BLOCKS and token.map:
+            first = token.map[0] + (1 if token.type == "fence" else 0)
+            inside.update(range(first, token.map[1]))
+    return inside
+
+
+def _refers(link: Link) -> bool:
+    """Whether a link names anything: ``[x]()``, ``[x](#)``, ``[[#]]`` and ``[[|x]]`` do not."""
+    return bool(link.target or link.subpath)
 
 
 def _raw(lines: Sequence[str], start: tuple[int, int], last: tuple[int, int]) -> str:
@@ -260,6 +308,57 @@ def _bare_pipe_links(row: str, line_index: int, found: _Collected) -> None:
                     bare_table_pipe=True,
                 )
             )
+
+
+@dataclass(frozen=True, slots=True)
+class _RowLocator:
+    """Positions in a stretch of one source line, read as written."""
+
+    line: int  # 0-based
+    start: int  # 0-based column of the stretch's first character
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        return self.line + 1, self.start + offset + 1
+
+
+def _extra_cells(lines: Sequence[str], line_index: int, kept_end: int, found: _Collected) -> None:
+    """Read the cells of a table row past the header's column count.
+
+    GFM drops them before any inline parsing, but Obsidian indexes the links, embeds and tags
+    written there (a bare ``|`` in ``[[x|y]]`` often makes one). ``kept_end`` is where the last
+    kept cell's content ends in the source line.
+    """
+    cells = _cells_after(lines[line_index], kept_end)
+    if not cells:
+        return
+    seen = {(link.line, link.column) for link in found.links if link.line == line_index + 1}
+    before = len(found.links)
+    for start, text in cells:
+        locator = _RowLocator(line_index, start)
+        for inline in parser().parseInline(text):
+            _inline(inline, locator, lines, found, in_table=True)
+    # A kept cell the locator could not place may come round again: keep the first reading.
+    found.links[before:] = [
+        link for link in found.links[before:] if (link.line, link.column) not in seen
+    ]
+
+
+def _cells_after(row: str, kept_end: int) -> list[tuple[int, str]]:
+    """``(start column, raw text)`` of each cell after the one that ends at ``kept_end``.
+
+    Cells split at every ``|`` not escaped by a backslash, as GFM's row splitting does.
+    """
+    cells: list[tuple[int, str]] = []
+    start = -1
+    for column in range(kept_end, len(row)):
+        if row[column] != "|" or row[column - 1 : column] == "\\":
+            continue
+        if start >= 0:
+            cells.append((start, row[start:column]))
+        start = column + 1
+    if 0 <= start < len(row) and row[start:].strip():
+        cells.append((start, row[start:]))
+    return cells
 
 
 def _has_bare_pipe(raw: str) -> bool:

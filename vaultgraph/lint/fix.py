@@ -17,7 +17,7 @@ from pathlib import Path
 from vaultgraph.lint.finding import Edit, Finding
 from vaultgraph.markdown import parser
 from vaultgraph.model import Note
-from vaultgraph.parse import MAX_LINE_CHARS, parse_note
+from vaultgraph.parse import line_as_parsed, parse_note
 
 __all__ = ["FixError", "FixReport", "apply_fixes"]
 
@@ -232,9 +232,9 @@ def _tables(text: _Text) -> list[int]:
     Fixes rewrite links in place and remove empty list items: that leaves every table as it was,
     unless a ``|`` written or escaped changes a row's cells so that a table appears or goes (a
     bare ``|`` just above a delimiter row turns a paragraph into a table header). Overlong lines
-    are read as empty, as ``parse_note`` reads them.
+    are read as ``parse_note`` reads them.
     """
-    lines = ("" if len(line) > MAX_LINE_CHARS else line for line in text.lines)
+    lines = (line_as_parsed(line) for line in text.lines)
     rows: list[int] = []
     for token in parser().parse("\n".join(lines)):
         if token.type == "table_open":
