@@ -153,3 +153,27 @@ def test_without_a_cache_nothing_is_written(tmp_path: Path) -> None:
     load_vault(root, cache=False, jobs=2)
     assert not (tmp_path / "cache").exists()
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.md", "v"]
+
+
+def test_the_graph_holds_what_obsidian_links_and_nothing_it_does_not(tmp_path: Path) -> None:
+    vault = load_vault(
+        write_vault(
+            tmp_path,
+            {
+                "Home.md": (
+                    "Math $[(TS)R](u)$ and\n\n$$\nd[](x.md) [[Hidden]]\n$$\n\n"
+                    "A claim[^1] and [empty]() ![alt]() [[#]].\n\n[^1]: [[Source]]\n\n"
+                    "| a | b |\n| --- | --- |\n| x | [[Source|s]] | [[Extra]] |\n"
+                ),
+                "Source.md": "# Source\n",
+                "Extra.md": "# Extra\n",
+            },
+        )
+    )
+    edges = sorted(
+        (u, v, attrs["lines"])
+        for u, v, attrs in vault.graph.edges(data=True)
+        if attrs["kind"] != "tag"
+    )
+    assert edges == [("Home.md", "Extra.md", [13]), ("Home.md", "Source.md", [9, 13])]
+    assert not any(node.startswith("unresolved:") for node in vault.graph)
