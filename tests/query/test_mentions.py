@@ -98,3 +98,11 @@ def test_regex_characters_in_names_are_literal() -> None:
         ("C++", 1, 1),
         ("(and C)", 1, 5),
     ]
+
+
+def test_math_and_footnote_labels_are_not_prose_but_footnote_text_is() -> None:
+    text = (
+        "$Docker$ and Docker, $$Docker$$ Docker\n\n$$\nDocker\n$$\n\n"
+        "See[^Docker] here.\n\n[^Docker]: Docker docs"
+    )
+    assert found(text, "Docker") == [("Docker", 1, 14), ("Docker", 1, 33), ("Docker", 9, 12)]
