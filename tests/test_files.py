@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import os
+import random
+import tarfile
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -129,6 +132,22 @@ def test_read_text_strips_bom_and_keeps_text(tmp_path: Path) -> None:
 
 
 _UTF16 = "file is UTF-16 encoded; vaultgraph reads UTF-8 notes"
+_PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00"
+_RANDOM = random.Random(0).randbytes(4096)
+
+
+def _tar_of_a_note() -> bytes:
+    """A tar archive holding one short note: every byte of it is ASCII, so it decodes as UTF-8."""
+    member = tarfile.TarInfo("Note.md")
+    content = b"# Note\n[[Other]]\n"
+    member.size = len(content)
+    archive = io.BytesIO()
+    with tarfile.open(fileobj=archive, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        tar.addfile(member, io.BytesIO(content))
+    return archive.getvalue()
+
+
+_TAR = _tar_of_a_note()
 
 
 @pytest.mark.parametrize(
@@ -138,9 +157,12 @@ _UTF16 = "file is UTF-16 encoded; vaultgraph reads UTF-8 notes"
         pytest.param(b"\xef\xbb\xbfab\xff", "not UTF-8 (byte 0xff at offset 5)", id="after-bom"),
         pytest.param(b"PK\x03\x04\x00\x00", "binary file (NUL byte at offset 4)", id="binary"),
         pytest.param(bytes(range(256)), "binary file (NUL byte at offset 0)", id="all-bytes"),
-        pytest.param(
-            b"text\x00 and more text", "binary file (NUL byte at offset 4)", id="stray-nul"
-        ),
+        pytest.param(_PNG, "binary file (NUL byte at offset 8)", id="png"),
+        pytest.param(_RANDOM, f"binary file (NUL byte at offset {_RANDOM.index(0)})", id="random"),
+        # These decode as UTF-8, but over a tenth of their bytes are control characters.
+        pytest.param(bytes(4096), "binary file (NUL byte at offset 0)", id="all-nul"),
+        pytest.param(_TAR, "binary file (NUL byte at offset 7)", id="tar-of-a-note"),
+        pytest.param(b"12345678\x00", "binary file (NUL byte at offset 8)", id="over-a-tenth"),
         pytest.param("# Títle\n".encode("utf-16"), _UTF16, id="utf-16-bom"),
         pytest.param(b"\xfe\xff" + "# Títle\n".encode("utf-16-be"), _UTF16, id="utf-16-be-bom"),
         pytest.param("# Títle [[x]]\n".encode("utf-16-le"), _UTF16, id="utf-16-le"),
@@ -164,6 +186,31 @@ _UTF16 = "file is UTF-16 encoded; vaultgraph reads UTF-8 notes"
 def test_read_text_reports_undecodable_files(tmp_path: Path, content: bytes, reason: str) -> None:
     write_vault(tmp_path, {"bad.md": content})
     assert read_text(tmp_path, "bad.md") == ReadFailure(reason)
+
+
+# A hex dump pasted into a fence, as in a real note that lost two broken links and 13 edges when
+# its NUL bytes made it "binary".
+_DUMP = "```pdf\n%PDF-1.7\n\x00\x00\x00\x0c1 0 obj\x00\x01\x02\x03 [[In Fence]]\n```\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("text\x00 and more text", id="stray-nul"),
+        pytest.param(
+            f"# PDF\nThe header of [[Report]]:\n{_DUMP}See [[Report]].\n", id="fenced-dump"
+        ),
+        pytest.param(
+            "\ufeff# Caf\u00e9\nAbout the file below, from [[Report]]:\n" + _DUMP, id="bom"
+        ),
+        # NUL bytes on both sides, lest twenty bytes pass for UTF-16.
+        pytest.param("\x00\x00" + "x" * 18, id="one-in-ten"),
+        pytest.param("\x00\x01" + "中文" * 3, id="counted-in-bytes"),
+    ],
+)
+def test_utf8_with_nul_bytes_is_read_with_each_nul_as_u_fffd(tmp_path: Path, text: str) -> None:
+    write_vault(tmp_path, {"a.md": text})
+    assert read_text(tmp_path, "a.md") == text.removeprefix("\ufeff").replace("\x00", "\ufffd")
 
 
 def test_read_text_reports_os_errors(tmp_path: Path) -> None:

@@ -32,6 +32,14 @@ HOSTILE: dict[str, str | bytes] = {
     "UTF-16 BE no BOM.md": "[[Clean]]\n".encode("utf-16-be"),
     "UTF-8 BOM.md": b"\xef\xbb\xbf[[Missing From BOM]]\n",
     "Binary.md": bytes(range(256)),
+    # UTF-8 with NUL bytes in a pasted hex dump: read, and nothing in the fence is a link.
+    "Hex dump.md": (
+        "# Header of [[Clean]]\n"
+        "```pdf\n%PDF-1.7\n\x00\x00\x00\x0c1 0 obj\x00\x01 [[Not A Link]]\n```\n"
+        "After\x00the dump: [[Missing After Dump]]\n"
+    ),
+    "All NUL.md": bytes(4096),
+    "PNG.md": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10",
     "Empty.md": b"",
     "Huge.md": "x" * 5_000_001,
     "One line.md": "word " * 1_000_000,
@@ -119,6 +127,9 @@ def test_other_notes_are_still_checked(checked: Any) -> None:
         ("UTF-16 no BOM.md", [(1, 1, "unreadable-note")]),
         ("UTF-16 BE no BOM.md", [(1, 1, "unreadable-note")]),
         ("Binary.md", [(1, 1, "unreadable-note")]),
+        ("Hex dump.md", [(6, 17, "broken-link")]),
+        ("All NUL.md", [(1, 1, "unreadable-note")]),
+        ("PNG.md", [(1, 1, "unreadable-note")]),
         ("UTF-8 BOM.md", [(1, 1, "broken-link")]),
         ("Huge.md", [(1, 1, "unreadable-note")]),
         ("One line.md", [(1, 1, "unreadable-note")]),
@@ -151,6 +162,8 @@ _UTF16 = "file is UTF-16 encoded; vaultgraph reads UTF-8 notes" + _NOT_CHECKED
         ("UTF-16 no BOM.md", _UTF16),
         ("UTF-16 BE no BOM.md", _UTF16),
         ("Binary.md", "binary file (NUL byte at offset 0)" + _NOT_CHECKED),
+        ("All NUL.md", "binary file (NUL byte at offset 0)" + _NOT_CHECKED),
+        ("PNG.md", "binary file (NUL byte at offset 8)" + _NOT_CHECKED),
         (
             "Huge.md",
             "note is 5,000,001 characters long, over the limit of 5,000,000: it was not read",
@@ -177,6 +190,15 @@ def test_nothing_outside_the_vault_is_read(hostile: Path) -> None:
     assert "Secret link.md" not in vault.notes
     escaping = [r for r in vault.links if r.source == "Escape.md"]
     assert [r.resolved for r in escaping] == [None, None, None]
+
+
+def test_nul_bytes_in_a_utf8_note_cost_it_no_link_and_no_position(hostile: Path) -> None:
+    vault = load_vault(hostile, cache=False)
+    links = [r for r in vault.links if r.source == "Hex dump.md"]
+    found = [(r.link.target, r.link.line, r.link.column, r.resolved) for r in links]
+    assert found == [("Clean", 1, 13, "Clean.md"), ("Missing After Dump", 6, 17, None)]
+    assert vault.graph.has_edge("Hex dump.md", "Clean.md")
+    assert {"All NUL.md", "PNG.md", "Binary.md"} <= set(vault.unreadable)
 
 
 def test_odd_names_are_notes_and_nodes(hostile: Path) -> None:
