@@ -5,6 +5,10 @@ with ``VAULTGRAPH_CACHE_DIR`` pointing at a folder this script owns, so a cold r
 The scenarios run round-robin, one run of each per round, so that whatever else the machine is
 doing slows them all alike; each is reported as the median, min and max of its runs, with the ratio
 of its median to the floor's (a process that only reads every file of the vault).
+
+With ``--baseline DIR`` every scenario also runs with the vaultgraph of another checkout (``DIR``
+first on ``PYTHONPATH``, its own cache folder), in the same rounds, so that two versions are
+compared side by side: each median, and the ratio of this one's to the baseline's.
 """
 
 from __future__ import annotations
@@ -21,16 +25,19 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import vaultgraph
 from benchmarks.synth import GENERATOR_VERSION, generate
 
 # Runs in each measured process: the floor, or vaultgraph's command line in-process (exactly what
 # `python -m vaultgraph` runs). At exit it writes its own peak RSS and that of its largest child
-# (a parse worker) to the file named by argv[1]. Registered first, the hook runs last: after
-# multiprocessing and concurrent.futures have joined their workers, so their peaks are counted.
+# (a parse worker) to the file named by argv[1], and which vaultgraph it imported: with a
+# baseline, two packages of that name are on offer and only the import path tells them apart.
+# Registered first, the hook runs last: after multiprocessing and concurrent.futures have joined
+# their workers, so their peaks are counted.
 # Its own peak is read from VmHWM: Linux's ru_maxrss survives exec, so it would report the RSS of
 # the benchmark process that started it whenever that was larger.
 _MEASURED = """
@@ -44,8 +51,10 @@ def _peaks():
     except (OSError, StopIteration, ValueError):
         pass
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    module = sys.modules.get("vaultgraph")
+    imported = module and {"file": module.__file__, "version": getattr(module, "__version__", "")}
     with open(sys.argv[1], "w") as out:
-        json.dump({"own_kib": own, "children_kib": children}, out)
+        json.dump({"own_kib": own, "children_kib": children, "vaultgraph": imported}, out)
 
 atexit.register(_peaks)
 if sys.argv[2] == "--floor":
@@ -64,6 +73,8 @@ SCENARIOS = ("floor", "startup", "no-cache", "cold", "warm", "export", "touched"
 # check exits 1 when it reports findings, and the synthetic vault always has some.
 _CHECK_OK = (0, 1)
 _OK = (0,)
+# The folder holding the vaultgraph package this script imported: "this" version.
+_ROOT = Path(vaultgraph.__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +89,26 @@ class Sample:
 
 
 @dataclass(frozen=True)
+class Version:
+    """One vaultgraph that the measured processes run, with a cache folder of its own."""
+
+    label: str  # "this" or "baseline"
+    root: Path  # the folder holding its vaultgraph/ package, first on its runs' PYTHONPATH
+    cache: Path  # its VAULTGRAPH_CACHE_DIR: a cache of one version means nothing to another
+    env: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Scenario:
     key: str  # what --only calls it
     name: str
     command: str  # as a person would type it
     argv: tuple[str, ...]  # after ``python -c <measured>  <peaks file>``
     accept: tuple[int, ...]
-    prepare: Callable[[], None] = lambda: None
+    prepare: Callable[[Version], None] = lambda version: None
     # Entered before the run and left after it, outside the timing: touch a note, then restore it.
     around: Callable[[], AbstractContextManager[None]] | None = None
+    versioned: bool = True  # False for the floor, which runs no vaultgraph: once per round
 
 
 @dataclass(frozen=True)
@@ -100,6 +122,8 @@ class Summary:
     peak_mb: float  # the largest process in any run
     peak_in: str  # "main" or "worker": which process it was
     samples: list[float] = field(default_factory=list)
+    baseline: Summary | None = None  # the same scenario run with the baseline, if any
+    ratio_to_baseline: float | None = None  # this median over the baseline's
 
 
 @dataclass(frozen=True)
@@ -109,6 +133,17 @@ class Machine:
     python: str
     platform: str
     vaultgraph: str
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """Which vaultgraph a version is, for whoever quotes the numbers."""
+
+    version: str  # its __version__
+    source: str  # the folder its package was imported from
+    commit: str  # git's short HEAD there, "" when it is no git checkout
+    changed: bool  # its vaultgraph/ differs from that commit (uncommitted or untracked files)
+    findings: int  # what its check reports on the vault
 
 
 @dataclass(frozen=True)
@@ -125,9 +160,11 @@ class Report:
     machine: Machine
     vault: VaultInfo
     runs: int
-    no_cache_flag: bool  # whether this vaultgraph's check has --no-cache
+    no_cache_flag: bool  # whether every version's check has --no-cache (that scenario needs it)
     load: tuple[float, float]  # 1-minute load average before and after: others' work shows here
     scenarios: list[Summary]
+    vaultgraph: Checkout
+    baseline: Checkout | None = None
 
 
 class BenchmarkError(Exception):
@@ -140,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         scratch = Path(scratch_dir)
         try:
             with _vault(args, scratch) as (vault, origin):
-                report = _benchmark(vault, origin, scratch, args.runs, args.only)
+                report = _benchmark(vault, origin, scratch, args.runs, args.only, args.baseline)
         except BenchmarkError as error:
             print(f"benchmark failed: {error}", file=sys.stderr)
             return 1
@@ -173,12 +210,26 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         help=f"run only these scenarios, comma-separated, of {','.join(SCENARIOS)} (the floor"
         " always runs; without cold, a warm run after a touched one parses that note again)",
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="DIR",
+        help="also run every scenario with the vaultgraph of this checkout (a folder holding a"
+        " vaultgraph/ package, e.g. a git worktree), in the same rounds, and compare",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
     if args.runs < 1 or args.notes < 1:
         parser.error("--runs and --notes must be at least 1")
     if args.vault is not None and not args.vault.is_dir():
         parser.error(f"{args.vault} is not a folder")
+    if args.baseline is not None:
+        if not (args.baseline / "vaultgraph" / "__init__.py").is_file():
+            parser.error(
+                f"--baseline {args.baseline} holds no vaultgraph/ package: give the root of a"
+                " checkout of vaultgraph's source"
+            )
+        args.baseline = args.baseline.resolve()
     return args
 
 
@@ -225,48 +276,85 @@ def _vault(args: argparse.Namespace, scratch: Path) -> Iterator[tuple[Path, str]
 # --- the measurements --------------------------------------------------------------------------
 
 
-def _benchmark(vault: Path, origin: str, scratch: Path, runs: int, only: Sequence[str]) -> Report:
-    cache = scratch / "cache"
-    env = _environment(cache)
-    has_no_cache = "--no-cache" in _help(env, scratch)
+def _benchmark(
+    vault: Path,
+    origin: str,
+    scratch: Path,
+    runs: int,
+    only: Sequence[str],
+    baseline: Path | None,
+) -> Report:
+    versions = [_version("this", _ROOT, scratch / "cache")]
+    if baseline is not None:
+        versions.append(_version("baseline", baseline, scratch / "cache-baseline"))
+    # Before any long run: a baseline that imports the wrong vaultgraph fails here, in a second.
+    releases = [_probe(version, scratch) for version in versions]
+    flags = [_has_no_cache(version, scratch) for version in versions]
 
-    def settle() -> None:  # an untimed check: the caches hold the vault as it is again
-        _run(("check", str(vault)), _CHECK_OK, env, scratch)
+    def settle() -> None:
+        # An untimed check per version: restoring the touched note changed its stamp, and each
+        # version's caches must hold the vault as it is again, not only those of the one that ran.
+        for version in versions:
+            _run(("check", str(vault)), _CHECK_OK, version, scratch)
 
-    scenarios = [s for s in _scenarios(vault, cache, has_no_cache, settle) if s.key in only]
-    findings = _warm_up(vault, env, scratch)
+    scenarios = [s for s in _scenarios(vault, all(flags), settle) if s.key in only]
+    findings = [_warm_up(vault, version, scratch) for version in versions]
     load_before = _load()
-    samples: dict[str, list[Sample]] = {s.name: [] for s in scenarios}
-    for round_ in range(1, runs + 1):
-        for scenario in scenarios:
-            scenario.prepare()
-            sample = _measure(scenario, env, scratch)
-            samples[scenario.name].append(sample)
-            _say(f"round {round_}/{runs}  {scenario.name:<34} {sample.seconds:7.2f} s")
-    floor = statistics.median(s.seconds for s in samples["floor"])
+    samples = _rounds(scenarios, versions, runs, scratch)
+    floor = statistics.median(s.seconds for s in samples["floor", "this"])
     notes, files, size = _vault_size(vault)
+    checkouts = [
+        _checkout(version, release, found)
+        for version, release, found in zip(versions, releases, findings, strict=True)
+    ]
     return Report(
         machine=_machine(),
-        vault=VaultInfo(origin, notes, files, round(size / 1e6, 1), findings),
+        vault=VaultInfo(origin, notes, files, round(size / 1e6, 1), findings[0]),
         runs=runs,
-        no_cache_flag=has_no_cache,
+        no_cache_flag=all(flags),
         load=(load_before, _load()),
-        scenarios=[_summarise(s, samples[s.name], floor) for s in scenarios],
+        scenarios=[_compare(s, samples, floor, baseline is not None) for s in scenarios],
+        vaultgraph=checkouts[0],
+        baseline=checkouts[1] if baseline is not None else None,
     )
 
 
-def _scenarios(
-    vault: Path, cache: Path, has_no_cache: bool, settle: Callable[[], None]
-) -> list[Scenario]:
+def _rounds(
+    scenarios: Sequence[Scenario], versions: Sequence[Version], runs: int, scratch: Path
+) -> dict[tuple[str, str], list[Sample]]:
+    """Every scenario once per round, each version in turn: first "this", then the baseline, and
+    the other way round in the next round, so that neither always runs on the other's heels."""
+    samples: dict[tuple[str, str], list[Sample]] = {}
+    for round_ in range(1, runs + 1):
+        order = versions if round_ % 2 else versions[::-1]
+        for scenario in scenarios:
+            for version in order if scenario.versioned else versions[:1]:
+                scenario.prepare(version)
+                sample = _measure(scenario, version, scratch)
+                samples.setdefault((scenario.key, version.label), []).append(sample)
+                who = f" {version.label:<8}" if len(versions) > 1 and scenario.versioned else ""
+                line = f"{scenario.name:<34}{who} {sample.seconds:7.2f} s"
+                _say(f"round {round_}/{runs}  {line}")
+    return samples
+
+
+def _scenarios(vault: Path, has_no_cache: bool, settle: Callable[[], None]) -> list[Scenario]:
     where = str(vault)
 
-    def empty_cache() -> None:
-        shutil.rmtree(cache, ignore_errors=True)
-        cache.mkdir()
+    def empty_cache(version: Version) -> None:
+        shutil.rmtree(version.cache, ignore_errors=True)
+        version.cache.mkdir()
 
     touched = _TouchedNote(vault, settle)
     found: list[Scenario] = [
-        Scenario("floor", "floor", f"read every file of {where}", ("--floor", where), _OK),
+        Scenario(
+            "floor",
+            "floor",
+            f"read every file of {where}",
+            ("--floor", where),
+            _OK,
+            versioned=False,
+        ),
         Scenario("startup", "startup", "vaultgraph --version", ("--version",), _OK),
     ]
     if has_no_cache:
@@ -311,7 +399,8 @@ def _scenarios(
 class _TouchedNote:
     """One note, changed for one run (a line with a link appended) and then restored; then
     ``settle`` runs, so that the next scenario finds the caches as they were (a warm check after
-    this one would otherwise re-check the restored note, not replay)."""
+    this one would otherwise re-check the restored note, not replay). With a baseline it settles
+    both versions' caches: each version's touched run then meets one changed note, no more."""
 
     def __init__(self, vault: Path, settle: Callable[[], None]) -> None:
         self.settle = settle
@@ -334,20 +423,29 @@ class _TouchedNote:
             self.settle()
 
 
-def _measure(scenario: Scenario, env: dict[str, str], scratch: Path) -> Sample:
+def _measure(scenario: Scenario, version: Version, scratch: Path) -> Sample:
     if scenario.around is None:
-        return _run(scenario.argv, scenario.accept, env, scratch)
+        return _run(scenario.argv, scenario.accept, version, scratch)
     with scenario.around():
-        return _run(scenario.argv, scenario.accept, env, scratch)
+        return _run(scenario.argv, scenario.accept, version, scratch)
 
 
-def _run(argv: Sequence[str], accept: Sequence[int], env: dict[str, str], scratch: Path) -> Sample:
+def _run(argv: Sequence[str], accept: Sequence[int], version: Version, scratch: Path) -> Sample:
+    seconds, measured = _spawn(argv, accept, version, scratch)
+    return Sample(seconds, int(measured["own_kib"]), int(measured["children_kib"]))
+
+
+def _spawn(
+    argv: Sequence[str], accept: Sequence[int], version: Version, scratch: Path
+) -> tuple[float, dict[str, Any]]:
+    """One measured process: its wall-clock time and what it wrote at exit, once it is known to
+    have run this version's vaultgraph."""
     peaks = scratch / "peaks.json"
     peaks.unlink(missing_ok=True)
     command = [sys.executable, "-c", _MEASURED, str(peaks), *argv]
     start = time.perf_counter()
     done = subprocess.run(
-        command, cwd=scratch, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command, cwd=scratch, env=version.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     seconds = time.perf_counter() - start
     if done.returncode not in accept:
@@ -355,17 +453,36 @@ def _run(argv: Sequence[str], accept: Sequence[int], env: dict[str, str], scratc
         raise BenchmarkError(
             f"{' '.join(argv)} exited {done.returncode}: " + " / ".join(tail or ["no output"])
         )
-    measured = json.loads(peaks.read_text(encoding="utf-8"))
-    return Sample(seconds, int(measured["own_kib"]), int(measured["children_kib"]))
+    measured: dict[str, Any] = json.loads(peaks.read_text(encoding="utf-8"))
+    imported = measured["vaultgraph"]
+    expected = (version.root / "vaultgraph").resolve()
+    if imported is not None and Path(imported["file"]).resolve().parent != expected:
+        raise BenchmarkError(
+            f"the {version.label} run of {' '.join(argv)} imported vaultgraph from"
+            f" {Path(imported['file']).parent}, not {expected}: something on the import path"
+            " comes before PYTHONPATH"
+        )
+    return seconds, measured
 
 
-def _warm_up(vault: Path, env: dict[str, str], scratch: Path) -> int:
+def _probe(version: Version, scratch: Path) -> str:
+    """The version's ``__version__``, from a measured process that has shown where it imported
+    vaultgraph from."""
+    _, measured = _spawn(("--version",), _OK, version, scratch)
+    if measured["vaultgraph"] is None:
+        raise BenchmarkError(
+            f"the {version.label} run of vaultgraph --version imported no vaultgraph"
+        )
+    return str(measured["vaultgraph"]["version"])
+
+
+def _warm_up(vault: Path, version: Version, scratch: Path) -> int:
     """One untimed check: files in the page cache, imports compiled, and the findings counted."""
-    _say("warm-up check ...")
+    _say(f"warm-up check ({version.label}) ...")
     done = subprocess.run(
         [sys.executable, "-m", "vaultgraph", "check", "--format", "json", str(vault)],
         cwd=scratch,
-        env=env,
+        env=version.env,
         capture_output=True,
     )
     if done.returncode not in _CHECK_OK:
@@ -373,27 +490,32 @@ def _warm_up(vault: Path, env: dict[str, str], scratch: Path) -> int:
     return len(json.loads(done.stdout))
 
 
-def _help(env: dict[str, str], scratch: Path) -> str:
+def _has_no_cache(version: Version, scratch: Path) -> bool:
     done = subprocess.run(
         [sys.executable, "-m", "vaultgraph", "check", "--help"],
         cwd=scratch,
-        env=env,
+        env=version.env,
         capture_output=True,
         text=True,
     )
-    return done.stdout
+    return "--no-cache" in done.stdout
 
 
-def _environment(cache: Path) -> dict[str, str]:
-    """The child's environment: our cache folder, and this vaultgraph on the import path.
+def _version(label: str, root: Path, cache: Path) -> Version:
+    return Version(label, root, cache, _environment(cache, root))
 
+
+def _environment(cache: Path, root: Path) -> dict[str, str]:
+    """The child's environment: its cache folder, and the vaultgraph under root on the import path.
+
+    PYTHONPATH's folders come before those of site-packages, and the editable install's finder
+    is consulted after every folder, so root's vaultgraph is the one imported (``_spawn`` checks).
     Python may write bytecode, as it does for an installed package: a shell with
     PYTHONDONTWRITEBYTECODE set would otherwise compile every module on every run, some 0.1 s
     that no user pays.
     """
     cache.mkdir(parents=True, exist_ok=True)
-    package_root = str(Path(vaultgraph.__file__).resolve().parent.parent)
-    paths = [package_root, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    paths = [str(root), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     return {**env, "VAULTGRAPH_CACHE_DIR": str(cache), "PYTHONPATH": os.pathsep.join(paths)}
 
@@ -416,6 +538,37 @@ def _summarise(scenario: Scenario, samples: list[Sample], floor: float) -> Summa
         peak_in="worker" if largest.children_kib > largest.own_kib else "main",
         samples=[round(t, 4) for t in times],
     )
+
+
+def _compare(
+    scenario: Scenario,
+    samples: dict[tuple[str, str], list[Sample]],
+    floor: float,
+    with_baseline: bool,
+) -> Summary:
+    this = _summarise(scenario, samples[scenario.key, "this"], floor)
+    if not (with_baseline and scenario.versioned):
+        return this
+    baseline = _summarise(scenario, samples[scenario.key, "baseline"], floor)
+    ratio = round(this.median_s / baseline.median_s, 3) if baseline.median_s else 0.0
+    return replace(this, baseline=baseline, ratio_to_baseline=ratio)
+
+
+def _checkout(version: Version, release: str, findings: int) -> Checkout:
+    git = ["git", "--no-optional-locks", "-C", str(version.root)]  # no index.lock: others commit
+    try:
+        head = subprocess.run(
+            [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        )
+        status = subprocess.run(
+            [*git, "status", "--porcelain", "--", "vaultgraph"], capture_output=True, text=True
+        )
+    except OSError:  # no git on this machine
+        return Checkout(release, str(version.root), "", False, findings)
+    if head.returncode != 0:
+        return Checkout(release, str(version.root), "", False, findings)
+    changed = status.returncode == 0 and bool(status.stdout.strip())
+    return Checkout(release, str(version.root), head.stdout.strip(), changed, findings)
 
 
 def _machine() -> Machine:
@@ -456,24 +609,81 @@ def _vault_size(vault: Path) -> tuple[int, int, int]:
 
 def _table(report: Report) -> str:
     machine, vault = report.machine, report.vault
+    compared = report.baseline is not None
     lines = [
         f"machine: {machine.cores} cores ({machine.cpu}), Python {machine.python}, "
         f"{machine.platform}, vaultgraph {machine.vaultgraph}",
+        _described("this" if compared else "vaultgraph", report.vaultgraph),
+    ]
+    if report.baseline is not None:
+        lines.append(_described("baseline", report.baseline))
+    lines += [
         f"vault: {vault.notes} notes, {vault.files} files, {vault.megabytes} MB ({vault.origin});"
         f" check reports {vault.findings} findings",
-        f"runs: {report.runs} of each scenario, interleaved; load average {report.load[0]} before,"
-        f" {report.load[1]} after"
-        + ("" if report.no_cache_flag else "; check has no --no-cache flag yet: not measured"),
+        f"runs: {report.runs} of each scenario, interleaved"
+        + (", both versions in each round (which first alternates)" if compared else "")
+        + f"; load average {report.load[0]} before, {report.load[1]} after"
+        + _no_cache_note(report.no_cache_flag, compared),
         "",
-        f"{'scenario':<32} {'median s':>9} {'min s':>8} {'max s':>8} {'x floor':>8} {'peak MB':>8}",
     ]
-    for row in report.scenarios:
+    lines += _compared_rows(report.scenarios) if compared else _rows(report.scenarios)
+    return "\n".join(lines)
+
+
+def _no_cache_note(has_flag: bool, compared: bool) -> str:
+    if has_flag:
+        return ""
+    if compared:
+        return "; check --no-cache not measured: one version's check has no such flag"
+    return "; check has no --no-cache flag yet: not measured"
+
+
+def _described(label: str, checkout: Checkout) -> str:
+    commit = f", commit {checkout.commit}" if checkout.commit else ""
+    changed = " with changes to vaultgraph/" if checkout.changed else ""
+    return (
+        f"{label}: vaultgraph {checkout.version} from {checkout.source}{commit}{changed};"
+        f" check reports {checkout.findings} findings"
+    )
+
+
+def _rows(scenarios: Sequence[Summary]) -> list[str]:
+    lines = [
+        f"{'scenario':<32} {'median s':>9} {'min s':>8} {'max s':>8} {'x floor':>8} {'peak MB':>8}"
+    ]
+    for row in scenarios:
         lines.append(
             f"{row.name:<32} {row.median_s:>9.2f} {row.min_s:>8.2f} {row.max_s:>8.2f}"
             f" {row.ratio_to_floor:>8.1f} {row.peak_mb:>8.0f}"
             + (" (a worker)" if row.peak_in == "worker" else "")
         )
-    return "\n".join(lines)
+    return lines
+
+
+def _compared_rows(scenarios: Sequence[Summary]) -> list[str]:
+    lines = [
+        f"{'':<32} {'this':>20} {'baseline':>20} {'this /':>9} {'x floor':>13} {'peak MB':>11}",
+        f"{'scenario':<32} {'median (min-max) s':>20} {'median (min-max) s':>20} {'baseline':>9}"
+        f" {'this':>6} {'base':>6} {'this':>5} {'base':>5}",
+    ]
+    for row in scenarios:
+        base = row.baseline
+        if base is None:  # the floor: one process that runs no vaultgraph, shared by both
+            lines.append(
+                f"{row.name:<32} {_spread(row):>20} {'':>20} {'':>9}"
+                f" {row.ratio_to_floor:>6.1f} {'':>6} {row.peak_mb:>5.0f}"
+            )
+            continue
+        lines.append(
+            f"{row.name:<32} {_spread(row):>20} {_spread(base):>20}"
+            f" {row.ratio_to_baseline or 0.0:>9.2f} {row.ratio_to_floor:>6.1f}"
+            f" {base.ratio_to_floor:>6.1f} {row.peak_mb:>5.0f} {base.peak_mb:>5.0f}"
+        )
+    return lines
+
+
+def _spread(row: Summary) -> str:
+    return f"{row.median_s:.2f} ({row.min_s:.2f}-{row.max_s:.2f})"
 
 
 def _say(message: str) -> None:

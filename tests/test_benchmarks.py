@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -203,3 +205,81 @@ def test_the_benchmark_runs_only_the_scenarios_asked_for(
     assert "\nfloor " in table
     assert "\nstartup " in table
     assert "check" not in table.split("\n\n", 1)[1]
+
+
+def _baseline_copy(root: Path) -> Path:
+    """A checkout holding a copy of this vaultgraph that says, in its version, that it is one."""
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(REPO / "vaultgraph", root / "vaultgraph", ignore=ignore)
+    init = root / "vaultgraph" / "__init__.py"
+    text = init.read_text(encoding="utf-8")
+    marked = re.sub(r'^__version__ = "([^"]+)"$', r'__version__ = "\1+baseline"', text, flags=re.M)
+    assert marked != text
+    init.write_text(marked, encoding="utf-8")
+    return root
+
+
+def test_the_benchmark_compares_with_a_baseline_checkout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    generate(tmp_path / "vault", notes=12, seed=0)
+    base = _baseline_copy(tmp_path / "base")
+    vault = str(tmp_path / "vault")
+    only = ["--only", "startup,touched"]
+    code = bench.main(["--vault", vault, "--runs", "1", *only, "--baseline", str(base), "--json"])
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["baseline"]["version"].endswith("+baseline")  # the copy, not this vaultgraph
+    assert report["baseline"]["source"] == str(base.resolve())
+    assert report["baseline"]["commit"] == ""  # tmp_path is no git checkout
+    assert not report["vaultgraph"]["version"].endswith("+baseline")
+    assert report["vaultgraph"]["source"] == str(REPO)
+    assert report["baseline"]["findings"] > 0
+    assert report["vaultgraph"]["findings"] > 0
+    floor, *rows = report["scenarios"]
+    assert floor["name"] == "floor"
+    assert floor["baseline"] is None  # one floor serves both versions
+    assert [row["name"] for row in rows] == ["startup", "check, warm, one note touched"]
+    for row in rows:
+        theirs = row["baseline"]
+        assert len(row["samples"]) == len(theirs["samples"]) == 1
+        assert theirs["median_s"] > 0
+        # Computed from the unrounded medians: equal up to the reported digits.
+        to_floor = theirs["median_s"] / floor["median_s"]
+        assert theirs["ratio_to_floor"] == pytest.approx(to_floor, rel=0.01)
+        to_baseline = row["median_s"] / theirs["median_s"]
+        assert row["ratio_to_baseline"] == pytest.approx(to_baseline, rel=0.01)
+
+
+def test_the_benchmark_table_shows_both_versions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    generate(tmp_path / "vault", notes=3, seed=0)
+    base = _baseline_copy(tmp_path / "base")
+    vault = str(tmp_path / "vault")
+    code = bench.main(
+        ["--vault", vault, "--runs", "1", "--only", "startup", "--baseline", str(base)]
+    )
+    assert code == 0
+    table = capsys.readouterr().out
+    copy = re.escape(str(base.resolve()))
+    assert re.search(rf"\nbaseline: vaultgraph \S+\+baseline from {copy};", table)
+    assert re.search(rf"\nthis: vaultgraph \S+ from {re.escape(str(REPO))}[,;]", table)
+    startup = next(line for line in table.splitlines() if line.startswith("startup "))
+    assert len(re.findall(r"\d+\.\d\d \(\d+\.\d\d-\d+\.\d\d\)", startup)) == 2
+
+
+def test_a_baseline_run_that_imports_another_vaultgraph_fails(tmp_path: Path) -> None:
+    # The environment puts this repository first on the import path, the version claims the copy.
+    base = _baseline_copy(tmp_path / "base")
+    cache = tmp_path / "cache"
+    version = bench.Version("baseline", base, cache, bench._environment(cache, REPO))
+    came_from = re.escape(str(REPO / "vaultgraph"))
+    with pytest.raises(bench.BenchmarkError, match=rf"imported vaultgraph from {came_from}, not "):
+        bench._run(("--version",), (0,), version, tmp_path)
+
+
+def test_the_benchmark_refuses_a_baseline_without_a_vaultgraph_package(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as leave:
+        bench.main(["--vault", str(tmp_path), "--baseline", str(tmp_path)])
+    assert leave.value.code == 2
