@@ -5,11 +5,14 @@ from __future__ import annotations
 from functools import cache
 
 from markdown_it import MarkdownIt
+from markdown_it.parser_block import RuleFuncBlockType
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.dollarmath.index import math_block_dollar
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.footnote.index import footnote_def
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from vaultgraph.plugins import comments_plugin, offsets_plugin, tags_plugin, wikilinks_plugin
@@ -56,6 +59,21 @@ def _inline_where_needed(state: StateCore) -> None:
             inline.parse(content, state.md, state.env, token.children)
 
 
+def _opening(marker: str, rule: RuleFuncBlockType) -> RuleFuncBlockType:
+    """``rule``, asked only about lines that open with ``marker``.
+
+    Block rules are tried on every line, and on every line of a paragraph to see whether it
+    ends there; this one test is a fraction of the plugins' own first checks.
+    """
+
+    def guarded(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        if not state.src.startswith(marker, state.bMarks[start_line] + state.tShift[start_line]):
+            return False
+        return rule(state, start_line, end_line, silent)
+
+    return guarded
+
+
 def _obsidian_math(md: MarkdownIt) -> None:
     """``$inline$`` and ``$$display$$`` math, opened and closed by Obsidian's rules.
 
@@ -69,7 +87,7 @@ def _obsidian_math(md: MarkdownIt) -> None:
     dollarmath_plugin(md, allow_space=False, allow_digits=False, double_inline=True)
     md.block.ruler.at(
         "math_block",
-        math_block_dollar(allow_labels=False, allow_blank_lines=True),
+        _opening("$$", math_block_dollar(allow_labels=False, allow_blank_lines=True)),
         {"alt": ["paragraph", "reference", "blockquote", "list"]},
     )
 
@@ -91,6 +109,9 @@ def parser() -> MarkdownIt:
     # inline footnotes ``^[…]`` are left to the inline rules, which then find their links in
     # place: the plugin would parse them into a side list with positions of their own.
     md.use(footnote_plugin, inline=False, move_to_end=False)
+    md.block.ruler.at(
+        "footnote_def", _opening("[^", footnote_def), {"alt": ["paragraph", "reference"]}
+    )
     md.use(_obsidian_math)
     md.use(comments_plugin)
     md.use(offsets_plugin)

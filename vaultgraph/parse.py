@@ -97,7 +97,7 @@ def parse_note(
         # Every other line keeps its number and columns.
         lines[index] = line_as_parsed(lines[index], max_line_chars)
     tokens = parser().parse("\n".join(lines))
-    for index in sorted(too_long.keys() - _opaque_lines(tokens)):
+    for index in sorted(too_long.keys() - _opaque_lines(tokens) if too_long else ()):
         message = (
             f"line is {too_long[index]:,} characters long, over the limit of {max_line_chars:,}: "
             "it was not read"
