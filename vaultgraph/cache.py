@@ -47,7 +47,7 @@ __all__ = [
 # vaultgraph or of its parsing libraries, or for another folder is ignored and rebuilt.
 
 CACHE_DIR_ENV = "VAULTGRAPH_CACHE_DIR"
-FORMAT = 2
+FORMAT = 3
 _MAGIC = b"vaultgraph-cache" + FORMAT.to_bytes(2, "big")
 _DIGEST_SIZE = 32
 _CHECKSUM_SIZE = 4  # a CRC-32 of the payload: it finds damage; trust is the folder's business

@@ -94,19 +94,27 @@ class ListItem:
     end_line: int
 
 
-# Problem codes: what the frontmatter got wrong, and what the parser left unread to stay bounded.
+# Problem codes: what the frontmatter got wrong, a link in a property that YAML reads as something
+# else (``up: [[B]]``), and what the parser left unread to stay bounded.
 FRONTMATTER_PROBLEMS = frozenset({"frontmatter-yaml", "frontmatter-type"})
+PROPERTY_LINK_PROBLEMS = frozenset({"property-unquoted-link"})
 UNREAD_PROBLEMS = frozenset({"note-too-large", "line-too-long", "nesting-too-deep"})
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """Something in a note that the parser could not take as written (for the linter)."""
+    """Something in a note that the parser could not take as written (for the linter).
 
-    code: str  # one of FRONTMATTER_PROBLEMS or UNREAD_PROBLEMS
+    ``written`` is the text at ``line`` and ``column`` that the problem is about, exactly as in the
+    file, when a rule may repair it in place (an unquoted property link); otherwise ``""``. It
+    lets the rule build its edit without reading the file again.
+    """
+
+    code: str  # one of FRONTMATTER_PROBLEMS, PROPERTY_LINK_PROBLEMS or UNREAD_PROBLEMS
     message: str
     line: int
     column: int
+    written: str = ""
 
 
 @dataclass(frozen=True, slots=True)
