@@ -213,7 +213,12 @@ def names(selector: str) -> list[str]:
 def test_selectors_by_name_code_prefix_and_all() -> None:
     assert names("broken-link") == ["broken-link"]
     assert names("VG102") == names("vg102") == ["broken-embed"]
-    assert names("VG2") == ["empty-bullet", "duplicate-block-id", "table-pipe"]
+    assert names("VG2") == [
+        "empty-bullet",
+        "duplicate-block-id",
+        "table-pipe",
+        "unquoted-property-link",
+    ]
     assert names("ALL") == names("all") == [rule.name for rule in RULES]
     assert "orphan-note" in names("ALL")
 

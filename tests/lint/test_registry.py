@@ -19,6 +19,7 @@ NAMES = {
     "empty-bullet": ("VG201", Severity.ERROR, True),
     "duplicate-block-id": ("VG202", Severity.ERROR, True),
     "table-pipe": ("VG203", Severity.WARNING, True),
+    "unquoted-property-link": ("VG204", Severity.WARNING, True),
     "invalid-frontmatter": ("VG301", Severity.ERROR, True),
     "unreadable-note": ("VG302", Severity.WARNING, True),
     "orphan-note": ("VG401", Severity.ERROR, False),
@@ -40,7 +41,12 @@ def test_rules_are_in_code_order_with_well_formed_metadata() -> None:
 
 
 def test_fixable_rules() -> None:
-    assert {r.name for r in RULES if r.fixable} == {"broken-link", "empty-bullet", "table-pipe"}
+    assert {r.name for r in RULES if r.fixable} == {
+        "broken-link",
+        "empty-bullet",
+        "table-pipe",
+        "unquoted-property-link",
+    }
 
 
 @pytest.mark.parametrize("key", ["broken-link", "Broken-Link", "VG101", "vg101", " VG101 "])

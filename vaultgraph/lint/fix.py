@@ -185,7 +185,8 @@ def _overlap(a: Edit, b: Edit) -> bool:
 
 
 def _still_there(note: Note, lines: Sequence[str], edit: Edit) -> bool:
-    """Whether the edit still lands on what rules repair: inside a link, or an empty list item.
+    """Whether the edit still lands on what rules repair: inside a link, an empty list item, or
+    exactly the text a parser problem names (an unquoted property link).
 
     Edits carry positions, not the text they replace; this is what catches a file edited between
     the check and the fix, so that no line holding text is ever removed or rewritten.
@@ -197,11 +198,20 @@ def _still_there(note: Note, lines: Sequence[str], edit: Edit) -> bool:
         return empty_item
     if not 1 <= edit.column <= edit.end_column <= len(lines[edit.line - 1]) + 1:
         return False
-    return empty_item or any(
-        link.line == edit.line
-        and link.column <= edit.column
-        and edit.end_column <= link.column + len(link.raw)
-        for link in note.links
+    return (
+        empty_item
+        or any(
+            link.line == edit.line
+            and link.column <= edit.column
+            and edit.end_column <= link.column + len(link.raw)
+            for link in note.links
+        )
+        or any(
+            problem.written
+            and (problem.line, problem.column) == (edit.line, edit.column)
+            and edit.end_column == problem.column + len(problem.written)
+            for problem in note.problems
+        )
     )
 
 

@@ -16,6 +16,7 @@ from vaultgraph.lint.rules import (
     invalid_frontmatter,
     orphan_note,
     table_pipe,
+    unquoted_property_link,
     unreadable_note,
 )
 
@@ -30,6 +31,7 @@ RULES: tuple[Rule, ...] = (
     empty_bullet.RULE,
     duplicate_block_id.RULE,
     table_pipe.RULE,
+    unquoted_property_link.RULE,
     invalid_frontmatter.RULE,
     unreadable_note.RULE,
     orphan_note.RULE,
