@@ -102,13 +102,28 @@ _LIST = st.lists(
     max_size=4,
 )
 _BLOCK = st.one_of(_LINE.map(lambda line: [line]), _TABLE, _LIST)
+# Frontmatter, as often as not: properties whose links are quoted, unquoted, or YAML errors.
+_PROPERTY = st.tuples(
+    st.sampled_from(["up: ", "related: ", "  - ", "cover: ", "tags: ", "aliases: "]),
+    st.sampled_from(
+        ["[[AI]]", "[[Other|x]]", "![[img.png]]", "![[img.png|300]]", '"[[AI]]"', "x", ""]
+    ),
+    st.sampled_from(["", " # c", " and text", ", [[AI]]", "]"]),
+).map("".join)
+_FRONTMATTER = st.one_of(
+    st.just([]),
+    st.lists(st.one_of(_PROPERTY, _PROPERTY, _LINE), min_size=1, max_size=4).map(
+        lambda lines: ["---", *lines, "---"]
+    ),
+)
 _ENDING = st.sampled_from(["\n", "\n", "\r\n", "\r"])
 _FIXABLE = sorted(rule.name for rule in RULES if rule.fixable)
 
 
 @st.composite
 def _notes(draw: st.DrawFn) -> bytes:
-    lines = [line for block in draw(st.lists(_BLOCK, min_size=1, max_size=8)) for line in block]
+    blocks = draw(st.lists(_BLOCK, min_size=1, max_size=8))
+    lines = [*draw(_FRONTMATTER), *(line for block in blocks for line in block)]
     endings = [draw(_ENDING) for _ in lines[:-1]] + [draw(st.sampled_from(["", "\n", "\r\n"]))]
     text = "".join(line + end for line, end in zip(lines, endings, strict=True))
     return draw(st.sampled_from([b"", _BOM])) + text.encode("utf-8")
