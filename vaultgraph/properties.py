@@ -36,6 +36,7 @@ class _Scalar:
     line: int  # 0-based within the YAML text
     column: int  # 0-based
     path: tuple[str, ...]  # top-level key first
+    end_line: int  # 0-based, the last line it is written on
 
 
 def _load(yaml_text: str, base: type[Any] = _FAST_LOADER) -> tuple[Any, list[_Scalar], bool]:
@@ -68,8 +69,10 @@ def _load(yaml_text: str, base: type[Any] = _FAST_LOADER) -> tuple[Any, list[_Sc
         def construct_scalar(self, node: yaml.ScalarNode) -> Any:
             value = super().construct_scalar(node)
             if isinstance(value, str):
-                mark = node.start_mark
-                scalars.append(_Scalar(value, mark.line, mark.column, tuple(keys)))
+                mark, end = node.start_mark, node.end_mark
+                # A block scalar (``|``) ends at the start of the line after it.
+                last = end.line - 1 if end.column == 0 and end.line > mark.line else end.line
+                scalars.append(_Scalar(value, mark.line, mark.column, tuple(keys), last))
             return value
 
         def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> Any:
@@ -218,23 +221,24 @@ def _aliases(
 def _links(scalars: list[_Scalar], first_line: int, lines: list[str]) -> Iterator[Link]:
     for scalar in scalars:
         text, start = scalar.value, 0
+        place = (first_line + scalar.line, scalar.column)  # where to look for the next link
         while (opener := text.find("[[", start)) >= 0:
             end = find_wikilink_end(text, opener + 2, len(text))
             if end < 0:
                 start = opener + 2
                 continue
             embed = opener > 0 and text[opener - 1] == "!"
-            raw_start = opener - 1 if embed else opener
+            raw = text[opener - 1 if embed else opener : end]
             parts = split_wikilink(text[opener + 2 : end - 2])
-            line = first_line + scalar.line
-            source = lines[line - 1] if line - 1 < len(lines) else ""
-            # The scalar may be quoted or folded: find the link in its source line when it is there.
-            found = source.find(text[raw_start:end], scalar.column)
-            column = (found if found >= 0 else scalar.column) + 1
+            line, column = _find_written(raw, place, first_line + scalar.end_line, lines)
+            if column > 0:
+                place = (line, column - 1 + len(raw))
+            else:
+                line, column = first_line + scalar.line, scalar.column + 1
             yield Link(
                 LinkKind.EMBED if embed else LinkKind.LINK,
                 LinkSyntax.PROPERTY,
-                text[raw_start:end],
+                raw,
                 parts.target,
                 parts.subpath,
                 parts.display,
@@ -242,6 +246,24 @@ def _links(scalars: list[_Scalar], first_line: int, lines: list[str]) -> Iterato
                 column,
             )
             start = end
+
+
+def _find_written(
+    raw: str, place: tuple[int, int], last_line: int, lines: list[str]
+) -> tuple[int, int]:
+    """The 1-based line and column of ``raw`` from ``place`` (a 1-based line, a 0-based column)
+    on, up to ``last_line``; column 0 when it is not written as it reads.
+
+    A value may be quoted or folded over several lines, so a link is searched for on each of
+    them; an escape inside it (``"[[\\u0041]]"``) means it is written nowhere as it reads.
+    """
+    line, column = place
+    while line <= min(last_line, len(lines)):
+        found = lines[line - 1].find(raw, column)
+        if found >= 0:
+            return line, found + 1
+        line, column = line + 1, 0
+    return place[0], 0
 
 
 # What an unquoted link is to YAML, for the problem's message.
