@@ -110,7 +110,7 @@ _PROPERTY = st.tuples(
     ),
     st.sampled_from(["", " # c", " and text", ", [[AI]]", "]"]),
 ).map("".join)
-_FRONTMATTER = st.one_of(
+_FRONTMATTER: st.SearchStrategy[list[str]] = st.one_of(
     st.just([]),
     st.lists(st.one_of(_PROPERTY, _PROPERTY, _LINE), min_size=1, max_size=4).map(
         lambda lines: ["---", *lines, "---"]
@@ -134,6 +134,14 @@ def _lines(data: bytes) -> list[bytes]:
     pieces = re.split(rb"(\r\n|\r|\n)", data)
     lines = [text + end for text, end in zip(pieces[0::2], [*pieces[1::2], b""], strict=True)]
     return lines if lines[-1] else lines[:-1]
+
+
+def _frontmatter_lines(data: bytes) -> set[int]:
+    """The line numbers of the note's frontmatter, fences included (none when it has none)."""
+    lines = [line.rstrip(b"\r\n") for line in _lines(data.removeprefix(_BOM))]
+    if not lines or lines[0] != b"---" or b"---" not in lines[1:]:
+        return set()
+    return set(range(1, lines.index(b"---", 1) + 2))
 
 
 def _expected(data: bytes, edits: Sequence[Edit]) -> bytes:
@@ -230,8 +238,11 @@ def test_fix_changes_only_what_its_edits_cover_until_nothing_is_left_to_fix(data
             assert rounds <= len(_lines(data)), "fixing never settles"
             deleted = [e.line for e in edits if e.delete_line]
             escaped = {e.line for e in edits if "\\|" in e.replacement}
-            # A quoted property link is a link only now: broken-link may rewrite it next.
-            quoted = {f.line for f in planned.fixed if f.rule == "unquoted-property-link"}
+            # A quoted property link is a link only now, and so is every other link in
+            # frontmatter that YAML could not read before: broken-link may rewrite them next.
+            quoted = set()
+            if any(f.rule == "unquoted-property-link" for f in planned.fixed):
+                quoted = _frontmatter_lines(after)
             revealed = {
                 line - sum(d < line for d in deleted)
                 for line in revealed | escaped | quoted
