@@ -180,3 +180,12 @@ def test_a_long_line_in_a_block_never_read_for_links_is_no_problem(block: str) -
 def test_a_long_line_that_would_be_parsed_is_still_reported(text: str) -> None:
     note = parse_note("long.md", f"[[before]]\n\n{text}\n")
     assert [(problem.code, problem.line) for problem in note.problems] == [("line-too-long", 3)]
+
+
+def test_a_nul_byte_is_read_as_the_replacement_character_and_positions_hold() -> None:
+    note = parse_note("n.md", "- #tag\x00 [[A\x00B]]\n\n```\n\x00 [[hidden]]\n```\n[[after]]")
+    assert [(tag.name, tag.line, tag.column) for tag in note.tags] == [("tag", 1, 3)]
+    assert [(link.raw, link.line, link.column) for link in note.links] == [
+        ("[[A\ufffdB]]", 1, 9),
+        ("[[after]]", 6, 1),
+    ]

@@ -91,7 +91,9 @@ def parse_note(
         )
         return Note(path=path, problems=(Problem("note-too-large", message, 1, 1),))
     found = _Collected()
-    lines = split_lines(text)
+    # CommonMark reads U+0000 as U+FFFD, one character for one: the lines that positions are
+    # found in must hold what the parser saw.
+    lines = split_lines(text.replace("\x00", "\ufffd") if "\x00" in text else text)
     too_long = {index: len(line) for index, line in enumerate(lines) if len(line) > max_line_chars}
     for index in too_long:
         # Every other line keeps its number and columns.

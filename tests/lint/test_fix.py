@@ -481,3 +481,23 @@ def test_a_fix_that_would_make_or_break_a_table_is_not_made(tmp_path: Path, befo
     assert [(e.path, e.reason) for e in report.errors] == [
         ("N.md", "fixing would make or break a table; not fixed")
     ]
+
+
+def test_a_note_with_nul_bytes_in_a_fence_is_fixed_and_keeps_them(tmp_path: Path) -> None:
+    before = b"```pdf\n%PDF-1.4 \x00\x00\x01 stream\n```\n- \n- [[Note]]\n"
+    note = _note(tmp_path, "Dump.md", before)
+    _note(tmp_path, "Note.md", b"# Note\n")
+    vault = load_vault(tmp_path)
+    findings = check_vault(vault, Config()).findings
+    assert [(f.rule, f.line) for f in findings] == [("empty-bullet", 4)]
+    report = apply_fixes(tmp_path, findings, write=True, notes=vault.notes)
+    assert report.errors == ()
+    assert note.read_bytes() == b"```pdf\n%PDF-1.4 \x00\x00\x01 stream\n```\n- [[Note]]\n"
+
+
+def test_a_binary_note_is_not_fixed(tmp_path: Path) -> None:
+    data = b"- \n" + bytes(range(32)) * 4
+    _note(tmp_path, "Bin.md", data)
+    report = _run(tmp_path, "Bin.md", _delete(1))
+    assert [e.reason for e in report.errors] == ["binary file (NUL byte at offset 3); not fixed"]
+    assert (tmp_path / "Bin.md").read_bytes() == data

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
+from vaultgraph.files import ReadFailure, decode_text
 from vaultgraph.lint.finding import Edit, Finding
 from vaultgraph.markdown import parser
 from vaultgraph.model import Note
@@ -148,8 +149,10 @@ def _fix_file(
 
 
 def _split(data: bytes) -> _Text:
-    if b"\x00" in data:
-        raise _Skip("binary file; not fixed")
+    # A note with a NUL byte is checked unless it is binary (files.decode_text's rule); its NUL
+    # bytes are kept as written here, so a fix changes nothing else.
+    if b"\x00" in data and isinstance(failure := decode_text(data), ReadFailure):
+        raise _Skip(f"{failure.reason}; not fixed")
     bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
     try:
         text = data[len(bom) :].decode("utf-8")
