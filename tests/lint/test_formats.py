@@ -12,7 +12,7 @@ import pytest
 
 from vaultgraph import __version__
 from vaultgraph.lint.finding import Edit, Finding, Severity
-from vaultgraph.lint.formats import FORMATS, Report, locate, render
+from vaultgraph.lint.formats import FORMATS, Format, Report, locate, render
 from vaultgraph.lint.rule import Rule
 from vaultgraph.vault import Vault
 
@@ -192,3 +192,77 @@ def test_locate_outside_the_working_directory(tmp_path: Path) -> None:
         (tmp_path / "vault").resolve(),
         "",
     )
+
+
+# A note whose name and link text would clear the screen, retitle the window (OSC, ended by
+# BEL), start a C1 CSI, reverse the rest of the line, and forge a second finding line.
+HOSTILE = Finding(
+    "Esc\x1b[2J\u202egnp.md",
+    3,
+    1,
+    "VG101",
+    "broken-link",
+    Severity.ERROR,
+    'broken link [[Gone\x1b]0;pwned\x07\x9b31m]]: no note named "x"\n'
+    "Esc.md:9:9: VG101 forged, a\u2028b",
+)
+_RAW = ("\x1b", "\x07", "\x9b", "\u202e", "\u2028")
+
+
+def test_text_shows_control_characters_as_escapes() -> None:
+    out = render("text", report(HOSTILE))
+    assert not any(char in out for char in _RAW)
+    assert out.splitlines()[0] == (
+        "Esc\\x1b[2J\\u202egnp.md:3:1: VG101 broken link [[Gone\\x1b]0;pwned\\x07\\x9b31m]]: "
+        'no note named "x"\\nEsc.md:9:9: VG101 forged, a\\u2028b'
+    )
+    assert len(out.splitlines()) == 2  # the finding and the summary: nothing forged
+
+
+def test_github_annotations_show_control_characters_as_escapes() -> None:
+    out = render("github", report(HOSTILE, prefix="v/"))
+    assert not any(char in out for char in _RAW)
+    assert out.splitlines()[0] == (
+        "::error file=v/Esc\\x1b[2J\\u202egnp.md,line=3,col=1,title=VG101 broken-link"
+        "::broken link [[Gone\\x1b]0;pwned\\x07\\x9b31m]]: "
+        'no note named "x"%0AEsc.md:9:9: VG101 forged, a\\u2028b'
+    )
+    assert len(out.splitlines()) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "data", "prop"),
+    [
+        ("100%", "100%25", "100%25"),
+        ("a\r\nb", "a%0D%0Ab", "a%0D%0Ab"),
+        ("x: y, z", "x: y, z", "x%3A y%2C z"),
+        ("%0A is text", "%250A is text", "%250A is text"),
+        ("::error::", "::error::", "%3A%3Aerror%3A%3A"),
+    ],
+)
+def test_workflow_command_escaping_is_githubs(text: str, data: str, prop: str) -> None:
+    """As the Actions toolkit escapes (data: % CR LF; properties also : and ,), so the runner,
+    which decodes %25 last, reads back exactly the text."""
+    finding = Finding(text, 1, 1, "VG101", "broken-link", Severity.ERROR, text)
+    line = render("github", report(finding)).splitlines()[0]
+    assert line == f"::error file={prop},line=1,col=1,title=VG101 broken-link::{data}"
+    assert _runner_reads(prop, property_value=True) == text
+    assert _runner_reads(data, property_value=False) == text
+
+
+def _runner_reads(escaped: str, *, property_value: bool) -> str:
+    # actions/runner ActionCommand.UnescapeProperty / UnescapeData: each mapping in turn, % last.
+    pairs = [("%0D", "\r"), ("%0A", "\n")]
+    pairs += [("%3A", ":"), ("%2C", ",")] if property_value else []
+    for replacement, token in [*pairs, ("%25", "%")]:
+        escaped = escaped.replace(replacement, token)
+    return escaped
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_json_formats_escape_every_control_character(fmt: Format) -> None:
+    out = render(fmt, report(HOSTILE))
+    assert not any(char in out for char in _RAW)
+    data = json.loads(out)
+    message = data[0]["message"] if fmt == "json" else data["runs"][0]["results"][0]["message"]
+    assert message in (HOSTILE.message, {"text": HOSTILE.message})  # the same text, exactly

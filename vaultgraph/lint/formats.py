@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +11,7 @@ from urllib.parse import quote
 from vaultgraph import __version__
 from vaultgraph.lint.finding import Finding, Severity
 from vaultgraph.lint.rule import Rule
+from vaultgraph.terminal import json_text, visible_lines
 
 __all__ = ["FORMATS", "Format", "Report", "locate", "render"]
 
@@ -57,10 +57,10 @@ def render(fmt: Format, report: Report) -> str:
 
 
 def _text(report: Report) -> str:
-    lines = [
-        _one_line(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}") for f in report.findings
-    ]
-    return "".join(f"{line}\n" for line in [*lines, _summary(report)])
+    # One finding, one line: a line break in a multi-line link shows as ``\n``, and nothing in a
+    # note's name or text reaches the terminal raw.
+    lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in report.findings]
+    return visible_lines([*lines, _summary(report)])
 
 
 def _json(report: Report) -> str:
@@ -77,16 +77,19 @@ def _json(report: Report) -> str:
         }
         for f in report.findings
     ]
-    return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    return json_text(rows)
 
 
 def _github(report: Report) -> str:
+    # Escaped for the runner first (a line break in a message stays one, as %0A), then for what
+    # shows the line, a terminal or the Actions log (which renders colour codes): every other
+    # control character in a name or message turns into its visible escape.
     lines = [
         f"::{f.severity} file={_property(report.prefix + f.path)},line={f.line},col={f.column},"
         f"title={_property(f'{f.code} {f.rule}')}::{_data(f.message)}"
         for f in report.findings
     ]
-    return "".join(f"{line}\n" for line in [*lines, _summary(report)])
+    return visible_lines([*lines, _summary(report)])
 
 
 def _sarif(report: Report) -> str:
@@ -110,7 +113,7 @@ def _sarif(report: Report) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_text(log)
 
 
 def _sarif_rule(rule: Rule) -> dict[str, Any]:
@@ -166,11 +169,6 @@ def _summary(report: Report) -> str:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _one_line(text: str) -> str:
-    """One finding, one line: a line break in a multi-line link shows as ``\\n``."""
-    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _data(text: str) -> str:

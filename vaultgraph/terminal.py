@@ -1,0 +1,62 @@
+"""Text from a vault made safe to print: no character in it acts on the terminal or the line."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = ["escape_json", "json_text", "visible", "visible_lines"]
+
+# What a terminal acts on instead of showing: C0 but tab (ESC starts CSI and OSC sequences that
+# clear the screen or retitle the window; CR overwrites the line; LF forges a new one), DEL, C1
+# (U+0080-U+009F: some terminals read U+009B as CSI and U+009D as OSC), the Unicode line and
+# paragraph separators (Python's splitlines breaks on them), the bidirectional embeddings,
+# overrides and isolates that reorder the rest of the line ("Trojan Source"), and lone
+# surrogates, which no encoding can write.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+# JSON escapes C0 itself and the raw newlines of its indentation are its own.
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def visible(text: str) -> str:
+    """``text`` with every character that could act on a terminal written as its escape
+    (``\\x1b``, ``\\n``, ``\\u202e``); tab and all other text as it is.
+
+    For display only: a backslash is not escaped, so the escape cannot be told from the same
+    characters written out (JSON output keeps the exact text)."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def visible_lines(lines: Iterable[str]) -> str:
+    """Each of ``lines`` made :func:`visible` and ended with a newline: one entry, one line,
+    whatever line breaks the names and text in it hold."""
+    return "".join(f"{visible(line)}\n" for line in lines)
+
+
+def json_text(data: Any) -> str:
+    """``data`` as indented JSON and a final newline, non-ASCII text as it is, but every
+    character :func:`visible` escapes written as a ``\\u`` escape: the same data, safe to print.
+    """
+    return escape_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+
+
+def escape_json(encoded: str) -> str:
+    """JSON text (or a piece of it) with the characters :func:`visible` escapes, which JSON
+    written with ``ensure_ascii=False`` leaves raw, as ``\\u`` escapes. They can only stand in
+    strings, where the escape means the same character."""
+    return _UNSAFE_IN_JSON.sub(_json_escape, encoded)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match[0]
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match[0]):04x}"
