@@ -57,3 +57,12 @@ def diff_of(repo: Repo, old: str, new: str | None = None) -> GraphDiff:
         else working_tree(load_vault(repo.root, cache=False))
     )
     return compare(before, after)
+
+
+def partial_clone(source: Repo, folder: Path, filter_spec: str = "blob:none") -> Repo:
+    """A clone of ``source`` over ``file://`` that leaves objects on it (``--filter``) and checks
+    nothing out: every note is missing until git fetches it from ``source``, its promisor."""
+    source.git("config", "uploadpack.allowFilter", "true")
+    clone = ["git", "clone", "-q", "--no-checkout", f"--filter={filter_spec}"]
+    subprocess.run([*clone, source.root.as_uri(), str(folder)], capture_output=True, check=True)
+    return Repo(folder)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.query.gitrepo import Repo
+from tests.query.gitrepo import Repo, partial_clone
 from vaultgraph import load_vault
 from vaultgraph.query import QueryError, at_revision, check_revision, working_tree
 
@@ -131,3 +131,66 @@ def test_check_revision_gives_the_commit_id(repo: Repo) -> None:
     repo.write({"A.md": ""})
     commit = repo.commit("one")
     assert check_revision(repo.root, "HEAD") == commit
+
+
+# Each way a partial clone's configuration can make a lazy fetch run a command (here one that
+# leaves a marker file): as the remote's upload-pack, as core.sshCommand, as an ext:: URL, as a
+# remote helper that an alias stands in for. Each setting that allows the transport is the
+# repository's own (or the user's environment), so turning transports off by default is not
+# enough.
+_FETCHES_RUN = {
+    "upload-pack": {"protocol.file.allow": "always", "remote.origin.uploadpack": "{touch}"},
+    "ssh": {
+        "remote.origin.url": "ssh://example.invalid/vault.git",
+        "protocol.ssh.allow": "always",
+        "core.sshCommand": "{touch}; false",
+    },
+    "ext": {"remote.origin.url": "ext::sh -c {touch_ext}", "protocol.ext.allow": "always"},
+    "helper": {
+        "remote.origin.vcs": "mark",
+        "protocol.mark.allow": "always",
+        "alias.remote-mark": "!{touch}; false",
+    },
+    "environment": {"remote.origin.uploadpack": "{touch}"},  # with GIT_ALLOW_PROTOCOL=file
+}
+
+
+@pytest.mark.parametrize("how", _FETCHES_RUN)
+@pytest.mark.parametrize("filter_spec", ["blob:none", "tree:0"])
+def test_a_partial_clone_is_never_fetched_from(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str, filter_spec: str
+) -> None:
+    repo.write({"A.md": "[[B]]", "B.md": "# B"})
+    repo.commit("one")
+    clone = partial_clone(repo, tmp_path / "clone", filter_spec)
+    marker = tmp_path / "fetched"
+    for key, value in _FETCHES_RUN[how].items():
+        command = f"touch {marker}"
+        clone.git("config", key, value.format(touch=command, touch_ext=command.replace(" ", "% ")))
+    if how == "environment":
+        monkeypatch.setenv("GIT_ALLOW_PROTOCOL", "file")
+    before = _tree(clone.root / ".git")
+    with pytest.raises(QueryError) as raised:
+        at_revision(clone.root, "HEAD")
+    message = str(raised.value)
+    assert "is not in this clone, and diff never fetches" in message
+    assert message.startswith("A.md at HEAD" if filter_spec == "blob:none" else "the file list")
+    assert "\n" not in message
+    assert not marker.exists()
+    assert _tree(clone.root / ".git") == before  # nothing fetched, nothing written
+
+
+def test_a_partial_clone_reads_what_it_holds(repo: Repo, tmp_path: Path) -> None:
+    repo.write({"A.md": "[[B]]", "B.md": "# B"})
+    repo.commit("one")
+    clone = partial_clone(repo, tmp_path / "clone")
+    clone.git("checkout", "-q", "HEAD")  # fetches HEAD's files: now the clone has them
+    assert sorted(at_revision(clone.root, "HEAD").vault.notes) == ["A.md", "B.md"]
+
+
+def test_a_transport_git_cannot_be_told_to_refuse(repo: Repo) -> None:
+    repo.write({"A.md": ""})
+    repo.commit("one")
+    repo.git("config", "protocol.a=b.allow", "always")  # ``-c`` cannot name it
+    with pytest.raises(QueryError, match='allows a transport diff cannot turn off \\("a=b"\\)'):
+        at_revision(repo.root, "HEAD")

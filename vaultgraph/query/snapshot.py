@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,11 +75,20 @@ def at_revision(root: Path, revision: str, *, reuse: Snapshot | None = None) -> 
     tree, loaded with the parse cache) is taken from there instead of parsed again.
     """
     oid = check_revision(root, revision)
+    label = f"{revision} ({oid[:7]})"
     # Run in the vault folder, ls-tree lists that folder only, with paths relative to it.
-    entries = _blobs(_git(root, "ls-tree", "-r", "-z", oid))
+    try:
+        entries = _blobs(_git(root, "ls-tree", "-r", "-z", oid))
+    except _GitFailed as error:
+        if _missing_object(str(error)):
+            raise _not_in_clone(f"the file list of {label}") from None
+        raise QueryError(f"git cannot list the files of {label}: {_last_line(error)}") from None
     note_paths = sorted(path for path in entries if path.lower().endswith(".md"))
     attachments = tuple(sorted(path for path in entries if not path.lower().endswith(".md")))
-    contents = _read_blobs(root, [entries[path] for path in note_paths])
+    wanted: dict[str, str] = {}  # blob id -> the first note holding those bytes
+    for path in note_paths:
+        wanted.setdefault(entries[path], path)
+    contents = _read_blobs(root, wanted, label)
     known = reuse.vault.notes if reuse is not None else {}
     notes: dict[str, Note] = {}
     unreadable: dict[str, str] = {}
@@ -97,7 +106,7 @@ def at_revision(root: Path, revision: str, *, reuse: Snapshot | None = None) -> 
             notes[path] = parse_note(path, text)
     links = resolve_all(notes, [*note_paths, *attachments])
     vault = Vault(root, notes, attachments, unreadable, links)
-    return Snapshot(f"{revision} ({oid[:7]})", vault, digests)
+    return Snapshot(label, vault, digests)
 
 
 class _GitFailed(Exception):
@@ -105,19 +114,55 @@ class _GitFailed(Exception):
 
 
 def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    # Read-only plumbing; optional locks off so not even the index is refreshed.
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
+    """Run read-only git plumbing that can reach no remote (see :func:`_offline`)."""
+    done = _run(cwd, [*_offline(cwd), *args], stdin)
+    if done.returncode != 0:
+        raise _GitFailed(done.stderr.decode("utf-8", "replace").strip())
+    return done.stdout
+
+
+def _run(
+    cwd: Path, args: list[str], stdin: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    env = {key: value for key, value in os.environ.items() if key != "GIT_ALLOW_PROTOCOL"}
+    # Optional locks off, so not even the index is refreshed; no prompt for credentials; and no
+    # lazy fetch of a partial clone's missing objects (git 2.44 and later know this variable).
+    env |= {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_NO_LAZY_FETCH": "1"}
     try:
-        done = subprocess.run(
+        return subprocess.run(
             ["git", *args], cwd=cwd, input=stdin, capture_output=True, env=env, check=False
         )
     except FileNotFoundError:
         raise QueryError("git is not installed or not on PATH; diff needs it") from None
     except OSError as error:
         raise QueryError(f"cannot run git: {error.strerror or error}") from None
-    if done.returncode != 0:
+
+
+def _offline(cwd: Path) -> list[str]:
+    """Options that turn off every transport, so no git command of diff's can fetch.
+
+    In a partial clone, reading an object the clone left on the server makes git fetch it, and
+    fetching runs whatever the repository's configuration says (``core.sshCommand``,
+    ``remote.<name>.uploadpack``, an ``ext::`` URL). Older git than 2.44 ignores
+    ``GIT_NO_LAZY_FETCH``, so the fetch must fail before it connects: ``protocol.allow=never``
+    refuses every transport, and because a ``protocol.<name>.allow`` setting would win over it,
+    each one the configuration holds is set to ``never`` as well. The options reach the fetch
+    git would start, as every ``-c`` does. (``GIT_ALLOW_PROTOCOL`` would beat them all; it is
+    left out of git's environment.)
+    """
+    done = _run(cwd, ["config", "--name-only", "-z", "--get-regexp", r"^protocol\..*\.allow$"])
+    if done.returncode not in (0, 1):  # 1: no such setting
         raise _GitFailed(done.stderr.decode("utf-8", "replace").strip())
-    return done.stdout
+    options = ["-c", "protocol.allow=never"]
+    for key in done.stdout.decode("utf-8", "replace").split("\0")[:-1]:
+        name = key.removeprefix("protocol.").removesuffix(".allow")
+        if "=" in name or "\n" in name:  # ``-c`` cannot name it
+            raise QueryError(
+                f'the git configuration allows a transport diff cannot turn off ("{name}"); '
+                "remove its protocol.*.allow setting"
+            )
+        options += ["-c", f"protocol.{name}.allow=never"]
+    return options
 
 
 def _blobs(listing: bytes) -> dict[str, str]:
@@ -140,26 +185,50 @@ def _blobs(listing: bytes) -> dict[str, str]:
     return found
 
 
-def _read_blobs(cwd: Path, oids: Iterable[str]) -> dict[str, bytes]:
-    """The bytes of each blob, read in one ``git cat-file --batch`` run."""
-    wanted = list(dict.fromkeys(oids))
+def _read_blobs(cwd: Path, wanted: Mapping[str, str], label: str) -> dict[str, bytes]:
+    """The bytes of each blob (blob id -> a path it is at), read in one ``git cat-file --batch``
+    run."""
     if not wanted:
         return {}
     try:
         out = _git(cwd, "cat-file", "--batch", stdin="".join(f"{o}\n" for o in wanted).encode())
     except _GitFailed as error:
-        raise QueryError(f"git cat-file failed: {error}") from None
+        # Older git stops at the first object it would have fetched, and names it.
+        if _missing_object(str(error)):
+            named = next((oid for oid in wanted if oid in str(error)), None)
+            what = f"{wanted[named]} at {label}" if named else f"a note at {label}"
+            raise _not_in_clone(what) from None
+        raise QueryError(f"git cat-file failed: {_last_line(error)}") from None
     contents: dict[str, bytes] = {}
     position = 0
-    for oid in wanted:
+    for oid, path in wanted.items():
         end = out.index(b"\n", position)
         header = out[position:end].split(b" ")
-        if len(header) != 3:  # ``<oid> missing``: a shallow or partial clone
-            raise QueryError(f"git has no object {oid}; fetch the full history and try again")
+        if len(header) != 3:  # ``<oid> missing``: git 2.44 and later, not fetching
+            raise _not_in_clone(f"{path} at {label}")
         size = int(header[2])
         contents[oid] = out[end + 1 : end + 1 + size]
         position = end + 1 + size + 1
     return contents
+
+
+# What git says when an object is not in the repository, fetching it refused or not tried.
+_MISSING = ("promisor remote", "unable to read", "missing", "not a tree object")
+
+
+def _missing_object(message: str) -> bool:
+    return any(words in message for words in _MISSING)
+
+
+def _not_in_clone(what: str) -> QueryError:
+    return QueryError(
+        f"{what} is not in this clone, and diff never fetches (a partial clone leaves files on "
+        "the server); run it in a full clone, without --filter"
+    )
+
+
+def _last_line(error: _GitFailed) -> str:
+    return next(iter(reversed(str(error).splitlines())), "git failed")
 
 
 def _digest(data: bytes) -> str:
