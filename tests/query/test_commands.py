@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from tests.query.gitrepo import Repo
+from tests.query.gitrepo import Repo, partial_clone
 from tests.query.paths import SAMPLE_VAULT
+from tests.vaults import write_vault
 from vaultgraph.cli import command_named, main
 
 
@@ -293,3 +294,101 @@ def test_the_diff_docs_show_a_real_run(
     markdown = _doc_blocks("markdown")[0]
     _, out, _ = run(capsys, *shlex.split(command)[1:], "--format", "markdown")
     assert out == re.sub(r"HEAD \([0-9a-f]{7}\)", f"HEAD ({commit})", markdown)
+
+
+# A note whose name rings the bell, starts a C1 CSI and reverses the rest of the line, and
+# whose links and text hold an ESC P (a device control string) and a second line. (click
+# strips ``ESC [ ... m`` from output that is not a terminal, and the tests capture output;
+# none of these is stripped, so each shows whether it got through.)
+BELL = "Bell\x07\x9b31m\u202eA"
+_RAW = ("\x07", "\x1b", "\x9b", "\u202e", "\u2028")
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Path:
+    return write_vault(
+        tmp_path / "vault",
+        {
+            f"{BELL}.md": "[[Home]] [[Gone\x1bP\x07]] Home\u2028mention\n",
+            "Home.md": f"# Home\n[[{BELL}]] and [[Gone\x1bP\x07]]\n",
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("stats", "{vault}"),
+        ("backlinks", "Home", "--unlinked", "--vault", "{vault}"),
+        ("links", BELL, "--unlinked", "--vault", "{vault}"),
+        ("explain", "[[Gone\x1bP\x07]]", "--from", BELL, "--vault", "{vault}"),
+        ("explain", f"[[{BELL}]]", "--vault", "{vault}"),
+        ("path", BELL, "Home", "--vault", "{vault}"),
+        ("path", "Home", BELL, "--vault", "{vault}", "--undirected"),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_queries_print_no_control_character_raw(
+    capsys: pytest.CaptureFixture[str], hostile: Path, args: tuple[str, ...], fmt: str
+) -> None:
+    filled = [str(hostile) if a == "{vault}" else a for a in args]
+    code, out, err = run(capsys, *filled, "--format", fmt, "--no-cache")
+    assert (code, err) == (0, "")
+    assert not any(char in out for char in _RAW)
+    if fmt == "json":
+        assert json.loads(out)  # the exact names, as escapes
+    else:
+        assert "Bell\\x07\\x9b31m\\u202eA" in out
+
+
+def test_a_name_in_an_error_line_is_escaped(
+    capsys: pytest.CaptureFixture[str], hostile: Path
+) -> None:
+    # The suggestions are names from the vault; the line stays one line, nothing raw.
+    code, out, err = run(capsys, "backlinks", BELL[:-1], "--vault", hostile, "--no-cache")
+    assert (code, out) == (2, "")
+    assert err.startswith(
+        'Error: no note "Bell\\x07\\x9b31m\\u202e" in the vault '
+        '(did you mean "Bell\\x07\\x9b31m\\u202eA.md"?)'
+    )
+    assert err.count("\n") == 1
+    assert not any(char in err for char in _RAW)
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_diff_prints_no_control_character_raw(
+    capsys: pytest.CaptureFixture[str], repo: Repo, fmt: str
+) -> None:
+    repo.write({f"{BELL}.md": "[[Home]]\n", "Home.md": f"[[{BELL}]] [[Gone\x1bP\x07]]\n"})
+    repo.commit("one")
+    (repo.root / f"{BELL}.md").rename(repo.root / "Renamed\u2028\x1bP.md")
+    code, out, err = run(capsys, "diff", "HEAD", "--vault", repo.root, "--format", fmt)
+    assert (code, err) == (0, "")
+    assert not any(char in out for char in _RAW)
+    if fmt == "json":
+        assert json.loads(out)["renamed"] == [{"from": f"{BELL}.md", "to": "Renamed\u2028\x1bP.md"}]
+    else:
+        assert "Bell\\x07\\x9b31m\\u202eA.md" in out
+        assert "Renamed\\u2028\\x1bP.md" in out
+
+
+def test_diff_in_a_partial_clone_fetches_nothing(
+    capsys: pytest.CaptureFixture[str], repo: Repo, tmp_path: Path
+) -> None:
+    repo.write({"A.md": "[[B]]", "B.md": ""})
+    repo.commit("one")
+    repo.write({"B.md": "[[A]]"})
+    repo.commit("two")
+    clone = partial_clone(repo, tmp_path / "clone")
+    marker = tmp_path / "ran"
+    clone.git("config", "remote.origin.url", "ssh://example.invalid/notes.git")
+    clone.git("config", "core.sshCommand", f"touch {marker}; false")
+    code, out, err = run(capsys, "diff", "HEAD~1", "HEAD", "--vault", clone.root)
+    assert (code, out) == (2, "")
+    assert err.startswith("Error: A.md at HEAD~1 (")
+    assert err.endswith(
+        "is not in this clone, and diff never fetches (a partial clone leaves files on the "
+        "server); run it in a full clone, without --filter\n"
+    )
+    assert err.count("\n") == 1
+    assert not marker.exists()

@@ -67,8 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as leave:
         return leave.exit_code
     except click.ClickException as error:
-        # One line, whatever the error: usage hints belong to --help.
-        click.echo(f"Error: {error.format_message()}", err=True)
+        from vaultgraph.terminal import visible
+
+        # One line, whatever the error: usage hints belong to --help, and a name from the vault
+        # in the message neither breaks the line nor reaches the terminal raw.
+        click.echo(f"Error: {visible(error.format_message())}", err=True)
         return ExitCode.ERROR
     except click.Abort:
         click.echo("Aborted.", err=True)

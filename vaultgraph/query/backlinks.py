@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from vaultgraph.model import Link, LinkKind, LinkSyntax
 from vaultgraph.positions import split_lines
 from vaultgraph.query.mentions import find_names, line_text, name_key, names_pattern
 from vaultgraph.resolve import ResolvedLink, build_index, resolve_link
+from vaultgraph.terminal import json_text, visible_lines
 
 if TYPE_CHECKING:
     from vaultgraph.vault import Vault
@@ -191,7 +191,7 @@ def _text(report: MentionReport) -> str:
         lines += ["", f"Unlinked mentions: {_spread(report.unlinked)}"]
         for m in report.unlinked:
             lines.append(_where(m) + (m.text if report.incoming else f"{m.written} -> {m.target}"))
-    return "\n".join(lines) + "\n"
+    return visible_lines(lines)
 
 
 def _where(m: Mention) -> str:
@@ -213,7 +213,7 @@ def _json(report: MentionReport) -> str:
         if report.unlinked is None
         else [_mention_data(m) for m in report.unlinked],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data)
 
 
 def _mention_data(m: Mention) -> dict[str, Any]:

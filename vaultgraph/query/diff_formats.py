@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any, Literal
 
 from vaultgraph.mdwrite import code_span
 from vaultgraph.query.diff import Breakage, BrokenLink, GraphDiff, LinkEdge
+from vaultgraph.terminal import json_text, visible_lines
 
 __all__ = ["FORMATS", "Format", "render"]
 
@@ -82,13 +82,13 @@ def _sections(d: GraphDiff) -> list[tuple[str, list[str]]]:
 def _text(d: GraphDiff) -> str:
     lines = [f"Graph changes from {d.old} to {d.new}"]
     if d.empty:
-        return "\n".join([*lines, "No changes to the graph."]) + "\n"
+        return visible_lines([*lines, "No changes to the graph."])
     for what, added, removed, extra in _summary(d):
         lines.append(f"  {what + ':':<20}+{added} -{removed}" + (f", {extra}" if extra else ""))
     for title, entries in _sections(d):
         lines += ["", title]
         lines += [f"  {entry}" for entry in entries]
-    return "\n".join(lines) + "\n"
+    return visible_lines(lines)
 
 
 def _md_edge(e: LinkEdge) -> str:
@@ -133,7 +133,7 @@ def _md_sections(d: GraphDiff) -> list[tuple[str, list[str]]]:
 def _markdown(d: GraphDiff) -> str:
     lines = [f"### Vault graph: {code_span(d.old)} → {code_span(d.new)}", ""]
     if d.empty:
-        return "\n".join([*lines, "No changes to the graph."]) + "\n"
+        return visible_lines([*lines, "No changes to the graph."])
     lines += ["| | added | removed |", "| --- | ---: | ---: |"]
     for what, added, removed, extra in _summary(d):
         lines.append(f"| {what}{f' ({extra})' if extra else ''} | {added} | {removed} |")
@@ -151,7 +151,7 @@ def _markdown(d: GraphDiff) -> str:
             ]
         else:
             lines += ["", f"#### {title}", "", *items]
-    return "\n".join(lines) + "\n"
+    return visible_lines(lines)
 
 
 def _json(d: GraphDiff) -> str:
@@ -192,7 +192,7 @@ def _json(d: GraphDiff) -> str:
         },
         "orphans": {"added": list(d.orphans_added), "removed": list(d.orphans_removed)},
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data)
 
 
 def _edge_data(e: LinkEdge) -> dict[str, Any]:

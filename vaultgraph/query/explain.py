@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import posixpath
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -15,6 +14,7 @@ from vaultgraph.parse import parse_note
 from vaultgraph.plugins.wikilinks import split_wikilink
 from vaultgraph.query.errors import QueryError
 from vaultgraph.resolve import Rule, build_index, files_named, fold, resolve_link
+from vaultgraph.terminal import json_text, visible_lines
 
 if TYPE_CHECKING:
     from vaultgraph.vault import Vault
@@ -241,7 +241,7 @@ def _text(e: Explanation) -> str:
     if len(e.candidates) > 1:
         lines += ["", "Candidates, in Obsidian's order: exact path, same folder, shortest path"]
         lines += [f"  {i}. {c.path}{_ranks(c)}" for i, c in enumerate(e.candidates, 1)]
-    return "\n".join(lines) + "\n"
+    return visible_lines(lines)
 
 
 def _ranks(c: Candidate) -> str:
@@ -277,7 +277,7 @@ def _json(e: Explanation) -> str:
         "closest_subpaths": list(e.closest_subpaths),
         "closest": list(e.closest),
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data)
 
 
 FORMATS: dict[str, Callable[[Explanation], str]] = {"text": _text, "json": _json}

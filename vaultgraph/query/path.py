@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -11,6 +10,7 @@ from typing import Any, Literal
 import networkx as nx
 
 from vaultgraph.query.notegraph import note_graph
+from vaultgraph.terminal import json_text, visible_lines
 
 __all__ = ["FORMATS", "Chain", "Format", "Hop", "render", "shortest_chain"]
 
@@ -75,7 +75,7 @@ def _hop(notes: nx.DiGraph, a: str, b: str) -> Hop:
 def _text(chain: Chain) -> str:
     if chain.hops is None:
         hint = "" if not chain.directed else "; --undirected also follows links backwards"
-        return f"No chain of links from {chain.start} to {chain.end}{hint}.\n"
+        return visible_lines([f"No chain of links from {chain.start} to {chain.end}{hint}."])
     lines = [
         f"{chain.start} -> {chain.end}: {len(chain.hops)} link{'' if len(chain.hops) == 1 else 's'}"
     ]
@@ -85,7 +85,7 @@ def _text(chain: Chain) -> str:
         at = f"line{'s' if len(hop.lines) > 1 else ''} {', '.join(map(str, hop.lines))}"
         arrow = "->" if hop.forward else "<-"
         lines.append(f"  {arrow} {hop.target}  ({'/'.join(hop.kinds)} in {where}, {at})")
-    return "\n".join(lines) + "\n"
+    return visible_lines(lines)
 
 
 def _json(chain: Chain) -> str:
@@ -108,7 +108,7 @@ def _json(chain: Chain) -> str:
             for h in chain.hops
         ],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data)
 
 
 FORMATS: dict[str, Callable[[Chain], str]] = {"text": _text, "json": _json}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -12,6 +11,7 @@ import networkx as nx
 from vaultgraph.graph import orphan_notes
 from vaultgraph.query.notegraph import file_graph, note_graph
 from vaultgraph.query.rank import pagerank
+from vaultgraph.terminal import json_text, visible_lines
 
 __all__ = ["FORMATS", "Format", "Ranked", "UnresolvedTarget", "VaultStats", "render", "vault_stats"]
 
@@ -148,7 +148,7 @@ def _text(stats: VaultStats) -> str:
             f"  {_count(t.notes, 'note')}, {_count(t.references, 'reference')}: {t.target}"
             for t in stats.top_unresolved
         ]
-    return "\n".join(lines) + "\n"
+    return visible_lines(lines)
 
 
 def _section(title: str, ranked: Iterable[Ranked], number: str) -> list[str]:
@@ -189,7 +189,7 @@ def _json(stats: VaultStats) -> str:
             for t in stats.top_unresolved
         ],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data)
 
 
 FORMATS: dict[str, Callable[[VaultStats], str]] = {"text": _text, "json": _json}
