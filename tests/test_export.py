@@ -102,3 +102,50 @@ def test_export_leaves_the_graph_untouched(graph: nx.MultiDiGraph, fmt: Format) 
     before = nx.node_link_data(graph, edges="links")
     export_graph(graph, fmt)
     assert nx.node_link_data(graph, edges="links") == before
+
+
+@pytest.fixture
+def hostile() -> nx.MultiDiGraph:
+    """Names and properties with what XML 1.0 cannot hold: C0 controls, a lone surrogate (a YAML
+    ``"\\ud800"`` makes one), U+FFFE; and with what it can: tab, line breaks, C1."""
+    notes = {
+        "Esc\x1b[2J.md": Note(path="Esc\x1b[2J.md", links=(_link("Gone\x01", 1),)),
+        "Esc\x1b[3J.md": Note(
+            path="Esc\x1b[3J.md",
+            aliases=("a\x00b", "\ud800x", "\ufffe"),
+            links=(_link("Esc\x1b[2J", 1), _link("Gone\x02", 2), _link("tab\tline\nC1\x9b", 3)),
+        ),
+    }
+    return build_graph(notes, [], resolve_all(notes, list(notes)), unreadable=[])
+
+
+_NOT_XML = ("\x00", "\x01", "\x02", "\x1b", "\ud800", "\ufffe")
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_xml_exports_are_well_formed_whatever_the_names_hold(
+    hostile: nx.MultiDiGraph, fmt: Format
+) -> None:
+    text = export_graph(hostile, fmt)
+    ET.fromstring(text.encode())  # raises on a character XML cannot hold
+    back = _read(text, fmt)
+    # Each character XML cannot hold is written as its escape, so names stay apart.
+    assert set(back.nodes) == {
+        "Esc\\x1b[2J.md",
+        "Esc\\x1b[3J.md",
+        "unresolved:gone\\x01",
+        "unresolved:gone\\x02",
+        "unresolved:tab\tline\nc1\x9b",
+    }
+    assert back.nodes["Esc\\x1b[3J.md"]["aliases"] == "a\\x00b, \\ud800x, \\ufffe"
+    assert back.nodes["unresolved:tab\tline\nc1\x9b"]["target"] == "tab\tline\nC1\x9b"
+    assert _edge_set(back)[("Esc\\x1b[3J.md", "Esc\\x1b[2J.md", "link")] == 1
+    assert not any(char in name for name in back.nodes for char in _NOT_XML)
+
+
+def test_json_export_escapes_what_it_cannot_print(hostile: nx.MultiDiGraph) -> None:
+    text = export_graph(hostile, "json")  # a lone surrogate used to raise UnicodeEncodeError
+    assert not any(char in text for char in ("\x1b", "\x9b", "\ud800"))
+    back = _read(text, "json")
+    assert set(back.nodes) == set(hostile.nodes)  # JSON keeps the exact names
+    assert back.nodes["Esc\x1b[3J.md"]["aliases"] == ["a\x00b", "\ud800x", "\ufffe"]

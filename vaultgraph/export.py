@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable
 from typing import IO, Any, Literal, get_args
 
 import networkx as nx
+
+from vaultgraph.terminal import escape_json
 
 __all__ = ["FORMATS", "Format", "export_graph", "write_graph"]
 
@@ -31,8 +34,12 @@ def write_graph(graph: nx.MultiDiGraph, fmt: Format, stream: IO[bytes]) -> None:
 def _to_json(graph: nx.MultiDiGraph, stream: IO[bytes]) -> None:
     data = nx.node_link_data(graph, edges="links")
     text = io.TextIOWrapper(stream, encoding="utf-8", newline="\n", write_through=True)
+    encoder = json.JSONEncoder(sort_keys=True, indent=2, ensure_ascii=False)
     try:
-        json.dump(data, text, sort_keys=True, indent=2, ensure_ascii=False)
+        # As json.dump writes, piece by piece; C1 controls, bidi overrides and lone surrogates
+        # (a YAML escape can make one) become \u escapes: printable, and encodable as UTF-8.
+        for piece in encoder.iterencode(data):
+            text.write(escape_json(piece))
         text.write("\n")
         text.flush()
     finally:
@@ -56,14 +63,17 @@ _WRITERS: dict[Format, Callable[[nx.MultiDiGraph, IO[bytes]], None]] = {
 
 
 def _scalar_copy(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy whose attributes are all scalars: GraphML and GEXF tools read no lists."""
+    """A copy whose attributes are all scalars (GraphML and GEXF tools read no lists) and whose
+    text XML 1.0 can carry."""
     copy = nx.MultiDiGraph()
     copy.graph.update(_scalars(graph.graph))
-    copy.add_nodes_from((node, _scalars(attrs)) for node, attrs in graph.nodes(data=True))
+    copy.add_nodes_from((_xml(node), _scalars(attrs)) for node, attrs in graph.nodes(data=True))
     # GraphML writes an edge's key as its id; numbering edges across the whole graph keeps ids
     # unique, which Gephi needs (per-pair keys would give many edges the id "0").
     edges = graph.edges(data=True)
-    copy.add_edges_from((u, v, i, _scalars(attrs)) for i, (u, v, attrs) in enumerate(edges))
+    copy.add_edges_from(
+        (_xml(u), _xml(v), i, _scalars(attrs)) for i, (u, v, attrs) in enumerate(edges)
+    )
     return copy
 
 
@@ -72,9 +82,28 @@ def _scalars(attrs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _scalar(value: Any) -> Any:
-    if isinstance(value, bool | int | float | str):
+    if isinstance(value, str):
+        return _xml(value)
+    if isinstance(value, bool | int | float):
         return value
     if isinstance(value, list | tuple | set | frozenset):
         items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
-        return ", ".join(str(item) for item in items)
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+        return _xml(", ".join(str(item) for item in items))
+    return _xml(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str))
+
+
+# What XML 1.0 cannot hold at all, not even as a character reference: C0 controls but tab, line
+# feed and carriage return, lone surrogates (a YAML escape can make one), U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    """``text`` with each character XML cannot hold written as its escape (``\\x1b``,
+    ``\\ud800``), as the terminal output writes it: names that differ stay apart, where one
+    replacement character for all would merge their nodes."""
+    return _NOT_XML.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
