@@ -254,6 +254,20 @@ def test_check_malformed_app_json_is_a_warning(
     assert "app.json" in one_line_error(err)
 
 
+def test_check_warnings_show_control_characters_as_escapes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The note's name and the rule its comment names are the vault's: they reach stderr escaped.
+    note = "x <!-- vaultgraph-disable-next-line nope\x1bP\x07 -->\n[[Gone]]\n"
+    write_vault(tmp_path, {"N\x07\x9b.md": note})
+    code, _, err = run(capsys, "check", tmp_path, "--no-cache")
+    assert code == 1
+    assert err == (
+        "warning: N\\x07\\x9b.md:1: unknown rule 'nope\\x1bP\\x07' in a "
+        "vaultgraph-disable-next-line comment; it suppresses nothing\n"
+    )
+
+
 def test_check_obsidian_excluded_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     app = json.dumps({"userIgnoreFilters": ["N.md"]})
     write_vault(tmp_path, {**DEFECTS, ".obsidian/app.json": app})

@@ -11,6 +11,7 @@ from vaultgraph.cli.common import VAULT_ARGUMENT, ExitCode, load_options, loadin
 from vaultgraph.lint import formats
 from vaultgraph.lint.config import Config, ConfigError, SelectorError, load_config
 from vaultgraph.lint.runner import CheckRun, check_vault, select_rules
+from vaultgraph.terminal import visible
 
 if TYPE_CHECKING:
     from vaultgraph.lint.fix import FixReport
@@ -156,7 +157,7 @@ def _check_config(
 
 def _warn(run: CheckRun) -> None:
     for warning in run.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {visible(warning)}", err=True)  # names from the vault, escaped
 
 
 def _report(run: CheckRun, vault: Path, fmt: formats.Format) -> None:
@@ -168,7 +169,7 @@ def _report(run: CheckRun, vault: Path, fmt: formats.Format) -> None:
 
 def _fix_summary(repairs: FixReport, verb: str) -> None:
     for error in repairs.errors:
-        click.echo(f"warning: {error.path}: {error.reason}", err=True)
+        click.echo(f"warning: {visible(f'{error.path}: {error.reason}')}", err=True)
     fixed, notes = len(repairs.fixed), len(repairs.changed)
     click.echo(f"{verb} {_count(fixed, 'problem')} in {_count(notes, 'note')}.", err=True)
 
