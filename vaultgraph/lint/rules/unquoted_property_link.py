@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import yaml
-
 from vaultgraph.lint.finding import Edit, Finding, Severity
 from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.rules._shared import finding
@@ -66,6 +64,10 @@ def quoted(text: str) -> str | None:
 
     Double quotes, as Obsidian writes a link property; only ``\\`` and ``"`` need escaping.
     """
+    # Imported here: the registry imports every rule, and a check replayed from its memo must
+    # not pay for PyYAML (a tenth of its time).
+    import yaml
+
     value = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     try:
         same = yaml.load(value, Loader=yaml.SafeLoader) == text
