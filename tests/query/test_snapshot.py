@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from tests.query.gitrepo import Repo, partial_clone
 from vaultgraph import load_vault
-from vaultgraph.query import QueryError, at_revision, check_revision, working_tree
+from vaultgraph.query import QueryError, at_revision, check_revision, snapshot, working_tree
 
 
 def test_a_revision_reads_like_the_same_files_on_disk(repo: Repo) -> None:
@@ -155,8 +156,17 @@ _FETCHES_RUN = {
 }
 
 
+@pytest.fixture(params=["switch", "no switch"])
+def lazy_fetch(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Git that turns lazy fetching off when told (GIT_NO_LAZY_FETCH), and git too old to know
+    the variable, where refusing every transport must be enough on its own."""
+    if request.param == "no switch":
+        monkeypatch.delitem(snapshot._ENV, "GIT_NO_LAZY_FETCH")
+
+
 @pytest.mark.parametrize("how", _FETCHES_RUN)
 @pytest.mark.parametrize("filter_spec", ["blob:none", "tree:0"])
+@pytest.mark.usefixtures("lazy_fetch")
 def test_a_partial_clone_is_never_fetched_from(
     repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str, filter_spec: str
 ) -> None:
@@ -178,6 +188,28 @@ def test_a_partial_clone_is_never_fetched_from(
     assert "\n" not in message
     assert not marker.exists()
     assert _tree(clone.root / ".git") == before  # nothing fetched, nothing written
+
+
+@pytest.mark.usefixtures("lazy_fetch")
+def test_a_transport_whose_name_is_not_utf8_is_refused_too(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A remote helper named by bytes that are not UTF-8, allowed by the clone's configuration.
+    repo.write({"A.md": "not the empty blob, which git always has"})
+    repo.commit("one")
+    clone = partial_clone(repo, tmp_path / "clone")
+    marker = tmp_path / "fetched"
+    name = os.fsdecode(b"\xffmark")
+    helper = tmp_path / "bin" / f"git-remote-{name}"
+    helper.parent.mkdir()
+    helper.write_text(f"#!/bin/sh\ntouch {marker}\nexit 1\n", encoding="utf-8")
+    helper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{helper.parent}{os.pathsep}{os.environ['PATH']}")
+    clone.git("config", "remote.origin.vcs", name)
+    clone.git("config", f"protocol.{name}.allow", "always")
+    with pytest.raises(QueryError, match="is not in this clone"):
+        at_revision(clone.root, "HEAD")
+    assert not marker.exists()
 
 
 def test_a_partial_clone_reads_what_it_holds(repo: Repo, tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,24 +110,32 @@ def at_revision(root: Path, revision: str, *, reuse: Snapshot | None = None) -> 
 
 
 class _GitFailed(Exception):
-    pass
+    """Git's error message; ``output`` is what it wrote to stdout before it stopped."""
+
+    def __init__(self, message: str, output: bytes = b"") -> None:
+        super().__init__(message)
+        self.output = output
 
 
 def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
     """Run read-only git plumbing that can reach no remote (see :func:`_offline`)."""
     done = _run(cwd, [*_offline(cwd), *args], stdin)
     if done.returncode != 0:
-        raise _GitFailed(done.stderr.decode("utf-8", "replace").strip())
+        raise _GitFailed(done.stderr.decode("utf-8", "replace").strip(), done.stdout)
     return done.stdout
+
+
+# Optional locks off, so not even the index is refreshed; no prompt for credentials; and no lazy
+# fetch of a partial clone's missing objects (git 2.44 and later know this variable, and so do
+# the 2024 security releases of older ones: 2.39.4, 2.40.2, 2.41.1, 2.42.2, 2.43.4).
+_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_NO_LAZY_FETCH": "1"}
 
 
 def _run(
     cwd: Path, args: list[str], stdin: bytes | None = None
 ) -> subprocess.CompletedProcess[bytes]:
     env = {key: value for key, value in os.environ.items() if key != "GIT_ALLOW_PROTOCOL"}
-    # Optional locks off, so not even the index is refreshed; no prompt for credentials; and no
-    # lazy fetch of a partial clone's missing objects (git 2.44 and later know this variable).
-    env |= {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_NO_LAZY_FETCH": "1"}
+    env |= _ENV
     try:
         return subprocess.run(
             ["git", *args], cwd=cwd, input=stdin, capture_output=True, env=env, check=False
@@ -143,18 +151,22 @@ def _offline(cwd: Path) -> list[str]:
 
     In a partial clone, reading an object the clone left on the server makes git fetch it, and
     fetching runs whatever the repository's configuration says (``core.sshCommand``,
-    ``remote.<name>.uploadpack``, an ``ext::`` URL). Older git than 2.44 ignores
-    ``GIT_NO_LAZY_FETCH``, so the fetch must fail before it connects: ``protocol.allow=never``
+    ``remote.<name>.uploadpack``, an ``ext::`` URL). Older git ignores ``GIT_NO_LAZY_FETCH``, so
+    the fetch must fail before it connects there: ``protocol.allow=never``
     refuses every transport, and because a ``protocol.<name>.allow`` setting would win over it,
     each one the configuration holds is set to ``never`` as well. The options reach the fetch
     git would start, as every ``-c`` does. (``GIT_ALLOW_PROTOCOL`` would beat them all; it is
     left out of git's environment.)
     """
-    done = _run(cwd, ["config", "--name-only", "-z", "--get-regexp", r"^protocol\..*\.allow$"])
+    # Matched here, not by git's regex, whose ``.`` matches no byte that is not UTF-8.
+    done = _run(cwd, ["config", "--name-only", "-z", "--get-regexp", r"^protocol\."])
     if done.returncode not in (0, 1):  # 1: no such setting
         raise _GitFailed(done.stderr.decode("utf-8", "replace").strip())
     options = ["-c", "protocol.allow=never"]
-    for key in done.stdout.decode("utf-8", "replace").split("\0")[:-1]:
+    # fsdecode: a name that is not UTF-8 goes back to git as the same bytes.
+    for key in os.fsdecode(done.stdout).split("\0")[:-1]:
+        if key == "protocol.allow" or not key.endswith(".allow"):
+            continue
         name = key.removeprefix("protocol.").removesuffix(".allow")
         if "=" in name or "\n" in name:  # ``-c`` cannot name it
             raise QueryError(
@@ -193,27 +205,40 @@ def _read_blobs(cwd: Path, wanted: Mapping[str, str], label: str) -> dict[str, b
     try:
         out = _git(cwd, "cat-file", "--batch", stdin="".join(f"{o}\n" for o in wanted).encode())
     except _GitFailed as error:
-        # Older git stops at the first object it would have fetched, and names it.
+        # Git stops at the first object it would have to fetch: the one after those it wrote.
         if _missing_object(str(error)):
-            named = next((oid for oid in wanted if oid in str(error)), None)
-            what = f"{wanted[named]} at {label}" if named else f"a note at {label}"
-            raise _not_in_clone(what) from None
+            read = _batch(error.output, wanted)
+            path = next((path for oid, path in wanted.items() if oid not in read), None)
+            raise _not_in_clone(f"{path or 'a note'} at {label}") from None
         raise QueryError(f"git cat-file failed: {_last_line(error)}") from None
+    contents = _batch(out, wanted)
+    for oid, path in wanted.items():
+        if oid not in contents:  # ``<oid> missing``: git that does not fetch, as told
+            raise _not_in_clone(f"{path} at {label}")
+    return contents
+
+
+def _batch(out: bytes, wanted: Iterable[str]) -> dict[str, bytes]:
+    """The objects ``cat-file --batch`` wrote in full, in the order asked, up to the first that
+    it reported missing or did not finish."""
     contents: dict[str, bytes] = {}
     position = 0
-    for oid, path in wanted.items():
-        end = out.index(b"\n", position)
+    for oid in wanted:
+        end = out.find(b"\n", position)
         header = out[position:end].split(b" ")
-        if len(header) != 3:  # ``<oid> missing``: git 2.44 and later, not fetching
-            raise _not_in_clone(f"{path} at {label}")
+        if end < 0 or len(header) != 3:
+            break
         size = int(header[2])
+        if len(out) < end + 1 + size + 1:
+            break
         contents[oid] = out[end + 1 : end + 1 + size]
         position = end + 1 + size + 1
     return contents
 
 
-# What git says when an object is not in the repository, fetching it refused or not tried.
-_MISSING = ("promisor remote", "unable to read", "missing", "not a tree object")
+# What git says when an object is not in the repository, fetching it refused or not tried. (The
+# fetch's own "transport 'file' not allowed" can be all there is: git may die writing to it.)
+_MISSING = ("promisor remote", "not allowed", "unable to read", "missing", "not a tree object")
 
 
 def _missing_object(message: str) -> bool:
