@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import random
 import tarfile
+import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from tests.vaults import write_vault
-from vaultgraph.files import ReadFailure, SkippedPath, read_text, scan_vault
+from vaultgraph.files import (
+    ReadFailure,
+    SkippedPath,
+    read_inside,
+    read_regular,
+    read_text,
+    scan_vault,
+)
+
+T = TypeVar("T")
 
 
 def _reasons(skipped: tuple[SkippedPath, ...]) -> dict[str, str]:
@@ -220,3 +232,70 @@ def test_read_text_reports_os_errors(tmp_path: Path) -> None:
     assert isinstance(missing, ReadFailure)
     assert missing.reason.startswith("cannot read: ")
     assert isinstance(folder, ReadFailure)
+
+
+def _without_waiting(call: Callable[[], T], pipe: Path, seconds: float = 10) -> T:
+    """``call()``, or a failure if it is still waiting on ``pipe`` after ``seconds``."""
+    result: list[T] = []
+    worker = threading.Thread(target=lambda: result.append(call()), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        # Open the pipe's other end and close it, so that the waiting reader gets an empty file
+        # and its thread ends, rather than outlive the test.
+        os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(seconds)
+        pytest.fail(f"reading {pipe.name} waited for a writer")
+    return result[0]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+def test_a_note_that_is_a_named_pipe_is_refused_not_waited_on(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.md")
+    found = _without_waiting(lambda: read_text(tmp_path, "pipe.md"), tmp_path / "pipe.md")
+    assert found == ReadFailure("cannot read: not a regular file (a named pipe)")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="no /dev/null")
+def test_a_note_that_is_a_link_to_a_device_is_refused(tmp_path: Path) -> None:
+    # /dev/null rather than /dev/zero: the same refusal, and nothing to fill memory if it fails.
+    (tmp_path / "device.md").symlink_to("/dev/null")
+    found = read_text(tmp_path, "device.md")
+    assert found == ReadFailure("cannot read: not a regular file (a character device)")
+
+
+def test_read_regular_gives_the_bytes_and_the_stat_from_before_the_read(tmp_path: Path) -> None:
+    note = write_vault(tmp_path, {"a.md": "text\n"}) / "a.md"
+    data, found = read_regular(note)
+    assert data == b"text\n"
+    assert (found.st_size, found.st_mtime_ns) == (5, note.stat().st_mtime_ns)
+
+
+def test_read_regular_refuses_a_file_over_its_limit(tmp_path: Path) -> None:
+    note = write_vault(tmp_path, {"a.md": "x" * 11})
+    assert read_regular(note / "a.md", limit=11)[0] == b"x" * 11
+    with pytest.raises(OSError, match="over 10 bytes") as caught:
+        read_regular(note / "a.md", limit=10)
+    assert caught.value.errno == errno.EFBIG
+
+
+@pytest.mark.skipif(not hasattr(os, "O_NOFOLLOW"), reason="no O_NOFOLLOW on this system")
+def test_read_regular_can_refuse_a_symlink(tmp_path: Path) -> None:
+    write_vault(tmp_path, {"real.md": "x"})
+    (tmp_path / "link.md").symlink_to(tmp_path / "real.md")
+    assert read_regular(tmp_path / "link.md")[0] == b"x"
+    with pytest.raises(OSError, match="symbolic links") as caught:
+        read_regular(tmp_path / "link.md", follow_symlinks=False)
+    assert caught.value.errno == errno.ELOOP
+
+
+def test_read_inside_refuses_a_file_whose_real_path_is_outside(tmp_path: Path) -> None:
+    vault = write_vault(tmp_path / "vault", {".obsidian/inside.json": "{}", "note.md": ""})
+    write_vault(tmp_path / "outside", {"app.json": "{}"})
+    (vault / ".obsidian" / "app.json").symlink_to(tmp_path / "outside" / "app.json")
+    (vault / ".obsidian" / "linked.json").symlink_to(vault / ".obsidian" / "inside.json")
+    assert read_inside(vault, ".obsidian/linked.json", limit=10) == b"{}"
+    with pytest.raises(OSError, match="a symlink to outside the vault"):
+        read_inside(vault, ".obsidian/app.json", limit=10)
+    with pytest.raises(OSError, match="a symlink to outside the vault"):
+        read_inside(vault, "../outside/app.json", limit=10)

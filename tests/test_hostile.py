@@ -10,6 +10,7 @@ import contextlib
 import io
 import json
 import os
+import random
 import subprocess
 import sys
 import time
@@ -236,19 +237,17 @@ def test_a_note_that_vanishes_after_listing_is_reported_and_skipped(
 def test_a_note_that_cannot_be_opened_is_reported_and_skipped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import builtins
-
-    from vaultgraph import reading
+    from vaultgraph import files, reading
 
     root = write_vault(tmp_path, {"Locked.md": "[[Other]]\n", "Other.md": "[[Missing]]\n"})
 
-    def refuse(file: str, *args: Any, **kwargs: Any) -> Any:
+    def refuse(file: str, **kwargs: Any) -> Any:
         if str(file).endswith("Locked.md"):
             raise PermissionError(13, "Permission denied", str(file))
-        return builtins.open(file, *args, **kwargs)
+        return files.read_regular(file, **kwargs)
 
     # Tests run as root, where chmod 000 does not stop a read: refuse it the way the OS would.
-    monkeypatch.setattr(reading, "open", refuse, raising=False)
+    monkeypatch.setattr(reading, "read_regular", refuse)
     vault = load_vault(root, cache=False, jobs=1)
     if "Locked.md" not in vault.unreadable:
         pytest.fail(f"the refused read went unnoticed: {sorted(vault.notes)}")
@@ -402,3 +401,193 @@ def test_links_into_a_note_too_large_to_read_are_not_called_broken(tmp_path: Pat
     )
     out, _, _ = _check_json(root)
     assert _findings(out) == {"Big.md": [(1, 1, "unreadable-note")]}
+
+
+# A vault's own settings and files must not stall a run: each case runs vaultgraph in a process
+# of its own, so that a hang fails the test at its timeout (before the bounds, these waited
+# forever or for hours) and memory is capped (a read of /dev/zero grew without end).
+
+_BROKEN = {"Other.md": "[[Missing]]\n"}
+
+
+def _limit_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
+def _check_alone(root: Path, *args: str, env: dict[str, str] | None = None) -> Any:
+    """``vaultgraph check`` over ``root`` in its own process: at most 60 s and 2 GiB."""
+    return subprocess.run(
+        [sys.executable, "-m", "vaultgraph", "check", str(root), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_limit_memory if sys.platform != "win32" else None,
+        env=env,
+        check=False,
+    )
+
+
+def _app_json(root: Path, content: str | bytes) -> Path:
+    write_vault(root, {".obsidian/app.json": content})
+    return root / ".obsidian" / "app.json"
+
+
+def test_a_filter_regex_with_nested_quantifiers_does_not_stall_the_run(tmp_path: Path) -> None:
+    # re needs twice as long for each further "a": 0.3 s for 22 of them, about three days for 40.
+    name = "a" * 40 + "!"
+    root = write_vault(tmp_path, {**_BROKEN, f"{name}.md": "[[Gone]]\n"})
+    _app_json(root, json.dumps({"userIgnoreFilters": ["/(a+)+$/", "/^other/"]}))
+    started = time.monotonic()
+    done = _check_alone(root, "--no-cache")
+    assert time.monotonic() - started < 30  # a second or so; the bound is the timeout's
+    assert (done.returncode, done.stderr) == (1, "")
+    assert done.stdout.splitlines()[0].startswith(f"{name}.md:1:1: VG101 broken link [[Gone]]")
+    assert "Other.md" not in done.stdout  # the other filter still applies
+
+
+def test_an_exclude_glob_full_of_stars_does_not_stall_a_deep_vault(tmp_path: Path) -> None:
+    # The translation of before took time the depth to the power of the stars: over a minute.
+    deep = "/".join(["d"] * 240) + "/Deep.md"
+    root = write_vault(tmp_path, {**_BROKEN, deep: "[[Gone]]\n"})
+    write_vault(root, {".vaultgraph.toml": 'exclude = ["**/**/**/**/**/x", "Other.md"]\n'})
+    done = _check_alone(root, "--no-cache")
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[0].startswith(f"{deep}:1:1: VG101")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+def test_app_json_that_is_a_named_pipe_is_a_warning(tmp_path: Path) -> None:
+    root = write_vault(tmp_path, _BROKEN)
+    (root / ".obsidian").mkdir()
+    os.mkfifo(root / ".obsidian" / "app.json")
+    for args in (["--no-cache"], []):  # the check and its memo both read app.json
+        done = _check_alone(root, *args, env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
+        assert done.returncode == 1
+        assert done.stderr == (
+            f"warning: {root / '.obsidian' / 'app.json'}: cannot read: not a regular file "
+            "(a named pipe); Obsidian's excluded files not applied\n"
+        )
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+def test_app_json_linked_to_dev_zero_is_not_read(tmp_path: Path) -> None:
+    root = write_vault(tmp_path, _BROKEN)
+    (root / ".obsidian").mkdir()
+    (root / ".obsidian" / "app.json").symlink_to("/dev/zero")
+    done = _check_alone(root, env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
+    assert done.returncode == 1
+    assert "cannot read: a symlink to outside the vault" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("[" * 20_000 + "]" * 20_000, "nested too deeply to read"),
+        (" " * (1 << 20) + '{"userIgnoreFilters": ["O"]}', "cannot read: over 1,048,576 bytes"),
+    ],
+)
+def test_app_json_that_cannot_be_read_safely_is_a_warning_and_the_run_goes_on(
+    tmp_path: Path, content: str, problem: str
+) -> None:
+    root = write_vault(tmp_path, _BROKEN)
+    app = _app_json(root, content)
+    done = _check_alone(root, "--no-cache")
+    assert done.returncode == 1  # findings, as without the file: it is Obsidian's, not ours
+    assert "Other.md:1:1: VG101" in done.stdout
+    assert done.stderr == f"warning: {app}: {problem}; Obsidian's excluded files not applied\n"
+
+
+def test_app_json_linked_from_outside_the_vault_is_not_applied(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "vault", _BROKEN)
+    outside = write_vault(tmp_path / "elsewhere", {"app.json": '{"userIgnoreFilters": ["O"]}'})
+    (root / ".obsidian").mkdir()
+    (root / ".obsidian" / "app.json").symlink_to(outside / "app.json")
+    done = _check_alone(root, "--no-cache")
+    assert done.returncode == 1
+    assert "Other.md:1:1: VG101" in done.stdout
+    assert "a symlink to outside the vault" in done.stderr
+
+
+_SWAPPED = """
+import os, sys
+from pathlib import Path
+from vaultgraph import load_vault, vault
+from vaultgraph.files import scan_vault
+
+root = Path(sys.argv[1])
+
+def listed(path):
+    files = scan_vault(path)
+    os.unlink(root / "Pipe.md")  # after the listing, before the read
+    os.mkfifo(root / "Pipe.md")
+    return files
+
+vault.scan_vault = listed
+found = load_vault(root, cache=False, jobs=1)
+print(found.unreadable["Pipe.md"], sorted(found.notes))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+def test_a_note_swapped_for_a_named_pipe_after_listing_is_unreadable(tmp_path: Path) -> None:
+    root = write_vault(tmp_path, {**_BROKEN, "Pipe.md": "[[Other]]\n"})
+    done = subprocess.run(
+        [sys.executable, "-c", _SWAPPED, str(root)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout == "cannot read: not a regular file (a named pipe) ['Other.md']\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+def test_a_note_swapped_for_a_named_pipe_after_a_remembered_check(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "vault", {**_BROKEN, "Pipe.md": "[[Other]]\n"})
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    assert _check_alone(root, env=env).returncode == 1
+    (root / "Pipe.md").unlink()
+    os.mkfifo(root / "Pipe.md")  # the memo looks at the notes it remembers before listing
+    done = _check_alone(root, env=env)
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[0].startswith("Other.md:1:1: VG101")
+
+
+def test_a_filter_too_costly_to_match_excludes_nothing_and_says_so(tmp_path: Path) -> None:
+    from vaultgraph.lint.obsidian import read_excluded_files
+
+    # Telling whether the letter 20 before the end is an "a" takes a million automaton states.
+    app = _app_json(tmp_path, json.dumps({"userIgnoreFilters": ["/(a|b)*a(a|b){20}$/", "x"]}))
+    paths = sorted("".join(random.Random(n).choices("ab", k=60)) for n in range(10_000))
+    started = time.monotonic()
+    excluded, warnings = read_excluded_files(tmp_path).matching([*paths, "x.md"])
+    assert time.monotonic() - started < 20  # about a second
+    # Dropped whole, not after the paths it answered first: the same paths every run.
+    assert excluded == {"x.md"}
+    assert warnings == (
+        f"{app}: excluded-files entry '/(a|b)*a(a|b){{20}}$/' is too costly to match "
+        "(over 2,000,000 steps of work); it excludes nothing",
+    )
+
+
+@pytest.mark.parametrize(
+    ("entry", "reason"),
+    [
+        ("/(a)\\1/", "cannot be used (uses a backreference, which needs backtracking)"),
+        ("/(?=a)b/", "cannot be used (uses a lookahead or lookbehind, which needs backtracking)"),
+        (["/x/"], "is not a non-empty string"),
+    ],
+)
+def test_a_filter_that_cannot_be_matched_safely_is_a_warning(
+    tmp_path: Path, entry: object, reason: str
+) -> None:
+    from vaultgraph.lint.obsidian import read_excluded_files
+
+    app = _app_json(tmp_path, json.dumps({"userIgnoreFilters": [entry, "Daily/"]}))
+    found = read_excluded_files(tmp_path)
+    assert [test.entry for test in found.filters] == ["Daily/"]
+    (warning,) = found.warnings
+    assert warning.startswith(f"{app}: excluded-files entry ")
+    assert warning.endswith(f" {reason}; ignored")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
+import stat
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -22,6 +24,8 @@ __all__ = [
     "check_root",
     "decode_text",
     "read_failure",
+    "read_inside",
+    "read_regular",
     "read_text",
     "scan_vault",
     "stat_in",
@@ -114,10 +118,68 @@ def scan_vault(root: Path) -> VaultFiles:
 def read_text(root: Path, relpath: str) -> str | ReadFailure:
     """Read a vault file as strict UTF-8, dropping a byte-order mark."""
     try:
-        data = (Path(root) / relpath).read_bytes()
+        data, _ = read_regular(Path(root) / relpath)
     except OSError as error:
         return read_failure(error)
     return decode_text(data)
+
+
+def read_regular(
+    path: str | os.PathLike[str], *, limit: int | None = None, follow_symlinks: bool = True
+) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file, and its ``fstat`` taken before they were read.
+
+    Never blocks and never reads without end: the file is opened non-blocking (a named pipe
+    opens at once, with no writer to wait for), and anything that is not a regular file (a
+    pipe, a device such as ``/dev/zero``, a folder) is refused with an :class:`OSError`, as is
+    a file of more than ``limit`` bytes. A file swapped for one of those between the listing
+    of a vault and this read is refused the same way. Without ``follow_symlinks``, a symbolic
+    link is refused too (its last component: ``O_NOFOLLOW``).
+    """
+    flags = os.O_RDONLY | _NONBLOCK | _BINARY | (0 if follow_symlinks else _NOFOLLOW)
+    descriptor = os.open(path, flags)
+    with os.fdopen(descriptor, "rb") as stream:
+        found = os.fstat(descriptor)
+        if not stat.S_ISREG(found.st_mode):
+            raise OSError(errno.EINVAL, f"not a regular file ({_file_kind(found.st_mode)})")
+        if limit is not None and found.st_size > limit:
+            raise OSError(errno.EFBIG, f"over {limit:,} bytes")
+        data = stream.read() if limit is None else stream.read(limit + 1)
+    if limit is not None and len(data) > limit:  # it grew while being read
+        raise OSError(errno.EFBIG, f"over {limit:,} bytes")
+    return data, found
+
+
+def read_inside(root: str | os.PathLike[str], relpath: str, *, limit: int) -> bytes:
+    """The bytes of a settings file in the vault at ``root``, read as :func:`read_regular` does
+    (at most ``limit`` bytes), refused with an :class:`OSError` when its real path is outside
+    the vault: a vault's settings are read from the vault, never through a link out of it."""
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(os.path.join(root, relpath))
+    if not _is_inside(real, real_root):
+        raise OSError(errno.EACCES, "a symlink to outside the vault")
+    # Opened by its real path without following links: a link put in its place since the check
+    # is refused, not followed.
+    data, _ = read_regular(real, limit=limit, follow_symlinks=False)
+    return data
+
+
+# Where the system lacks a flag (Windows has no named pipes in folders and no O_NOFOLLOW), the
+# checks after opening still refuse what is not a regular file.
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
+
+
+def _file_kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a folder"),
+    )
+    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 def read_failure(error: OSError) -> ReadFailure:

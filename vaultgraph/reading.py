@@ -10,7 +10,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 
 from vaultgraph.cache import digest
-from vaultgraph.files import ReadFailure, decode_text, read_failure
+from vaultgraph.files import ReadFailure, decode_text, read_failure, read_regular
 from vaultgraph.model import Note
 from vaultgraph.packing import (
     PackedResults,
@@ -131,9 +131,7 @@ def _unpack_batch(batch: _Batch) -> list[Read]:
 def _read(root: str, relpath: str, known: bytes | None, hashing: bool) -> Read:
     """Read, hash and parse one note; the stamp is taken before the bytes are read."""
     try:
-        with open(os.path.join(root, relpath), "rb") as stream:
-            stat = os.fstat(stream.fileno())
-            data = stream.read()
+        data, stat = read_regular(os.path.join(root, relpath))  # never a pipe swapped in
     except OSError as error:
         return Read(0, 0, None, read_failure(error))
     hashed = digest(data) if hashing else None

@@ -8,17 +8,21 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
+from vaultgraph.files import read_inside, read_regular
 from vaultgraph.lint.finding import Severity
 from vaultgraph.lint.rule import Rule
 
 __all__ = [
     "CONFIG_FILES",
+    "MAX_CONFIG",
+    "MAX_GLOB",
     "Config",
     "ConfigError",
+    "GlobError",
     "SelectorError",
     "expand_selector",
     "glob_matches",
@@ -27,6 +31,8 @@ __all__ = [
 
 # Looked for at the vault root, in this order; the first one that configures vaultgraph wins.
 CONFIG_FILES = (".vaultgraph.toml", "pyproject.toml")
+# A configuration file is read only up to this size: a vault's own is as untrusted as its notes.
+MAX_CONFIG = 1 << 20
 
 
 class ConfigError(Exception):
@@ -35,6 +41,10 @@ class ConfigError(Exception):
 
 class SelectorError(ValueError):
     """A rule selector names no rule; the message lists the valid ones."""
+
+
+class GlobError(ValueError):
+    """A glob cannot be used (a bad character class, or too long); the message says why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +109,9 @@ def glob_matches(pattern: str, path: str) -> bool:
     ``*`` and ``?`` stay within one folder, ``**`` crosses folders, ``[abc]`` is a class. A
     pattern without a ``/`` (other than a trailing one) matches at any depth (``*.canvas.md``,
     ``Templates``); a leading ``/`` anchors it to the vault root. A pattern that matches a
-    folder matches everything in it; a trailing ``/`` matches folders only.
+    folder matches everything in it; a trailing ``/`` matches folders only. ``**`` crosses
+    folders as a whole name (``**/``, ``/**/``, ``/**``); inside a name it is ``*``. Time is
+    linear in the length of the path. Raises :class:`GlobError` for a glob that cannot be used.
     """
     return _compile_glob(pattern).fullmatch(path) is not None
 
@@ -118,20 +130,24 @@ def load_config(
 
         rules = RULES
     if path is not None:
-        if not path.is_file():
+        if not path.exists():
             raise ConfigError(f"{path}: no such configuration file")
-        return _from_file(path, rules)
+        return _from_file(
+            path, _read_toml(path, lambda: read_regular(path, limit=MAX_CONFIG)[0]), rules
+        )
     for name in CONFIG_FILES:
         candidate = root / name
-        if candidate.is_file():
-            config = _from_file(candidate, rules)
-            if config.source is not None:
-                return config
+        try:
+            document = _read_toml(candidate, partial(read_inside, root, name, limit=MAX_CONFIG))
+        except FileNotFoundError:
+            continue
+        config = _from_file(candidate, document, rules)
+        if config.source is not None:
+            return config
     return Config()
 
 
-def _from_file(path: Path, rules: Sequence[Rule]) -> Config:
-    document = _read_toml(path)
+def _from_file(path: Path, document: dict[str, Any], rules: Sequence[Rule]) -> Config:
     if path.name != "pyproject.toml":
         if "tool" in document:
             raise ConfigError(
@@ -149,9 +165,13 @@ def _from_file(path: Path, rules: Sequence[Rule]) -> Config:
     return _parse_table(table, where, rules)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path, read: Callable[[], bytes]) -> dict[str, Any]:
+    """The document ``read`` gives; raises :class:`FileNotFoundError` when there is no file,
+    and :class:`ConfigError` for anything else wrong with it."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = read().decode("utf-8")
+    except FileNotFoundError:
+        raise
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
     except UnicodeDecodeError:
@@ -160,6 +180,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(_toml_error(path, text, str(error))) from None
+    except RecursionError:  # tomllib reads nested arrays and tables by recursion
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply to read") from None
 
 
 def _toml_error(path: Path, text: str, message: str) -> str:
@@ -217,7 +239,22 @@ def _selectors(value: object, key: str, where: _Where, rules: Sequence[Rule]) ->
 def _globs(value: object, key: str, where: _Where, rules: Sequence[Rule]) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise where.error(key, f"must be an array of glob strings (got {_toml_type(value)})")
+    for glob in value:
+        _check_glob(glob, key, where)
     return tuple(value)
+
+
+def _check_glob(glob: str, key: str, where: _Where) -> None:
+    try:
+        _compile_glob(glob)
+    except GlobError as error:
+        raise where.error(
+            key, f"has a glob that cannot be used: {_shown(glob)} ({error})"
+        ) from None
+
+
+def _shown(text: str) -> str:
+    return repr(text) if len(text) <= 60 else f"{text[:57]!r}..."
 
 
 def _severities(
@@ -230,7 +267,8 @@ def _severities(
         _selectors([selector], f"{key}.{selector}", where, rules)
         if level not in tuple(Severity):
             allowed = " or ".join(f'"{s}"' for s in Severity)
-            raise where.error(f"{key}.{selector}", f"must be {allowed} (got {level!r})")
+            got = repr(level) if isinstance(level, str) else _toml_type(level)
+            raise where.error(f"{key}.{selector}", f"must be {allowed} (got {got})")
         table[selector] = Severity(level)
     return table
 
@@ -240,10 +278,11 @@ def _per_path(
 ) -> dict[str, tuple[str, ...]]:
     if not isinstance(value, dict):
         raise where.error(key, f"must be a table of glob = [rules] (got {_toml_type(value)})")
-    return {
-        glob: _selectors(selectors, f'{key}."{glob}"', where, rules)
-        for glob, selectors in value.items()
-    }
+    table: dict[str, tuple[str, ...]] = {}
+    for glob, selectors in value.items():
+        _check_glob(glob, key, where)
+        table[glob] = _selectors(selectors, f'{key}."{glob}"', where, rules)
+    return table
 
 
 # File key -> (Config attribute, parser).
@@ -282,46 +321,99 @@ def _unknown_selector(selector: str, rules: Sequence[Rule]) -> str:
     )
 
 
+# A glob longer than this is not a path pattern anyone writes; it is refused, so that matching
+# every path of a vault against every glob stays cheap.
+MAX_GLOB = 1000
+
+
 @cache
 def _compile_glob(pattern: str) -> re.Pattern[str]:
+    """A regex that matches what the glob does, in time linear in the path; raises
+    :class:`GlobError`.
+
+    ``re`` backtracks, so the obvious translation (``**/`` as ``(?:.*/)?``, ``*`` as
+    ``[^/]*``) takes time that grows with the path to the power of the number of stars. Here
+    every choice is made once: a run of ``**`` folders is one; each group of folders between two
+    ``**`` is placed at the first folder where it fits, and each piece of a name between two
+    ``*`` at the first place it fits, in atomic groups that are never tried again. Taking the
+    first fit is never wrong, because what comes after a ``**`` (or a ``*``) accepts any folders
+    (or any characters of the name) before it.
+    """
+    if len(pattern) > MAX_GLOB:
+        raise GlobError(f"longer than {MAX_GLOB} characters")
     body = pattern.removeprefix("./")
     folders_only = body.endswith("/") and body != "/"
     body = body.rstrip("/") if folders_only else body
     anchored = body.startswith("/")
     body = body.lstrip("/")
     floating = not anchored and "/" not in body
-    regex = _translate(body)
-    if floating:
-        regex = f"(?:.*/)?{regex}"
-    tail = "/.*" if folders_only else "(?:/.*)?"
-    return re.compile(f"{regex}{tail}", re.DOTALL)
+    names: list[str] = []
+    for name in ["**", *body.split("/")] if floating else body.split("/"):
+        if len(name) > 1 and name.strip("*") == "":
+            name = "**"  # *** is **, as in .gitignore
+        if name != "**" or not names or names[-1] != "**":  # **/**/ is **/
+            names.append(name)
+    return re.compile(_folders(names, folders_only), re.DOTALL)
 
 
-def _translate(glob: str) -> str:
-    out: list[str] = []
+def _folders(names: Sequence[str], folders_only: bool) -> str:
+    """The regex of a glob split at ``/``, with ``**`` for any folders."""
+    blocks: list[list[str]] = [[]]
+    for name in names:
+        if name == "**":
+            blocks.append([])
+        else:
+            blocks[-1].append(name)
+    regex = "/".join(_name(name) for name in blocks[0])
+    for block in blocks[1:]:
+        if not block:  # a trailing **: everything below (below a folder below, with a /)
+            lead = "/" if regex else ""
+            return f"{regex}{lead}[^/]+/.*" if folders_only else f"{regex}{lead}.*"
+        names_regex = "/".join(_name(name) for name in block)
+        # Zero or more folders, then the block at the first place it fits, for good.
+        skip = "(?:/[^/]*)*?/" if regex else "(?:[^/]*/)*?"
+        regex = f"{regex}(?>{skip}{names_regex})"
+    return regex + ("/.*" if folders_only else "(?:/.*)?")
+
+
+def _name(glob: str) -> str:
+    """The regex of one file or folder name's glob; it ends at the end of the name."""
+    pieces: list[list[str]] = [[]]
     i = 0
     while i < len(glob):
         char = glob[i]
-        if glob.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif glob.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif char == "*":
-            out.append("[^/]*")
-            i += 1
-        elif char == "?":
-            out.append("[^/]")
-            i += 1
+        if char == "*":
+            pieces.append([])  # ** inside a name is *, as in .gitignore
+            while i < len(glob) and glob[i] == "*":
+                i += 1
+            continue
+        if char == "?":
+            pieces[-1].append("[^/]")
         elif char == "[" and (close := glob.find("]", i + 2)) != -1:
-            inner = glob[i + 1 : close]
-            negate = inner.startswith("!")
-            inner = inner[1:] if negate else inner
-            escaped = inner.replace("\\", "\\\\").replace("^", "\\^")
-            out.append(f"[{'^' if negate else ''}{escaped}]")
-            i = close + 1
+            pieces[-1].append(_char_class(glob[i + 1 : close]))
+            i = close
         else:
-            out.append(re.escape(char))
-            i += 1
-    return "".join(out)
+            pieces[-1].append(re.escape(char))
+        i += 1
+    joined = ["".join(piece) for piece in pieces]
+    if len(joined) == 1:
+        return f"{joined[0]}(?![^/])"
+    first, *middle, last = joined
+    # Each middle piece at its first place after the one before; the last one ends the name.
+    between = "".join(f"(?>[^/]*?{piece})" for piece in middle)
+    return f"(?>{first}{between}[^/]*{last}(?![^/]))"
+
+
+def _char_class(inner: str) -> str:
+    negate = inner.startswith("!")
+    inner = inner[1:] if negate else inner
+    # Escaped so that no character means anything to re but a range's "-" (re warns of
+    # nested sets and set operations, [[ && ~~ ||, and would take ^ for a negation).
+    escaped = re.sub(r"([\\\[\]^&~|])", r"\\\1", inner)
+    try:
+        re.compile(f"[{escaped}]")
+    except re.error as error:
+        message = re.sub(r" at position \d+$", "", str(error))
+        raise GlobError(f"{message} in [{inner}]") from None
+    # A class never matches the / between folders.
+    return f"[^{escaped}/]" if negate else f"(?!/)[{escaped}]"

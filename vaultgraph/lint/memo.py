@@ -34,12 +34,14 @@ from vaultgraph.files import (
     VaultFiles,
     check_root,
     decode_text,
+    read_regular,
     scan_vault,
     stat_in,
     write_atomically,
 )
 from vaultgraph.lint.config import Config
 from vaultgraph.lint.finding import Edit, Finding, Severity
+from vaultgraph.lint.obsidian import read_app_json
 from vaultgraph.lint.runner import CheckRun, check_vault, select_rules
 
 if TYPE_CHECKING:
@@ -391,7 +393,7 @@ _NOTE_WARNING = re.compile(r"(?P<path>.+?):\d+: ", re.DOTALL)
 
 def _read_bytes(root: Path, path: str) -> bytes:
     try:
-        return (root / path).read_bytes()
+        return read_regular(root / path)[0]  # a note swapped for a pipe is refused, not waited on
     except OSError as error:
         raise _Stale(f"{path}: {error.strerror}") from None
 
@@ -406,7 +408,7 @@ def _key(root: Path, config: Config) -> bytes:
     seen.update(os.fsencode(os.path.realpath(root)) + b"\0")
     seen.update(repr(config).encode() + b"\0")
     try:
-        seen.update((root / ".obsidian" / "app.json").read_bytes())
+        seen.update(read_app_json(root))  # bounded, never waited on, as the check reads it
     except OSError as error:
         seen.update(f"app.json: {error.errno}".encode())
     seen.update(fingerprint(downstream=True))

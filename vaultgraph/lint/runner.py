@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vaultgraph.lint.config import Config, SelectorError, expand_selector, glob_matches
 from vaultgraph.lint.finding import Finding, Severity
+from vaultgraph.lint.obsidian import obsidian_excluded, read_excluded_files
 from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.suppress import Directive, covers, directives
 
@@ -60,8 +58,14 @@ def check_vault(vault: Vault, config: Config, *, rules: Sequence[Rule] | None = 
     """
     registry = _registry() if rules is None else tuple(rules)
     selected = select_rules(config, registry)
-    hidden, warnings = obsidian_excluded(vault.root)
-    excluded = [*(_glob_test(g) for g in config.exclude), *hidden]
+    notes = sorted([*vault.notes, *vault.unreadable])
+    obsidian = read_excluded_files(vault.root)
+    # Every filter is asked about every note once, in order, before anything else: a regex
+    # that runs out of its budget then excludes nothing, whichever finding asked first.
+    hidden, costly = obsidian.matching(notes)
+    globs = [_glob_test(g) for g in config.exclude]
+    excluded = hidden | {path for path in notes if any(test(path) for test in globs)}
+    known = frozenset(notes)
     path_ignores = [
         (_glob_test(glob), _codes(selectors, registry))
         for glob, selectors in config.per_path_ignores.items()
@@ -69,7 +73,11 @@ def check_vault(vault: Vault, config: Config, *, rules: Sequence[Rule] | None = 
     suppressions = _Suppressions(vault, registry)
 
     def keep(finding: Finding) -> bool:
-        if any(test(finding.path) for test in excluded):
+        if finding.path in excluded:
+            return False
+        if finding.path not in known and (
+            obsidian.excludes(finding.path) or any(test(finding.path) for test in globs)
+        ):
             return False
         if any(test(finding.path) and finding.code in codes for test, codes in path_ignores):
             return False
@@ -81,9 +89,9 @@ def check_vault(vault: Vault, config: Config, *, rules: Sequence[Rule] | None = 
         for f in rule.check(vault)
     )
     findings = tuple(sorted(f for f in found if keep(f)))
-    notes = sorted([*vault.notes, *vault.unreadable])
-    checked = tuple(p for p in notes if not any(test(p) for test in excluded))
-    return CheckRun(findings, selected, checked, (*warnings, *suppressions.warnings))
+    checked = tuple(p for p in notes if p not in excluded)
+    warnings = (*obsidian.warnings, *costly, *suppressions.warnings)
+    return CheckRun(findings, selected, checked, warnings)
 
 
 def select_rules(config: Config, rules: Sequence[Rule] | None = None) -> tuple[Rule, ...]:
@@ -99,52 +107,6 @@ def select_rules(config: Config, rules: Sequence[Rule] | None = None) -> tuple[R
     chosen |= _codes(config.extend_select, rules)
     chosen -= _codes(config.ignore, rules)
     return tuple(_with_severity(r, config.severity, rules) for r in rules if r.code in chosen)
-
-
-def obsidian_excluded(root: Path) -> tuple[tuple[PathTest, ...], tuple[str, ...]]:
-    """Tests for the paths Obsidian's "Excluded files" setting names, and warnings.
-
-    Obsidian keeps the setting as ``userIgnoreFilters`` in ``.obsidian/app.json``: a ``/regex/``
-    entry matches a path it finds anywhere in, any other entry a path that starts with it, both
-    ignoring case. A missing file means no filters; a malformed one is a warning, not an error.
-    """
-    app = root / ".obsidian" / "app.json"
-    unused = "Obsidian's excluded files not applied"
-    try:
-        text = app.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return (), ()
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "not UTF-8"
-        return (), (f"{app}: cannot read ({reason}); {unused}",)
-    try:
-        filters = json.loads(text).get("userIgnoreFilters", [])
-    except (ValueError, AttributeError):
-        return (), (f"{app}: not a JSON object; {unused}",)
-    if not isinstance(filters, list):
-        return (), (f"{app}: userIgnoreFilters is not a list; {unused}",)
-    tests: list[PathTest] = []
-    warnings: list[str] = []
-    for entry in filters:
-        test = _obsidian_filter(entry)
-        if test is None:
-            warnings.append(f"{app}: excluded-files entry {entry!r} cannot be used; ignored")
-        else:
-            tests.append(test)
-    return tuple(tests), tuple(warnings)
-
-
-def _obsidian_filter(entry: object) -> PathTest | None:
-    if not isinstance(entry, str) or not entry:
-        return None
-    if len(entry) > 2 and entry.startswith("/") and entry.endswith("/"):
-        try:
-            pattern = re.compile(entry[1:-1], re.IGNORECASE)
-        except re.error:
-            return None
-        return lambda path: pattern.search(path) is not None
-    prefix = entry.casefold()
-    return lambda path: path.casefold().startswith(prefix)
 
 
 def _registry() -> tuple[Rule, ...]:
