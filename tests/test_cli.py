@@ -474,3 +474,111 @@ def test_export_runs_as_a_module(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert any(node["id"] == "AWS.md" for node in json.loads(result.stdout)["nodes"])
+
+
+# The last line of defence: nothing unexpected reaches the user as a traceback, or as exit 1.
+
+
+def _failing(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
+    """Make ``check`` fail with ``error`` once it has parsed its options."""
+    from vaultgraph.cli import check
+
+    def fail(*args: object, **kwargs: object) -> Any:
+        raise error
+
+    monkeypatch.setattr(check, "load_config", fail)
+
+
+def test_an_unexpected_error_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _failing(monkeypatch, RuntimeError("boom\n\x1b[2Jcleared"))
+    code, out, err = run(capsys, "check", tmp_path)
+    assert (code, out) == (2, "")
+    assert one_line_error(err) == (
+        "vaultgraph: internal error: RuntimeError: boom\\n\\x1b[2Jcleared "
+        "(run with --verbose for the traceback; please report it)\n"
+    )
+
+
+def test_verbose_prints_the_traceback_of_an_unexpected_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _failing(monkeypatch, RecursionError("maximum recursion depth exceeded"))
+    code, _, err = run(capsys, "--verbose", "check", tmp_path)
+    assert code == 2
+    assert err.startswith("Traceback (most recent call last):\n")
+    assert err.splitlines()[-1] == (
+        "vaultgraph: internal error: RecursionError: maximum recursion depth exceeded "
+        "(please report it)"
+    )
+
+
+def test_ctrl_c_exits_130_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _failing(monkeypatch, KeyboardInterrupt())
+    code, out, err = run(capsys, "check", tmp_path)
+    assert (code, out, err.strip()) == (130, "", "")
+
+
+def test_a_closed_pipe_and_system_exit_keep_their_own_handling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    _failing(monkeypatch, SystemExit(3))
+    with pytest.raises(SystemExit) as leaving:
+        main(["check", str(tmp_path)])
+    assert leaving.value.code == 3
+    # click quiets the streams and exits 1 when the reader of the output went away.
+    _failing(monkeypatch, BrokenPipeError(errno.EPIPE, "Broken pipe"))
+    with pytest.raises(SystemExit) as leaving:
+        main(["check", str(tmp_path)])
+    assert leaving.value.code == 1
+
+
+def test_verbose_is_a_global_option_that_changes_nothing_else(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    write_vault(tmp_path, DEFECTS)
+    assert run(capsys, "check", tmp_path)[:2] == run(capsys, "--verbose", "check", tmp_path)[:2]
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    assert "--verbose" in out
+
+
+@pytest.mark.parametrize(
+    ("config", "problem"),
+    [
+        ('exclude = ["a[b-a]c"]\n', "(bad character range b-a in [b-a])"),
+        ("x = " + "[" * 20_000 + "]" * 20_000 + "\n", "invalid TOML: nested too deeply to read"),
+    ],
+)
+def test_a_configuration_that_cannot_be_used_is_one_line_and_exit_2(
+    tmp_path: Path, config: str, problem: str
+) -> None:
+    write_vault(tmp_path, {**DEFECTS, ".vaultgraph.toml": config})
+    done = subprocess.run(
+        [sys.executable, "-m", "vaultgraph", "check", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert one_line_error(done.stderr).startswith(f"Error: {tmp_path / '.vaultgraph.toml'}: ")
+    assert done.stderr.rstrip("\n").endswith(problem)
+
+
+def test_app_json_nested_too_deeply_is_a_warning_and_the_exit_code_is_the_checks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_vault(tmp_path, {**DEFECTS, ".obsidian/app.json": "[" * 20_000 + "]" * 20_000})
+    code, out, err = run(capsys, "check", tmp_path, "--no-cache")
+    assert code == 1
+    assert out.endswith("in 1 of 2 notes.\n")
+    assert one_line_error(err) == (
+        f"warning: {tmp_path / '.obsidian' / 'app.json'}: nested too deeply to read; "
+        "Obsidian's excluded files not applied\n"
+    )

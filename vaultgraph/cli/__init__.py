@@ -7,13 +7,15 @@ answers in a fraction of a second, less than importing networkx and the query co
 from __future__ import annotations
 
 import importlib
+import sys
+import traceback
 
 import click
 
 from vaultgraph import __version__
 from vaultgraph.cli.common import ExitCode, progress_bar
 
-__all__ = ["ExitCode", "cli", "command_named", "main", "progress_bar"]
+__all__ = ["INTERRUPTED", "ExitCode", "cli", "command_named", "main", "progress_bar"]
 
 # Command name -> "module:function", in the order ``--help`` lists them.
 COMMANDS = {
@@ -47,8 +49,15 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vaultgraph")
-def cli() -> None:
+@click.option(
+    "--verbose",
+    is_flag=True,
+    help="On an internal error (a bug in vaultgraph), print its traceback too.",
+)
+def cli(verbose: bool) -> None:
     """Lint, map and query Obsidian vaults as a graph, with Obsidian's own link rules."""
+    # main reads --verbose from the arguments itself: it must know even when the error comes
+    # before this runs (while a command is imported, or its options are parsed).
 
 
 def command_named(name: str) -> click.Command:
@@ -61,9 +70,16 @@ def command_named(name: str) -> click.Command:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line and return its exit code (errors are one line, never a traceback)."""
+    """Run the command line and return its exit code (errors are one line, never a traceback).
+
+    Whatever goes wrong is one line on standard error and exit code 2, a bug in vaultgraph too
+    (an "internal error", with its traceback under ``--verbose``): exit code 1 means findings,
+    and a crash must never read as that. Ctrl-C exits 130, quietly; a closed pipe (``| head``)
+    and ``SystemExit`` keep click's and Python's own handling.
+    """
+    args = sys.argv[1:] if argv is None else list(argv)
     try:
-        result = cli.main(args=argv, prog_name="vaultgraph", standalone_mode=False)
+        result = cli.main(args=args, prog_name="vaultgraph", standalone_mode=False)
     except click.exceptions.Exit as leave:
         return leave.exit_code
     except click.ClickException as error:
@@ -73,7 +89,45 @@ def main(argv: list[str] | None = None) -> int:
         # in the message neither breaks the line nor reaches the terminal raw.
         click.echo(f"Error: {visible(error.format_message())}", err=True)
         return ExitCode.ERROR
-    except click.Abort:
+    except click.Abort as abort:
+        if isinstance(abort.__cause__, KeyboardInterrupt):  # click has ended the line already
+            return INTERRUPTED
         click.echo("Aborted.", err=True)
         return ExitCode.ERROR
+    except KeyboardInterrupt:  # outside click's own handling (while it starts or ends)
+        return INTERRUPTED
+    except BrokenPipeError:
+        raise  # not a bug: the reader went away, and Python's handling of that is the right one
+    except Exception as error:
+        _internal_error(error, verbose=_verbose(args))
+        return ExitCode.ERROR
     return int(result) if isinstance(result, int) else ExitCode.OK
+
+
+# The exit code of a program stopped by SIGINT, as shells report it (128 + 2).
+INTERRUPTED = 130
+
+
+def _verbose(args: list[str]) -> bool:
+    """Whether ``--verbose`` stands among the options before the command."""
+    for arg in args:
+        if arg == "--verbose":
+            return True
+        if not arg.startswith("-"):
+            return False
+    return False
+
+
+def _internal_error(error: Exception, *, verbose: bool) -> None:
+    from vaultgraph.terminal import visible
+
+    if verbose:
+        traceback.print_exception(error, file=sys.stderr)
+    message = visible(str(error))  # one line, and nothing in it acts on the terminal
+    if len(message) > 500:
+        message = f"{message[:497]}..."
+    hint = "" if verbose else "run with --verbose for the traceback; "
+    click.echo(
+        f"vaultgraph: internal error: {type(error).__name__}: {message} ({hint}please report it)",
+        err=True,
+    )
