@@ -71,7 +71,7 @@ def _seconds(pattern: str, text: str) -> float:
 
 
 def test_nested_quantifiers_cost_time_linear_in_the_name() -> None:
-    # re takes twice as long for each further "a": 0.3 s at 22, days at 40.
+    # re takes twice as long for each further "a": 0.3 s at 22, about a day at 40.
     short = _seconds("(a+)+$", "a" * 2000 + "!.md")
     long = _seconds("(a+)+$", "a" * 4000 + "!.md")
     assert long < 5  # generous; the measure is the ratio
