@@ -549,7 +549,7 @@ def test_a_note_swapped_for_a_named_pipe_after_a_remembered_check(tmp_path: Path
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     assert _check_alone(root, env=env).returncode == 1
     (root / "Pipe.md").unlink()
-    os.mkfifo(root / "Pipe.md")  # the memo looks at the notes it remembers before listing
+    os.mkfifo(root / "Pipe.md")  # listed again, it is no note: the memo gives way to a check
     done = _check_alone(root, env=env)
     assert done.returncode == 1
     assert done.stdout.splitlines()[0].startswith("Other.md:1:1: VG101")
