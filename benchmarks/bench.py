@@ -343,7 +343,7 @@ def _scenarios(vault: Path, has_no_cache: bool, settle: Callable[[], None]) -> l
 
     def empty_cache(version: Version) -> None:
         shutil.rmtree(version.cache, ignore_errors=True)
-        version.cache.mkdir()
+        version.cache.mkdir(mode=0o700)  # vaultgraph refuses a cache folder others can write
 
     touched = _TouchedNote(vault, settle)
     found: list[Scenario] = [
@@ -514,7 +514,7 @@ def _environment(cache: Path, root: Path) -> dict[str, str]:
     PYTHONDONTWRITEBYTECODE set would otherwise compile every module on every run, some 0.1 s
     that no user pays.
     """
-    cache.mkdir(parents=True, exist_ok=True)
+    cache.mkdir(mode=0o700, parents=True, exist_ok=True)  # not group-writable, whatever the umask
     paths = [str(root), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     return {**env, "VAULTGRAPH_CACHE_DIR": str(cache), "PYTHONPATH": os.pathsep.join(paths)}

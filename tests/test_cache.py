@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import pickletools
+import shlex
 import shutil
 import tempfile
 import threading
 import time
+import zlib
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +21,23 @@ import networkx as nx
 import pytest
 
 import vaultgraph.cache
+import vaultgraph.lint.memo
 import vaultgraph.reading
 from tests.vaults import write_vault
-from vaultgraph.cache import CACHE_DIR_ENV, Entry, NoteCache, cache_dir
+from vaultgraph.cache import CACHE_DIR_ENV, Entry, NoteCache, cache_dir, cache_file
 from vaultgraph.cli import main, progress_bar
 from vaultgraph.files import ReadFailure
 from vaultgraph.lint.config import Config
 from vaultgraph.lint.runner import check_vault
-from vaultgraph.model import Note
-from vaultgraph.packing import pack_results, unpack_results
+from vaultgraph.model import LinkKind, Note
+from vaultgraph.packing import (
+    dump_plain,
+    dump_results,
+    load_plain,
+    load_results,
+    pack_results,
+    unpack_results,
+)
 from vaultgraph.parse import parse_note
 from vaultgraph.vault import Vault, load_vault
 
@@ -214,14 +225,14 @@ def test_a_warm_run_writes_nothing(tmp_path: Path, cache: Path) -> None:
 def small_segments(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Segments of about four notes; returns the sizes of the segments encoded anew."""
     encoded: list[int] = []
-    original = pack_results
+    original = dump_results
 
-    def counting(results: list[Note | ReadFailure | None]) -> Any:
+    def counting(results: list[Note | ReadFailure | None]) -> bytes:
         encoded.append(len(results))
         return original(results)
 
     monkeypatch.setattr(vaultgraph.cache, "_SEGMENT_NOTES", 4)
-    monkeypatch.setattr(vaultgraph.cache, "pack_results", counting)
+    monkeypatch.setattr(vaultgraph.cache, "dump_results", counting)
     return encoded
 
 
@@ -290,18 +301,240 @@ def test_a_damaged_cache_is_rebuilt(
     assert parses == [], "the rebuilt cache is used"
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param({"not": "a payload"}, id="a-dict"),
+        pytest.param((0, [(["a.md"], [4], [OLD], [bytes(32)], b"garbage")]), id="bad-segment"),
+        pytest.param((0, [(["a.md"], [4], [OLD], [bytes(32)])]), id="short-segment"),
+    ],
+)
 def test_a_cache_of_the_wrong_shape_is_rebuilt(
-    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, cache: Path, parses: list[str], body: object
+) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": "# A\n"})
+    os.utime(root / "a.md", (OLD, OLD))
+    load_vault(root, cache=cache)
+    (file,) = cache_files(cache)
+    plant(file, dump_plain(body))
+    parses.clear()
+    vault = load_vault(root, cache=cache)
+    assert [h.text for h in vault.notes["a.md"].headings] == ["A"]
+    assert parses == ["a.md"]
+
+
+def plant(file: Path, body: bytes) -> None:
+    """Give a cache file ``body``, keeping its header (magic and key) and fixing the CRC-32:
+    the file as someone who knows the format would write it."""
+    data = file.read_bytes()
+    at = next(
+        k for k in range(64) if zlib.crc32(data[k + 4 :]) == int.from_bytes(data[k : k + 4], "big")
+    )
+    file.write_bytes(data[:at] + zlib.crc32(body).to_bytes(4, "big") + body)
+
+
+class Payload:
+    """Unpickled, it runs ``os.system`` or ``open``: either would leave ``marker`` behind."""
+
+    def __init__(self, marker: Path, how: str) -> None:
+        self.marker = marker
+        self.how = how
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        if self.how == "os.system":
+            return os.system, (f"touch {shlex.quote(str(self.marker))}",)
+        return open, (str(self.marker), "w")
+
+
+@pytest.mark.parametrize("how", ["os.system", "builtins.open"])
+def test_a_planted_cache_file_runs_no_code(
+    tmp_path: Path, cache: Path, parses: list[str], how: str
+) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": "[[b]]\n", "b.md": "# B\n"})
+    expected = snapshot(load_vault(root, cache=False))
+    load_vault(root, cache=cache)
+    (file,) = cache_files(cache)
+    marker = tmp_path / "ran"
+    plant(file, pickle.dumps(Payload(marker, how), protocol=5))
+    parses.clear()
+    assert snapshot(load_vault(root, cache=cache)) == expected
+    assert not marker.exists(), "the planted pickle ran"
+    assert sorted(parses) == ["a.md", "b.md"], "nothing came from the planted file"
+    parses.clear()
+    load_vault(root, cache=cache)
+    assert parses == [], "the file was rebuilt"
+
+
+def test_a_planted_segment_runs_no_code_either(
+    tmp_path: Path, cache: Path, parses: list[str]
 ) -> None:
     root = write_vault(tmp_path / "v", {"a.md": "# A\n"})
     load_vault(root, cache=cache)
     (file,) = cache_files(cache)
-    body = pickle.dumps({"not": "a payload"}, protocol=5)
-    store = vaultgraph.cache
-    header = store._MAGIC + store.fingerprint() + store.digest(body)
-    file.write_bytes(header + body)
-    vault = load_vault(root, cache=cache)
-    assert [h.text for h in vault.notes["a.md"].headings] == ["A"]
+    marker = tmp_path / "ran"
+    evil = pickle.dumps(Payload(marker, "os.system"), protocol=5)
+    plant(file, dump_plain((0, [(["a.md"], [4], [OLD], [bytes(32)], evil)])))
+    parses.clear()
+    assert [h.text for h in load_vault(root, cache=cache).notes["a.md"].headings] == ["A"]
+    assert not marker.exists()
+    assert parses == ["a.md"]
+
+
+def test_the_check_command_runs_no_planted_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The report's reproduction: a file planted in the cache folder, then a plain check.
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_DIR_ENV, str(folder))
+    root = write_vault(tmp_path / "v", {"a.md": "[[gone]]\n"})
+    assert main(["check", str(root)]) == 1
+    expected = capsys.readouterr().out
+    marker = tmp_path / "ran"
+    for file in sorted(folder.glob("*.pickle")):  # the parsed notes and the check's memo
+        plant(file, pickle.dumps(Payload(marker, "os.system"), protocol=5))
+    assert main(["check", str(root)]) == 1
+    assert capsys.readouterr().out == expected
+    assert not marker.exists()
+
+
+def test_a_file_for_another_vault_is_not_decoded(
+    tmp_path: Path, cache: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    one = write_vault(tmp_path / "one", {"a.md": "# One\n"})
+    two = write_vault(tmp_path / "two", {"a.md": "# Two\n"})
+    load_vault(one, cache=cache)
+    (file,) = cache_files(cache)
+    marker = tmp_path / "ran"
+    plant(file, pickle.dumps(Payload(marker, "os.system"), protocol=5))
+    planted = cache_file(Path(os.path.realpath(two)), cache)
+    planted.write_bytes(file.read_bytes())  # one's header, under two's name
+    with caplog.at_level("DEBUG", logger="vaultgraph"):
+        vault = load_vault(two, cache=cache)
+    assert [h.text for h in vault.notes["a.md"].headings] == ["Two"]
+    assert not marker.exists()
+    assert "for another folder" in caplog.text
+    assert "cache: ignoring" not in caplog.text, "its key said no: the body was never decoded"
+
+
+def test_a_symlink_planted_as_a_cache_file_is_replaced_not_written_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": "[[b]]\n", "b.md": "# B\n"})
+    victim = root / "b.md"
+    original = victim.read_bytes()
+    elsewhere = tmp_path / "root-owned.conf"  # in a shared /tmp, a link could name any file
+    elsewhere.write_bytes(b"precious\n")
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    real = Path(os.path.realpath(root))
+    cache_file(real, folder, "vault").symlink_to(victim)
+    cache_file(real, folder, "check").symlink_to(elsewhere)
+    monkeypatch.setenv(CACHE_DIR_ENV, str(folder))
+    assert main(["check", str(root)]) == 0
+    assert victim.read_bytes() == original
+    assert elsewhere.read_bytes() == b"precious\n"
+    assert sorted(p.is_symlink() for p in folder.iterdir()) == [False, False]
+    assert main(["check", str(root)]) == 0, "and the files written in their place work"
+    capsys.readouterr()
+
+
+_CODE_OPCODES = {"GLOBAL", "STACK_GLOBAL", "INST", "OBJ", "REDUCE", "NEWOBJ", "NEWOBJ_EX"}
+
+
+def _opcodes(data: bytes) -> set[str]:
+    return {op.name for op, _, _ in pickletools.genops(data)}
+
+
+def test_cache_files_hold_plain_data_only(
+    rich_vault: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_vault(
+        rich_vault, {"dated.md": "---\nday: 2024-02-29\nat: 2024-01-01 12:00:00+02:00\n---\n"}
+    )
+    monkeypatch.setenv(CACHE_DIR_ENV, str(cache))
+    main(["check", str(rich_vault)])
+    (notes,) = cache.glob("vault-*.pickle")
+    (memo,) = cache.glob("check-*.pickle")
+    header = vaultgraph.cache._HEADER
+    _, segments = load_plain(notes.read_bytes()[header:])
+    bodies = [notes.read_bytes()[header:], *(segment[-1] for segment in segments)]
+    bodies.append(memo.read_bytes()[len(vaultgraph.lint.memo._MAGIC) + 36 :])
+    for body in bodies:
+        assert not _opcodes(body) & _CODE_OPCODES
+    assert "BINPERSID" in set().union(*map(_opcodes, bodies)), "the dates, as plain ints"
+
+
+def test_the_loader_refuses_every_global() -> None:
+    for value in (date(2024, 2, 29), LinkKind.LINK, Note("a.md"), print):
+        with pytest.raises(pickle.UnpicklingError, match="refused"):
+            load_plain(pickle.dumps(value, protocol=5))
+    assert load_plain(dump_plain(({1, 2}, frozenset("a"), b"x", [None, 1.5, True]))) == (
+        {1, 2},
+        frozenset("a"),
+        b"x",
+        [None, 1.5, True],
+    )
+
+
+def test_plain_results_round_trip_what_yaml_makes() -> None:
+    loop: list[Any] = []
+    loop.append(loop)
+    zones = [UTC, timezone(timedelta(hours=-3, minutes=-30)), timezone(timedelta(0), "Z")]
+    frontmatter: dict[Any, Any] = {
+        "date": date(2024, 2, 29),
+        "naive": datetime(2024, 1, 1, 12, 30, 5, 17),
+        "zoned": [datetime(2024, 1, 1, 12, tzinfo=zone) for zone in zones],
+        date(2020, 1, 1): "a date as a key",
+        "set": {1, 2},
+        "binary": b"\x00\xff",
+        "nested": {"a": [1, {"b": None}], "n": float("inf")},
+        "loop": loop,
+    }
+    odd = Note("odd.md", frontmatter=frontmatter)
+    notes = [
+        parse_note(p.name, p.read_text(encoding="utf-8")) for p in (FIXTURES / "parse").glob("*.md")
+    ]
+    results: list[Note | ReadFailure | None] = [*notes, ReadFailure("binary"), None, odd, None]
+    back = load_results(dump_results(results))
+    assert back[:-2] == results[:-2]
+    assert back[-1] is None
+    assert isinstance(back[-2], Note)
+    again = back[-2].frontmatter
+    assert again["loop"][0] is again["loop"]
+    assert {k: v for k, v in again.items() if k != "loop"} == {
+        k: v for k, v in frontmatter.items() if k != "loop"
+    }
+    assert [d.tzname() for d in again["zoned"]] == ["UTC", "UTC-03:30", "Z"]
+    kinds = {type(link.kind) for note in back if isinstance(note, Note) for link in note.links}
+    assert kinds == {LinkKind}, "enums come back as enums, not as their values"
+
+
+def test_a_value_that_is_not_plain_data_is_refused_when_written(
+    tmp_path: Path, cache: Path
+) -> None:
+    with pytest.raises(pickle.PicklingError, match=r"PosixPath|WindowsPath"):
+        dump_results([Note("a.md", frontmatter={"where": Path("x")})])
+    root = tmp_path / "v"
+    root.mkdir()
+    store = NoteCache.open(root, cache)
+    assert store is not None
+    odd = Entry(1, OLD, bytes(32), Note("a.md", frontmatter={"where": Path("x")}))
+    assert store.save({"a.md": odd}, started_ns=0) is False  # a cache it could not read back
+    assert cache_files(cache) == []
+
+
+def test_a_same_size_edit_with_its_stamp_restored_is_served_from_the_cache(
+    tmp_path: Path, cache: Path
+) -> None:
+    # The documented trade-off (docs/performance.md), as git and ruff make it; --no-cache
+    # (cache=False) is the answer.
+    root = write_vault(tmp_path / "v", {"a.md": "# A\n"})
+    os.utime(root / "a.md", (OLD, OLD))
+    load_vault(root, cache=cache)
+    (root / "a.md").write_text("# B\n", encoding="utf-8")
+    os.utime(root / "a.md", (OLD, OLD))
+    assert [h.text for h in load_vault(root, cache=cache).notes["a.md"].headings] == ["A"]
+    assert [h.text for h in load_vault(root, cache=False).notes["a.md"].headings] == ["B"]
 
 
 def test_another_parser_version_rebuilds(

@@ -6,7 +6,6 @@ import hashlib
 import importlib.util
 import logging
 import os
-import pickle
 import platform
 import posixpath
 import sys
@@ -17,17 +16,25 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 import vaultgraph
-from vaultgraph.files import ReadFailure, write_atomically
+from vaultgraph.files import ReadFailure
 from vaultgraph.model import Note
 from vaultgraph.packing import (
+    dump_plain,
+    dump_results,
+    load_plain,
+    load_results,
     pack_records,
-    pack_results,
     paused_gc,
     unpack_records,
-    unpack_results,
+)
+from vaultgraph.store import (
+    CACHE_DIR_ENV,
+    cache_dir,
+    entry_name,
+    read_entry,
+    store_dir,
+    write_entry,
 )
 
 __all__ = [
@@ -39,18 +46,19 @@ __all__ = [
     "cache_file_outside",
     "digest",
     "fingerprint",
+    "vault_key",
 ]
 
-# Trust model: the cache folder is the user's own, like their other caches (black keeps its
-# cache as a pickle there too), so the pickle in it is trusted as much as the code that wrote it.
-# What is not trusted is its state: a file that is truncated, damaged, from another version of
-# vaultgraph or of its parsing libraries, or for another folder is ignored and rebuilt.
+# Trust model: the cache folder is used only when it is the user's alone (vaultgraph/store.py),
+# and what is read from it is plain data, by an unpickler that refuses every global
+# (vaultgraph/packing.py): a file planted there cannot run code. Nor is its content trusted: a
+# file whose key (this vault, this format, this parser) is not the one expected is not decoded
+# at all, and one that is truncated or damaged is ignored and rebuilt.
 
-CACHE_DIR_ENV = "VAULTGRAPH_CACHE_DIR"
-FORMAT = 3
+FORMAT = 4
 _MAGIC = b"vaultgraph-cache" + FORMAT.to_bytes(2, "big")
 _DIGEST_SIZE = 32
-_CHECKSUM_SIZE = 4  # a CRC-32 of the payload: it finds damage; trust is the folder's business
+_CHECKSUM_SIZE = 4  # a CRC-32 of the body: it finds damage
 _HEADER = len(_MAGIC) + _DIGEST_SIZE + _CHECKSUM_SIZE
 # Notes are stored in segments of about this many, by a hash of their path: a run that parses a
 # few notes again re-encodes their segments only and copies the others' bytes as they were.
@@ -87,12 +95,11 @@ class _Segment:
     sizes: list[int]
     mtimes: list[int]
     digests: list[bytes]
-    results: bytes  # the pickled PackedResults of these paths, in order
+    results: bytes  # these paths' results, in order, as packing.dump_results wrote them
 
 
 @dataclass(frozen=True, slots=True)
 class _Payload:
-    root: str
     started_ns: int
     segments: list[_Segment]
 
@@ -122,18 +129,14 @@ class NoteCache:
             return None
         real = Path(os.path.realpath(root))
         empty = cls(file, str(real))
-        try:
-            data = file.read_bytes()
-        except FileNotFoundError:
-            return empty
-        except OSError as error:
-            _log.debug("cache: cannot read %s: %s", file, error)
+        data = read_entry(file)
+        if data is None:
             return empty
         try:
             with paused_gc():  # a million new objects, none of them garbage
                 payload = _decode(data, str(real))
                 entries = {} if payload is None else _entries(payload.segments)
-        except Exception as error:  # a damaged file may fail in any way unpickling can
+        except Exception as error:  # a damaged file may fail in any way decoding can
             _log.debug("cache: ignoring %s: %s: %s", file, type(error).__name__, error)
             return empty
         if payload is None:
@@ -159,36 +162,35 @@ class NoteCache:
             return False
         try:
             segments = _segments(entries, self.entries, self._segments)
-            data = _encode(_Payload(self.root, started_ns, segments))
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.file, data)
+            data = _encode(_Payload(started_ns, segments), self.root)
+            write_entry(self.file, data)
         except Exception as error:  # a cache that cannot be written must not fail the run
             _log.debug("cache: cannot write %s: %s: %s", self.file, type(error).__name__, error)
             return False
         return True
 
 
-def cache_dir() -> Path:
-    """Where caches go: ``$VAULTGRAPH_CACHE_DIR``, else the user's cache folder for vaultgraph."""
-    override = os.environ.get(CACHE_DIR_ENV)
-    if override:
-        return Path(override).expanduser()
-    return Path(platformdirs.user_cache_dir("vaultgraph", appauthor=False))
+def vault_key(real_root: str | os.PathLike[str]) -> str:
+    """What the cache files of the vault whose resolved path is ``real_root`` are named by."""
+    return hashlib.blake2b(os.fsencode(real_root), digest_size=16).hexdigest()
 
 
 def cache_file(real_root: Path, directory: Path, kind: str = "vault") -> Path:
     """The cache file of this ``kind`` of the vault whose resolved path is ``real_root``."""
-    name = hashlib.blake2b(os.fsencode(real_root), digest_size=16).hexdigest()
-    return directory / f"{kind}-{name}.pickle"
+    return directory / entry_name(kind, vault_key(real_root))
 
 
 def cache_file_outside(root: Path, directory: Path | None, kind: str) -> Path | None:
     """:func:`cache_file` of the vault at ``root`` in ``directory`` (default :func:`cache_dir`),
-    or ``None`` when that would lie inside the vault: a cache never writes into a vault."""
+    or ``None`` when that would lie inside the vault (a cache never writes into a vault) or
+    when :func:`~vaultgraph.store.store_dir` refuses the folder (it warns once)."""
     real = Path(os.path.realpath(root))
-    file = cache_file(real, cache_dir() if directory is None else directory, kind)
-    if Path(os.path.realpath(file.parent)).is_relative_to(real):
+    folder = cache_dir() if directory is None else directory
+    file = cache_file(real, folder, kind)
+    if Path(os.path.realpath(folder)).is_relative_to(real):
         _log.debug("cache: %s is inside the vault; not using it", file)
+        return None
+    if store_dir(folder) is None:
         return None
     return file
 
@@ -264,7 +266,7 @@ def _segments(
     for paths in groups:
         kept = previous.get(tuple(paths))
         if kept is None or any(entries[p].result is not old[p].result for p in paths):
-            kept = pickle.dumps(pack_results([entries[p].result for p in paths]), protocol=5)
+            kept = dump_results([entries[p].result for p in paths])
         columns = pack_records(Entry, [entries[p] for p in paths])
         segments.append(
             _Segment(paths, columns["size"], columns["mtime_ns"], columns["digest"], kept)
@@ -272,31 +274,43 @@ def _segments(
     return segments
 
 
-def _encode(payload: _Payload) -> bytes:
-    body = pickle.dumps(payload, protocol=5)
-    return _MAGIC + fingerprint() + zlib.crc32(body).to_bytes(_CHECKSUM_SIZE, "big") + body
+# The file: magic (the format), the key, a CRC-32 of the body, the body. The key is checked
+# before anything else is read, so a file for another vault, format or parser is never decoded.
+
+
+def _key(root: str) -> bytes:
+    seen = hashlib.blake2b(fingerprint(), digest_size=_DIGEST_SIZE)
+    seen.update(os.fsencode(root))
+    return seen.digest()
+
+
+def _encode(payload: _Payload, root: str) -> bytes:
+    segments = [(s.paths, s.sizes, s.mtimes, s.digests, s.results) for s in payload.segments]
+    body = dump_plain((payload.started_ns, segments))
+    checksum = zlib.crc32(body).to_bytes(_CHECKSUM_SIZE, "big")
+    return _MAGIC + _key(root) + checksum + body
 
 
 def _decode(data: bytes, root: str) -> _Payload | None:
     """The payload, ``None`` if the file is for another version or folder; raises if damaged."""
     if not data.startswith(_MAGIC):
         raise ValueError("not a vaultgraph cache of this format")
-    if data[len(_MAGIC) : len(_MAGIC) + _DIGEST_SIZE] != fingerprint():
-        _log.debug("cache: written by another version of the parser; rebuilding")
+    if data[len(_MAGIC) : len(_MAGIC) + _DIGEST_SIZE] != _key(root):
+        _log.debug("cache: written for another folder or version of the parser; rebuilding")
         return None
-    body = memoryview(data)[_HEADER:]
+    body = data[_HEADER:]
     if zlib.crc32(body).to_bytes(_CHECKSUM_SIZE, "big") != data[_HEADER - _CHECKSUM_SIZE : _HEADER]:
         raise ValueError("checksum mismatch (truncated or damaged)")
-    payload = pickle.loads(body)
-    if not isinstance(payload, _Payload):
-        raise TypeError(f"holds a {type(payload).__name__}")
-    return payload if payload.root == root else None
+    started_ns, segments = load_plain(body)
+    if type(started_ns) is not int or type(segments) is not list:
+        raise TypeError("not a cache payload")
+    return _Payload(started_ns, [_Segment(*segment) for segment in segments])
 
 
 def _entries(segments: Sequence[_Segment]) -> dict[str, Entry]:
     entries: dict[str, Entry] = {}
     for segment in segments:
-        results = unpack_results(pickle.loads(segment.results))
+        results = load_results(segment.results)
         if None in results:
             raise ValueError("an entry without a result")
         columns: dict[str, list[Any]] = {

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import gc
+import io
+import pickle
 import typing
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import Enum
 from functools import cache
 from itertools import accumulate, chain, repeat
 from operator import attrgetter
-from types import MemberDescriptorType
+from types import MemberDescriptorType, NoneType
 from typing import Any, TypeVar
 
 from vaultgraph.files import ReadFailure
@@ -22,6 +26,10 @@ __all__ = [
     "PackedNotes",
     "PackedResults",
     "collecting",
+    "dump_plain",
+    "dump_results",
+    "load_plain",
+    "load_results",
     "pack_records",
     "pack_results",
     "paused_gc",
@@ -98,6 +106,126 @@ def unpack_results(packed: PackedResults) -> list[Note | ReadFailure | None]:
     for position, reason in packed.failures.items():
         results[position] = ReadFailure(reason)
     return results
+
+
+# On disk (the cache folder), data is plain and is read back by an unpickler that refuses every
+# global: a file can name no class or function, so nothing in it can run. Plain is None, bool,
+# int, float, str, bytes, tuple, list, dict, set and frozenset, which pickle writes with opcodes
+# of their own. A parsed note holds two other kinds of value: the records' enums, kept as their
+# values, and the dates and times YAML makes, kept as persistent ids of plain ints.
+
+
+def dump_plain(value: object) -> bytes:
+    """``value``, which must hold plain data only, as bytes for :func:`load_plain`."""
+    return pickle.dumps(value, protocol=5)
+
+
+def load_plain(data: bytes) -> Any:
+    """What :func:`dump_plain` or :func:`dump_results` wrote. Raises
+    ``pickle.UnpicklingError`` at the first global (a class, a function) the data names."""
+    return _PlainUnpickler(io.BytesIO(data)).load()
+
+
+def dump_results(results: Sequence[Note | ReadFailure | None]) -> bytes:
+    """:func:`pack_results` as plain data, for :func:`load_results`. Raises
+    ``pickle.PicklingError`` for a value that is not plain data, a date or a time."""
+    packed = pack_results(results)
+    notes = packed.notes
+    records = {name: _enum_values(name, notes.records[name]) for name, _ in _note_plan()[1]}
+    plain = (packed.count, packed.failures, packed.parsed, notes.count, notes.fields, records)
+    stream = io.BytesIO()
+    _DatedPickler(stream, protocol=5).dump(plain)
+    return stream.getvalue()
+
+
+def load_results(data: bytes) -> list[Note | ReadFailure | None]:
+    """What :func:`dump_results` wrote. Raises (``pickle.UnpicklingError``, ``ValueError``,
+    ``TypeError``, ``KeyError``...) when ``data`` holds anything else."""
+    count, failures, parsed, notes_count, fields, records = load_plain(data)
+    typed = {name: _enum_members(name, records[name]) for name, _ in _note_plan()[1]}
+    notes = PackedNotes(notes_count, fields, typed)
+    return unpack_results(PackedResults(count, failures, parsed, notes))
+
+
+_PLAIN = frozenset({NoneType, bool, int, float, str, bytes, tuple, list, dict, set, frozenset})
+
+
+class _DatedPickler(pickle.Pickler):
+    def persistent_id(self, obj: Any) -> Any:
+        kind = type(obj)
+        if kind in _PLAIN:
+            return None
+        if kind is datetime.date:
+            return ("date", obj.year, obj.month, obj.day)
+        if kind is datetime.datetime:
+            clock = (obj.hour, obj.minute, obj.second, obj.microsecond, obj.fold)
+            return ("datetime", obj.year, obj.month, obj.day, *clock, _zone(obj.tzinfo))
+        raise pickle.PicklingError(f"not plain data: {kind.__module__}.{kind.__qualname__}")
+
+
+def _zone(tz: datetime.tzinfo | None) -> tuple[int, int, int, str | None] | None:
+    if tz is None:
+        return None
+    offset = tz.utcoffset(None)
+    if type(tz) is not datetime.timezone or offset is None:
+        raise pickle.PicklingError(f"not a fixed time zone: {tz!r}")
+    name = tz.tzname(None)
+    named = None if name == datetime.timezone(offset).tzname(None) else name
+    return (offset.days, offset.seconds, offset.microseconds, named)
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"refused {module}.{name}: a cache file holds plain data")
+
+    def persistent_load(self, pid: Any) -> Any:
+        match pid:
+            case ("date", int(year), int(month), int(day)):
+                return datetime.date(year, month, day)
+            case ("datetime", int(y), int(mo), int(d), int(h), int(mi), int(s), int(us), int(f), z):
+                return datetime.datetime(y, mo, d, h, mi, s, us, tzinfo=_unzone(z), fold=f)
+        raise pickle.UnpicklingError("unknown persistent id")
+
+
+def _unzone(zone: Any) -> datetime.timezone | None:
+    match zone:
+        case None:
+            return None
+        case (int(days), int(seconds), int(microseconds), None):
+            return datetime.timezone(datetime.timedelta(days, seconds, microseconds))
+        case (int(days), int(seconds), int(microseconds), str(name)):
+            return datetime.timezone(datetime.timedelta(days, seconds, microseconds), name)
+    raise pickle.UnpicklingError("not a time zone")
+
+
+@cache
+def _record_enums() -> dict[str, tuple[tuple[str, type[Enum]], ...]]:
+    """Per record field of Note (``links``...), its records' fields that hold an enum."""
+    found: dict[str, tuple[tuple[str, type[Enum]], ...]] = {}
+    for record, cls in _note_plan()[1]:
+        hints = typing.get_type_hints(cls)
+        enums = [(name, hints[name]) for name in _fields(cls) if _is_enum(hints[name])]
+        found[record] = tuple(enums)
+    return found
+
+
+def _is_enum(hint: object) -> bool:
+    return isinstance(hint, type) and issubclass(hint, Enum)
+
+
+def _enum_values(record: str, columns: Columns) -> Columns:
+    plain = dict(columns)
+    for name, _ in _record_enums()[record]:
+        plain[name] = list(map(attrgetter("_value_"), columns[name]))
+    return plain
+
+
+def _enum_members(record: str, columns: Columns) -> Columns:
+    typed = dict(columns)
+    for name, enum in _record_enums()[record]:
+        members = {member.value: member for member in enum}
+        typed[name] = list(map(members.__getitem__, columns[name]))
+    return typed
 
 
 @contextmanager

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import pickle
+import shlex
 import shutil
+import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -228,3 +232,69 @@ def test_check_uses_the_memo_and_no_cache_neither_reads_nor_writes_it(
     remembered = capsys.readouterr().out
     assert main(["check", str(vault), "--no-cache", "--format", "json"]) == 1
     assert capsys.readouterr().out == remembered != uncached
+
+
+def _plant(file: Path, body: bytes) -> None:
+    """Give the memo ``body``, keeping its header and fixing the CRC-32 (see test_cache.plant)."""
+    data = file.read_bytes()
+    at = next(
+        k for k in range(64) if zlib.crc32(data[k + 4 :]) == int.from_bytes(data[k : k + 4], "big")
+    )
+    file.write_bytes(data[:at] + zlib.crc32(body).to_bytes(4, "big") + body)
+
+
+class _Payload:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return os.system, (f"touch {shlex.quote(str(self.marker))}",)
+
+
+def test_a_planted_memo_runs_no_code(
+    vault: Path, memo_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = load_config(vault)
+    remembered_check(vault, config, directory=memo_dir)
+    (memo,) = memo_dir.glob("check-*.pickle")
+    marker = tmp_path / "ran"
+    _plant(memo, pickle.dumps(_Payload(marker), protocol=5))
+    with caplog.at_level("DEBUG", logger="vaultgraph"):
+        assert remembered_check(vault, config, directory=memo_dir) == full(vault, config)
+    assert not marker.exists(), "the planted pickle ran"
+    assert "refused" in caplog.text
+    assert ".system: a cache file holds plain data" in caplog.text
+    # Plain data in the right shape but a global inside: refused all the same.
+    _plant(memo, pickle.dumps(((vault.name,), {}, {}, (), (), {os.system: 1}), protocol=5))
+    assert remembered_check(vault, config, directory=memo_dir) == full(vault, config)
+
+
+def test_a_memo_for_another_configuration_is_not_decoded(
+    vault: Path, memo_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    remembered_check(vault, load_config(vault), directory=memo_dir)
+    (memo,) = memo_dir.glob("check-*.pickle")
+    marker = tmp_path / "ran"
+    _plant(memo, pickle.dumps(_Payload(marker), protocol=5))
+    other = load_config(vault).override(ignore=["VG103"])
+    with caplog.at_level("DEBUG", logger="vaultgraph"):
+        assert remembered_check(vault, other, directory=memo_dir) == full(vault, other)
+    assert not marker.exists()
+    assert "check memo: ignoring" not in caplog.text, "its key said no: never decoded"
+
+
+def test_a_symlink_planted_as_the_memo_is_replaced_not_followed(
+    vault: Path, memo_dir: Path, tmp_path: Path
+) -> None:
+    config = load_config(vault)
+    remembered_check(vault, config, directory=memo_dir)
+    (memo,) = memo_dir.glob("check-*.pickle")
+    good = memo.read_bytes()
+    elsewhere = tmp_path / "elsewhere.pickle"
+    elsewhere.write_bytes(good)  # a valid memo, but not one vaultgraph wrote there
+    memo.unlink()
+    memo.symlink_to(elsewhere)
+    _append(vault / "Hub.md", "\n[[Gone]]\n")
+    assert remembered_check(vault, config, directory=memo_dir) == full(vault, config)
+    assert elsewhere.read_bytes() == good, "written beside, renamed over the link"
+    assert not memo.is_symlink()

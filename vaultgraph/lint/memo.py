@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import pickle
 import re
 import time
 import zlib
@@ -31,18 +30,20 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from vaultgraph.cache import cache_file_outside, digest, fingerprint
 from vaultgraph.files import (
+    SkippedPath,
     VaultFiles,
     check_root,
     decode_text,
     read_regular,
     scan_vault,
     stat_in,
-    write_atomically,
 )
 from vaultgraph.lint.config import Config
 from vaultgraph.lint.finding import Edit, Finding, Severity
 from vaultgraph.lint.obsidian import read_app_json
 from vaultgraph.lint.runner import CheckRun, check_vault, select_rules
+from vaultgraph.packing import dump_plain, load_plain
+from vaultgraph.store import read_entry, write_entry
 
 if TYPE_CHECKING:
     from vaultgraph.model import Note
@@ -56,8 +57,10 @@ __all__ = ["MAX_EDITED", "remembered_check"]
 MAX_EDITED = 64
 # Notes re-checked at most: the edited ones and the notes whose subpath links lead into them.
 _MAX_RECHECKED = 256
-_FORMAT = 3
+_FORMAT = 4
 _MAGIC = b"vaultgraph-check" + _FORMAT.to_bytes(2, "big")
+_KEY_SIZE = 32
+_HEADER = len(_MAGIC) + _KEY_SIZE + 4  # magic, key, CRC-32 of the body
 _RACY_NS = 2_000_000_000  # as the note cache: a stamp this close to its read is checked by hash
 
 _log = logging.getLogger("vaultgraph")
@@ -398,13 +401,14 @@ def _read_bytes(root: Path, path: str) -> bytes:
         raise _Stale(f"{path}: {error.strerror}") from None
 
 
-# The memo file: magic, CRC-32 of the pickle, pickle. Same trust model as the note cache
-# (vaultgraph/cache.py): the folder is the user's; a damaged or foreign file is ignored.
+# The memo file: magic, key, CRC-32 of the body, body (plain data, see vaultgraph/packing.py).
+# Same trust model as the note cache (vaultgraph/cache.py): only a file whose key is this run's
+# is decoded, and a damaged one is ignored.
 
 
 def _key(root: Path, config: Config) -> bytes:
     """Everything besides the notes that decides the findings."""
-    seen = hashlib.blake2b(digest_size=32)
+    seen = hashlib.blake2b(digest_size=_KEY_SIZE)
     seen.update(os.fsencode(os.path.realpath(root)) + b"\0")
     seen.update(repr(config).encode() + b"\0")
     try:
@@ -416,42 +420,39 @@ def _key(root: Path, config: Config) -> bytes:
 
 
 def _read(file: Path, key: bytes) -> _Memo | None:
-    try:
-        data = file.read_bytes()
-    except OSError:
-        return None
-    header = len(_MAGIC) + 4
-    if not data.startswith(_MAGIC) or len(data) < header:
-        return None
-    if zlib.crc32(data[header:]) != int.from_bytes(data[len(_MAGIC) : header], "big"):
+    data = read_entry(file)
+    if data is None or not data.startswith(_MAGIC) or data[len(_MAGIC) : _HEADER - 4] != key:
+        return None  # none, or for another vault, configuration or version: not decoded
+    if zlib.crc32(data[_HEADER:]) != int.from_bytes(data[_HEADER - 4 : _HEADER], "big"):
         _log.debug("check memo: %s is damaged; ignoring it", file)
         return None
     try:
-        stored = pickle.loads(data[header:])
-        if stored[0] != key:
-            return None
-        records = {path: _NoteRecord._make(fields) for path, fields in stored[3].items()}
-        return _Memo(stored[0], stored[1], stored[2], records, *stored[4:])
-    except Exception as error:  # a damaged file may fail in any way unpickling can
+        files, unreadable, records, *rest = load_plain(data[_HEADER:])
+        notes, attachments, skipped = files
+        scanned = VaultFiles(notes, attachments, tuple(SkippedPath(*s) for s in skipped))
+        known = {path: _NoteRecord._make(fields) for path, fields in records.items()}
+        return _Memo(key, scanned, unreadable, known, *rest)
+    except Exception as error:  # a damaged file may fail in any way decoding can
         _log.debug("check memo: ignoring %s: %s", file, error)
         return None
 
 
 def _write(file: Path, memo: _Memo) -> None:
-    # Stored as plain tuples, records too: pickling 10,000 named tuples costs four times more.
+    # Stored as plain tuples, records too: pickling 10,000 named tuples costs four times more,
+    # and the file must hold nothing but plain data (see vaultgraph/packing.py).
     records = {path: tuple(record) for path, record in memo.records.items()}
+    skipped = tuple((s.path, s.reason) for s in memo.files.skipped)
     stored = (
-        memo.key,
-        memo.files,
-        memo.unreadable,
+        (memo.files.notes, memo.files.attachments, skipped),
+        dict(memo.unreadable),
         records,
         memo.checked,
         memo.vault_warnings,
-        memo.suggestions,
+        dict(memo.suggestions),
     )
     try:
-        body = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
-        file.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(file, _MAGIC + zlib.crc32(body).to_bytes(4, "big") + body)
+        body = dump_plain(stored)
+        checksum = zlib.crc32(body).to_bytes(4, "big")
+        write_entry(file, _MAGIC + memo.key + checksum + body)
     except Exception as error:  # a memo that cannot be written must not fail the check
         _log.debug("check memo: cannot write %s: %s: %s", file, type(error).__name__, error)
