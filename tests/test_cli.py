@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -582,3 +583,38 @@ def test_app_json_nested_too_deeply_is_a_warning_and_the_exit_code_is_the_checks
         f"warning: {tmp_path / '.obsidian' / 'app.json'}: nested too deeply to read; "
         "Obsidian's excluded files not applied\n"
     )
+
+
+def test_export_keeps_the_mode_of_the_file_it_replaces(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "graph.json"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
+    real = tmp_path / "real.graphml"
+    real.write_text("old", encoding="utf-8")
+    real.chmod(0o604)
+    link = tmp_path / "link.graphml"
+    link.symlink_to(real)
+    assert run(capsys, "export", SAMPLE_VAULT, "-o", target)[0] == 0
+    assert run(capsys, "export", SAMPLE_VAULT, "--format", "graphml", "-o", link)[0] == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["directed"] is True
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert stat.S_IMODE(real.stat().st_mode) == 0o604
+    assert link.is_symlink()
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_export_gives_a_new_file_the_mode_the_umask_allows(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, umask: int
+) -> None:
+    old = os.umask(umask)
+    try:
+        code = run(capsys, "export", SAMPLE_VAULT, "-o", tmp_path / "new.json")[0]
+        made = tmp_path / "made-by-map.html"
+        made.write_text("", encoding="utf-8")  # what map -o, writing in place, gives
+    finally:
+        os.umask(old)
+    assert code == 0
+    assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == 0o666 & ~umask
+    assert stat.S_IMODE(made.stat().st_mode) == 0o666 & ~umask

@@ -7,7 +7,6 @@ import errno
 import os
 import re
 import stat
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -359,10 +358,13 @@ def write_atomically(file: Path, data: bytes | Callable[[IO[bytes]], None]) -> N
     """Write ``data`` (bytes, or a function that writes to a binary stream) to ``file`` so that a
     reader sees the old contents or the new, never half.
 
-    A regular file (or a new one) is written beside its name and renamed over it. Anything else
-    (``/dev/null``, a pipe, a terminal) is written in place, never replaced. A symbolic link is
-    followed: the file it names is replaced, the link stays. No fsync: callers write caches and
-    exports, which a power cut may lose but never leaves half-written under their name.
+    A regular file (or a new one) is written beside its name and renamed over it, with the
+    permissions of the file it replaces, or for a new file those the umask allows (as writing
+    it in place would give). Anything else (``/dev/null``, a pipe, a terminal) is written in
+    place, never replaced. A symbolic link is followed: the file it names is replaced, the link
+    stays; this is for files the user names (``export -o``), never for the cache, whose writer
+    (``vaultgraph.store.write_entry``) follows none. No fsync: a power cut may lose the file but
+    never leaves it half-written under its name.
     """
     write = _writing(data) if isinstance(data, bytes) else data
     target = Path(os.path.realpath(file))
@@ -370,15 +372,36 @@ def write_atomically(file: Path, data: bytes | Callable[[IO[bytes]], None]) -> N
         with target.open("wb") as device:
             write(device)
         return
-    descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        kept: int | None = os.stat(target).st_mode & 0o777
+    except FileNotFoundError:
+        kept = None
+    descriptor, name = _new_beside(target)
     temporary = Path(name)
     try:
+        if kept is not None:
+            os.chmod(descriptor if os.chmod in os.supports_fd else name, kept)
         with os.fdopen(descriptor, "wb") as stream:
             write(stream)
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _new_beside(target: Path) -> tuple[int, str]:
+    """A new temporary file in ``target``'s folder: its descriptor and name. Made as ``open``
+    makes a file (mode 0o666 less the umask; ``tempfile.mkstemp`` would give 0o600), and as
+    ``mkstemp`` does, with ``O_EXCL`` and ``O_NOFOLLOW``: never an existing file or link."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        name = os.path.join(target.parent, f".{target.name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(name, flags, 0o666), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {target}")
 
 
 def _writing(content: bytes) -> Callable[[IO[bytes]], None]:
