@@ -618,3 +618,79 @@ def test_export_gives_a_new_file_the_mode_the_umask_allows(
     assert code == 0
     assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == 0o666 & ~umask
     assert stat.S_IMODE(made.stat().st_mode) == 0o666 & ~umask
+
+
+def test_cache_dir_prints_the_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VAULTGRAPH_CACHE_DIR", str(tmp_path / "here"))
+    assert run(capsys, "cache", "dir") == (0, f"{tmp_path / 'here'}\n", "")
+    assert not (tmp_path / "here").exists(), "printing it makes nothing"
+
+
+def test_cache_clean_removes_one_vaults_files_or_all_and_nothing_else(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("VAULTGRAPH_CACHE_DIR", str(folder))
+    one = write_vault(tmp_path / "one", DEFECTS)
+    two = write_vault(tmp_path / "two", {"a.md": "# A\n"})
+    for vault in (one, two):
+        assert run(capsys, "check", vault)[0] in (0, 1)
+    (folder / "mine.txt").write_text("not vaultgraph's", encoding="utf-8")
+    assert len(list(folder.glob("*.pickle"))) == 4
+    monkeypatch.chdir(one)
+    code, out, err = run(capsys, "cache", "clean")
+    assert (code, err) == (0, "")
+    assert out.startswith("Removed 2 cache files (")
+    assert out.endswith(f" from {folder}.\n")
+    assert len(list(folder.glob("*.pickle"))) == 2
+    assert run(capsys, "cache", "clean", one)[1].startswith("Removed 0 cache files (0.0 kB)")
+    assert run(capsys, "cache", "clean", "--all")[1].startswith("Removed 2 cache files (")
+    assert sorted(p.name for p in folder.iterdir()) == ["mine.txt"]
+
+
+def test_cache_clean_refuses_a_folder_others_can_write(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    folder.chmod(0o777)
+    monkeypatch.setenv("VAULTGRAPH_CACHE_DIR", str(folder))
+    code, out, err = run(capsys, "cache", "clean", "--all")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"Error: cache folder {folder} is writable by other users (mode 0777)")
+    assert len(err.splitlines()) == 1
+
+
+def test_check_with_a_folder_others_can_write_warns_in_one_line_and_runs_uncached(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    folder.chmod(0o777)
+    vault = write_vault(tmp_path / "v", DEFECTS)
+    fixed = write_vault(tmp_path / "fixed", DEFECTS)
+
+    def check(*flags: str, vault: Path = vault) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "vaultgraph", "check", str(vault), *flags],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "VAULTGRAPH_CACHE_DIR": str(folder), "PYTHONPATH": str(REPO)},
+        )
+
+    uncached = check("--no-cache")
+    assert (uncached.returncode, uncached.stderr) == (1, "")
+    warning = (
+        f"warning: cache folder {folder} is writable by other users (mode 0777): not using it;"
+        f" make it yours alone (chmod go-w {folder})"
+    )
+    cached = check()
+    assert (cached.returncode, cached.stdout) == (1, uncached.stdout)
+    assert cached.stderr.splitlines() == [warning]
+    # --fix loads the vault once per round, each time asking for the cache: still one line.
+    repaired = check("--fix", vault=fixed).stderr.splitlines()
+    assert [line for line in repaired if line.startswith("warning:")] == [warning]
+    assert list(folder.iterdir()) == []

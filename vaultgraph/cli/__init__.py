@@ -28,6 +28,7 @@ COMMANDS = {
     "explain": "vaultgraph.cli.queries:explain_command",
     "diff": "vaultgraph.cli.queries:diff_command",
     "path": "vaultgraph.cli.queries:path_command",
+    "cache": "vaultgraph.cli.cache:cache_group",
 }
 
 
