@@ -252,3 +252,17 @@ def test_clean_refuses_a_dubious_folder(tmp_path: Path) -> None:
     with pytest.raises(store.StoreError, match="writable by other users"):
         store.clean(folder)
     assert len(os.listdir(folder)) == 1
+
+
+def test_other_kinds_of_file_are_named_alike_and_never_removed(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    lock = folder / store.entry_name("lock", "f" * 32)
+    lock.write_bytes(b"")
+    store.write_entry(folder / store.entry_name("vault", "f" * 32), b"x")
+    assert store.prune(folder, limit=0).files == 1
+    store.write_entry(folder / store.entry_name("check", "f" * 32), b"x")
+    assert store.clean(folder).files == 1
+    assert os.listdir(folder) == [lock.name], "a lock held by a running fix must not vanish"
+    with pytest.raises(ValueError, match="not a name"):
+        store.entry_name("../x", "f" * 32)

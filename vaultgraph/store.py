@@ -43,6 +43,7 @@ _STALE_TEMPORARY_S = 3600
 # The only names vaultgraph writes in the folder: what cleaning and the size cap may remove.
 _ENTRY = re.compile(r"(?P<kind>vault|check)-(?P<key>[0-9a-f]{32})\.pickle")
 _TEMPORARY = re.compile(r"\.(?P<kind>vault|check)-(?P<key>[0-9a-f]{32})\.pickle\.[^/]+\.tmp")
+_NAME = re.compile(r"[a-z]+-[0-9a-f]{32}\.pickle")
 _WRITABLE_BY_OTHERS = stat.S_IWGRP | stat.S_IWOTH
 # Where the system lacks a flag (Windows has no O_NOFOLLOW), the checks after opening remain.
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -144,11 +145,13 @@ def _make(folder: Path) -> None:
 
 
 def entry_name(kind: str, key: str) -> str:
-    """The file name of a cache entry: ``kind`` (``vault``, ``check``) and the vault's 32 hex
-    digit key."""
+    """The file name of a vault's file of this ``kind`` in the folder: ``kind-key.pickle``, with
+    the vault's 32 hex digit key. Only the kinds ``vault`` and ``check`` are cache entries, which
+    the size cap and :func:`clean` may remove; a file of any other kind (a lock) is never removed.
+    """
     name = f"{kind}-{key}.pickle"
-    if _ENTRY.fullmatch(name) is None:
-        raise ValueError(f"not a cache entry name: {name!r}")
+    if _NAME.fullmatch(name) is None:
+        raise ValueError(f"not a name for a file of the cache folder: {name!r}")
     return name
 
 
