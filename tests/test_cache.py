@@ -637,9 +637,9 @@ def test_parallel_falls_back_to_serial(
 ) -> None:
     class NoPool:
         def __init__(self, *args: object, **kwargs: object) -> None:
-            raise NotImplementedError("no semaphores on this platform")
+            raise NotImplementedError("no processes on this platform")
 
-    monkeypatch.setattr(vaultgraph.reading, "ProcessPoolExecutor", NoPool)
+    monkeypatch.setattr(vaultgraph.reading, "_Workers", NoPool)
     vault = load_vault(rich_vault, cache=False, jobs=2)
     assert len(parses) == len(vault.notes)
     assert snapshot(vault) == snapshot(load_vault(rich_vault, cache=False, jobs=1))

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
+import multiprocessing
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import nullcontext
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import cast
 
 from vaultgraph.cache import digest
 from vaultgraph.files import ReadFailure, decode_text, read_failure, read_regular
@@ -36,6 +46,11 @@ PARALLEL_MIN = 200
 # Notes per task sent to a worker: enough to make the round trip cheap, few enough that the
 # workers finish together and progress moves.
 _CHUNK_MAX = 256
+# How long a worker told to stop (or killed) gets to end before it is killed (or left).
+_JOIN_S = 1.0
+# How often a worker that cannot ask the system to end it with its parent looks for the parent.
+_WATCH_S = 0.2
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 _log = logging.getLogger("vaultgraph")
 
@@ -73,7 +88,7 @@ def read_notes(
     if workers > 1 and len(pending) >= max(PARALLEL_MIN, 1):
         try:
             return _read_in_pool(root, pending, hashing, workers, progress)
-        except Exception as error:  # no pool here (no fork, no semaphores): parse in-process
+        except Exception as error:  # no processes here, or a worker failed: parse in-process
             _log.debug("parallel parsing failed (%s: %s); parsing serially", type(error), error)
     reads: list[Read] = []
     # Parsing makes cyclic garbage (a YAML loader class per note): collect it when there is much.
@@ -93,24 +108,224 @@ def _read_in_pool(
     progress: Progress | None,
 ) -> list[Read]:
     size = max(1, min(_CHUNK_MAX, len(pending) // (workers * 4)))
-    chunks = [pending[start : start + size] for start in range(0, len(pending), size)]
+    chunks = deque(
+        (index, pending[start : start + size])
+        for index, start in enumerate(range(0, len(pending), size))
+    )
     batches: list[list[Read]] = [[] for _ in chunks]
     done = 0
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(chunks)))
-    try:
-        futures = {
-            pool.submit(_read_chunk, root, chunk, hashing): index
-            for index, chunk in enumerate(chunks)
-        }
-        for future in as_completed(futures):
-            index = futures[future]
-            batches[index] = _unpack_batch(future.result())
-            done += len(chunks[index])
-            if progress is not None:
-                progress(done, len(pending))
-    finally:
-        pool.shutdown(cancel_futures=True)  # after a failure, do not wait for the rest
+    with _stopped_by_signals(), _Workers(min(workers, len(chunks))) as pool:
+        busy: dict[Connection, tuple[int, int]] = {}  # a worker's pipe -> its chunk, its notes
+
+        def feed(worker: Connection) -> None:
+            if chunks:
+                index, chunk = chunks.popleft()
+                worker.send((root, chunk, hashing))
+                busy[worker] = (index, len(chunk))
+
+        for worker in pool.connections:
+            feed(worker)
+        while busy:
+            for ready in wait(list(busy)):
+                worker = cast(Connection, ready)
+                reply = worker.recv()  # EOFError if the worker died: the caller parses here
+                index, count = busy.pop(worker)
+                feed(worker)  # before unpacking, so that it parses while this process unpacks
+                if isinstance(reply, _Failed):
+                    raise RuntimeError(f"a parse worker failed: {reply.error}")
+                batches[index] = _unpack_batch(reply)
+                done += count
+                if progress is not None:
+                    progress(done, len(pending))
     return [read for batch in batches for read in batch]
+
+
+class _Workers:
+    """Worker processes, each fed one chunk at a time over a pipe of its own.
+
+    Leaving the block ends them: told to stop when it ends normally, killed at once on any
+    exception (Ctrl-C, a signal turned into one by ``_stopped_by_signals``), so that no worker
+    outlives its command. A worker also ends by itself when this process dies (see
+    ``_work``). Nothing else is shared: no queue, lock or helper thread that the end of the
+    command would have to wait for.
+    """
+
+    def __init__(self, count: int) -> None:
+        context = multiprocessing.get_context()
+        self._processes: list[BaseProcess] = []
+        self.connections: list[Connection] = []
+        try:
+            for _ in range(count):
+                mine, theirs = context.Pipe()
+                self.connections.append(mine)
+                try:
+                    process = context.Process(target=_work, args=(theirs, os.getpid()))
+                    process.daemon = True  # ended by multiprocessing at exit, should all else fail
+                    process.start()
+                finally:
+                    theirs.close()  # the worker's end: this process must not hold it open
+                self._processes.append(process)
+        except BaseException:
+            self._kill()
+            raise
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None:
+            self._kill()
+            return
+        for connection in self.connections:
+            with contextlib.suppress(OSError):
+                connection.send(None)  # stop
+        self._join()
+
+    def _kill(self) -> None:
+        for process in self._processes:
+            with contextlib.suppress(OSError):  # gone already
+                process.kill()
+        self._join()
+
+    def _join(self) -> None:
+        for process in self._processes:
+            process.join(_JOIN_S)
+            if process.exitcode is None:  # still parsing after being told to stop
+                process.kill()
+                process.join(_JOIN_S)
+        for connection in self.connections:
+            connection.close()
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    """A worker's chunk raised: the exception as text (it may not survive pickling)."""
+
+    error: str
+
+
+def _work(connection: Connection, parent: int) -> None:
+    """A worker process: parse the chunks sent until told to stop, or until the parent is gone."""
+    _tie_to_parent(parent)
+    while True:
+        try:
+            task = connection.recv()
+        except (EOFError, OSError):
+            return  # the parent closed its end, or died
+        if task is None:
+            return
+        root, chunk, hashing = task
+        try:
+            reply: _Batch | _Failed = _read_chunk(root, chunk, hashing)
+        except Exception as error:
+            reply = _Failed(f"{type(error).__name__}: {error}")
+        try:
+            connection.send(reply)
+        except OSError:
+            return
+
+
+def _tie_to_parent(parent: int) -> None:
+    """Make this worker end with the process that started it, and hold none of its streams.
+
+    Ctrl-C reaches every process of the terminal's group: the parent decides, and kills its
+    workers. A forked worker has the parent's signal handlers: SIGTERM and SIGHUP get back
+    their default action. Standard streams go to the null device, so that a worker never
+    keeps a caller's pipe open (a caller waiting for the end of the output would wait for
+    it). On Linux the kernel kills the worker when its parent dies, even by SIGKILL; elsewhere
+    a thread looks for the parent every so often.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    null = os.open(os.devnull, os.O_RDWR)
+    for stream in (0, 1, 2):
+        os.dup2(null, stream)
+    os.close(null)
+    started_by = os.getppid()  # the parent, or the fork server that forked this worker for it
+    tied = _die_with_parent()
+    if os.getppid() != started_by or not _alive(parent):
+        os._exit(0)  # the parent died before the tie held
+    if not tied and os.name == "posix":
+        threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+
+
+def _die_with_parent() -> bool:
+    """Ask Linux to kill this process when its parent ends; whether it agreed."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch(parent: int) -> None:
+    while _alive(parent):
+        time.sleep(_WATCH_S)
+    os._exit(0)
+
+
+def _alive(pid: int) -> bool:
+    # Signal 0 only asks whether the process exists (on POSIX: Windows has no such signal).
+    if os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, under another user
+    return True
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """While workers run: SIGTERM and SIGHUP, when they would simply end this process, raise
+    instead, so that the workers are killed on the way out; then the signal is raised again,
+    and ends the process as it would have.
+
+    Only the main thread may set handlers, and a handler the program set itself (or an ignored
+    signal, under ``nohup``) is left as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    replaced: dict[int, signal.Handlers] = {}
+
+    def stop(signum: int, frame: object) -> None:
+        raise _Stopped(signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is signal.SIG_DFL:
+            signal.signal(number, stop)
+            replaced[number] = signal.SIG_DFL
+    try:
+        try:
+            yield
+        finally:
+            # Setting a handler first runs those of signals just come: this may raise too.
+            _restore(replaced)
+    except _Stopped as stopped:
+        _restore(replaced)
+        signal.raise_signal(stopped.signum)  # the default action: this process ends here
+        raise  # where the signal does not end it after all
+
+
+class _Stopped(BaseException):
+    """A signal that ends the process arrived while workers were running."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _restore(handlers: dict[int, signal.Handlers]) -> None:
+    for number, handler in handlers.items():
+        signal.signal(number, handler)
 
 
 def _read_chunk(root: str, chunk: Sequence[Pending], hashing: bool) -> _Batch:

@@ -1,0 +1,190 @@
+"""Parsing in worker processes: the workers end with their command, however it ends."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import pytest
+
+from tests.vaults import write_vault
+from vaultgraph.reading import read_notes
+
+REPO = Path(__file__).resolve().parent.parent
+
+# The command must still be parsing when it is stopped: with two workers, a few thousand notes
+# take seconds.
+_NOTES = 3000
+_BODY = "".join(
+    f"Line {i} links [[note{i % 50}]], tags #tag{i % 7} and says a little more.\n\n- item {i}\n"
+    for i in range(40)
+)
+# However a command ends, its workers end within this; the pipes close with them.
+_WORKERS_END_S = 1.0
+_PIPES_CLOSE_S = 5.0
+
+needs_proc_children = pytest.mark.skipif(
+    not os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children"),
+    reason="needs Linux's /proc/PID/task/TID/children to find the workers",
+)
+
+
+@pytest.fixture(scope="module")
+def big_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    files = {f"note{i}.md": f"# Note {i}\n\n{_BODY}" for i in range(_NOTES)}
+    return write_vault(tmp_path_factory.mktemp("big"), files)
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for thread in threads:
+        try:
+            with open(f"/proc/{pid}/task/{thread}/children") as listing:
+                found.update(int(child) for child in listing.read().split())
+        except OSError:
+            continue
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether the process exists and is not a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            state = stat.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+class _Drained:
+    """Reads a pipe to its end in a thread, so that a pipe left open is seen, not waited on."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._thread = threading.Thread(target=stream.read, daemon=True)
+        self._thread.start()
+
+    def closed_within(self, seconds: float) -> bool:
+        self._thread.join(seconds)
+        return not self._thread.is_alive()
+
+
+@dataclass
+class _Command:
+    process: subprocess.Popen[bytes]
+    seen: set[int] = field(default_factory=set)  # its workers, killed at the end if still there
+
+    def workers(self, count: int = 2) -> set[int]:
+        """The worker processes, once there are ``count`` of them (it is parsing then)."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and self.process.poll() is None:
+            found = _children(self.process.pid)
+            if len(found) >= count:
+                self.seen.update(found)
+                return found
+            time.sleep(0.01)
+        pytest.fail(f"no {count} workers appeared (exit code {self.process.poll()})")
+
+    def ends_with_its_workers(self) -> None:
+        """The workers are gone within a second, both pipes close, and the command ends."""
+        streams = [self.process.stdout, self.process.stderr]
+        drained = [_Drained(stream) for stream in streams if stream is not None]
+        deadline = time.monotonic() + _WORKERS_END_S
+        while time.monotonic() < deadline and any(_running(pid) for pid in self.seen):
+            time.sleep(0.01)
+        left = sorted(pid for pid in self.seen if _running(pid))
+        assert not left, f"workers {left} still run {_WORKERS_END_S} s after the command ended"
+        assert len(drained) == 2
+        assert all(d.closed_within(_PIPES_CLOSE_S) for d in drained), "a pipe is still open"
+        self.process.wait(timeout=_PIPES_CLOSE_S)
+
+
+@pytest.fixture
+def command(big_vault: Path) -> Iterator[_Command]:
+    """``vaultgraph check -j 2`` on the big vault; killed, with any worker left, afterwards."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vaultgraph", "check", "-j", "2", "--no-cache", str(big_vault)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    )
+    running = _Command(process)
+    try:
+        yield running
+    finally:
+        for pid in running.seen:
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)
+        process.kill()
+        process.wait(timeout=10)
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+@needs_proc_children
+@pytest.mark.parametrize(
+    ("stop", "exit_code"),
+    [
+        pytest.param(signal.SIGTERM, -signal.SIGTERM, id="SIGTERM"),
+        pytest.param(signal.SIGHUP, -signal.SIGHUP, id="SIGHUP"),
+        pytest.param(signal.SIGINT, 130, id="SIGINT"),
+        pytest.param(signal.SIGKILL, -signal.SIGKILL, id="SIGKILL"),
+    ],
+)
+def test_a_stopped_command_leaves_no_worker_and_no_pipe_open(
+    command: _Command, stop: signal.Signals, exit_code: int
+) -> None:
+    command.workers()
+    time.sleep(0.2)  # well into the parse
+    command.process.send_signal(stop)
+    command.ends_with_its_workers()
+    # Stopped as the signal stops it (Ctrl-C: 130), as before: the caller sees which.
+    assert command.process.returncode == exit_code
+
+
+@needs_proc_children
+def test_a_command_whose_reader_went_away_leaves_no_worker(command: _Command) -> None:
+    workers = command.workers()
+    assert command.process.stdout is not None
+    command.process.stdout.close()  # as `vaultgraph check | head -1` does once head has its line
+    command.process.wait(timeout=120)  # it ends writing its findings into the closed pipe
+    assert not any(_running(pid) for pid in workers)
+
+
+@needs_proc_children
+def test_workers_hold_none_of_the_callers_streams(command: _Command) -> None:
+    for pid in command.workers():
+        streams = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in (0, 1, 2)]
+        assert streams == [os.devnull] * 3
+
+
+def test_the_signal_handlers_are_as_they_were_after_a_parallel_read(tmp_path: Path) -> None:
+    write_vault(tmp_path, {f"n{i}.md": f"[[n{i + 1}]]\n" for i in range(300)})
+    own = signal.signal(signal.SIGHUP, lambda signum, frame: None)
+    try:
+        before = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP)}
+        reads = read_notes(
+            str(tmp_path),
+            [(f"n{i}.md", None) for i in range(300)],
+            hashing=False,
+            jobs=2,
+            progress=None,
+        )
+        after = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    finally:
+        signal.signal(signal.SIGHUP, own)
+    assert len(reads) == 300
+    assert after == before
