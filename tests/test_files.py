@@ -89,6 +89,8 @@ def test_symlinks_leading_outside_are_skipped_with_a_reason(tmp_path: Path) -> N
         "elsewhere": "symlink to outside the vault",
         "secret.md": "symlink to outside the vault",
     }
+    # Left out on purpose, not unseen: what they lead to is no part of the vault.
+    assert not any(s.unseen for s in files.skipped)
 
 
 def test_symlink_loop_is_listed_once_and_reported(tmp_path: Path) -> None:
@@ -125,6 +127,31 @@ def test_folder_that_cannot_be_listed_is_recorded(
     files = scan_vault(tmp_path)
     assert files.notes == ("Open.md",)
     assert _reasons(files.skipped) == {"locked": "cannot list folder: Permission denied"}
+    # What the folder holds is not known: a link to a note in it cannot be told broken.
+    assert [s.unseen for s in files.skipped] == [True]
+
+
+@pytest.mark.skipif(not hasattr(os, "O_DIRECTORY"), reason="folders made by descriptor")
+def test_a_folder_too_deep_for_the_system_to_list_is_skipped_and_unseen(tmp_path: Path) -> None:
+    write_vault(tmp_path, {"Top.md": ""})
+    # Made one level at a time from the folder above: the full path is too long to make whole.
+    folder = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)
+    depth = 0
+    try:
+        while len(str(tmp_path)) + depth * 201 <= 4200:  # PATH_MAX is 4096 on Linux
+            os.mkdir("d" * 200, dir_fd=folder)
+            deeper = os.open("d" * 200, os.O_RDONLY | os.O_DIRECTORY, dir_fd=folder)
+            os.close(folder)
+            folder, depth = deeper, depth + 1
+        os.close(os.open("Deep.md", os.O_CREAT | os.O_WRONLY, dir_fd=folder))
+    finally:
+        os.close(folder)
+    files = scan_vault(tmp_path)
+    assert files.notes == ("Top.md",)
+    (skipped,) = files.skipped
+    assert skipped.reason == "cannot list folder: File name too long"
+    assert skipped.unseen
+    assert skipped.path.startswith("d" * 200 + "/")
 
 
 def test_undecodable_file_name_is_skipped(tmp_path: Path) -> None:

@@ -591,3 +591,53 @@ def test_a_filter_that_cannot_be_matched_safely_is_a_warning(
     (warning,) = found.warnings
     assert warning.startswith(f"{app}: excluded-files entry ")
     assert warning.endswith(f" {reason}; ignored")
+
+
+def _unlistable(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Make ``folder`` one the listing cannot open, as a folder without read permission is."""
+    real_scandir = os.scandir
+    refused = os.path.realpath(folder)
+
+    def scandir(path: Any) -> Any:
+        # Root, who runs many CI containers, can list a chmod 000 folder: refuse as the OS would.
+        if isinstance(path, str | os.PathLike) and os.fspath(path) == refused:
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_links_into_a_folder_that_cannot_be_read_say_the_target_may_be_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_vault(
+        tmp_path,
+        {
+            "Here.md": "[[Secret]] ![[private/plan.png]] [[AI]] [[../out]]\n",
+            "Intelligence.md": "---\naliases: [AI]\n---\n",
+            "private/Secret.md": "",
+            "private/plan.png": b"\x89PNG",
+        },
+    )
+    _unlistable(monkeypatch, root / "private")
+    code, out, err = _check(capsys, root, "--fix")
+    maybe = '; it may be in "private", which vaultgraph could not read'
+    assert code == 1
+    assert out.splitlines()[:4] == [
+        f'Here.md:1:1: VG101 broken link [[Secret]]: no note or file named "Secret"{maybe}',
+        "Here.md:1:12: VG102 broken embed ![[private/plan.png]]: "
+        f'no note or file named "private/plan.png"{maybe}',
+        'Here.md:1:34: VG101 broken link [[AI]]: no note or file named "AI"; it is an alias of '
+        f'"Intelligence", and aliases are not link targets (write [[Intelligence|AI]]){maybe}',
+        # A link out of the vault cannot be in any folder of it.
+        'Here.md:1:41: VG101 broken link [[../out]]: "../out" points outside the vault',
+    ]
+    # Not rewritten: an AI.md in the folder that could not be read would be the target.
+    assert (root / "Here.md").read_text(encoding="utf-8").startswith("[[Secret]] ![[private/")
+    assert f"warning: skipped {root / 'private'}: cannot list folder: Permission denied\n" in err
+
+
+def _check(capsys: pytest.CaptureFixture[str], *args: Any) -> tuple[int, str, str]:
+    code = main(["check", *(str(arg) for arg in args)])
+    out, err = capsys.readouterr()
+    return code, out, err

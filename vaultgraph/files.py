@@ -34,12 +34,24 @@ __all__ = [
 _Kind = Literal["file", "dir", "linked-dir", "skip"]
 
 
+# Why the scan skips a path whose files it could not see: a folder it could not list (no
+# permission, a path too long for the system), an entry it could not look at.
+_CANNOT_LIST = "cannot list folder: "
+_CANNOT_INSPECT = "cannot inspect: "
+
+
 @dataclass(frozen=True, slots=True)
 class SkippedPath:
     """A path the scan did not take, and why (``"."`` is the vault folder itself)."""
 
     path: str
     reason: str
+
+    @property
+    def unseen(self) -> bool:
+        """Whether vault files may be there that the scan could not see (a folder it could not
+        list, an entry it could not look at), so that a link to one cannot be told broken."""
+        return self.reason.startswith((_CANNOT_LIST, _CANNOT_INSPECT))
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +106,7 @@ def scan_vault(root: Path) -> VaultFiles:
         try:
             entries = _list_folder(real)
         except OSError as error:
-            skipped.append(SkippedPath(rel or ".", f"cannot list folder: {_os_reason(error)}"))
+            skipped.append(SkippedPath(rel or ".", _CANNOT_LIST + _os_reason(error)))
             continue
         for entry in entries:
             child = f"{rel}/{entry.name}" if rel else entry.name
@@ -293,7 +305,7 @@ def _classify(entry: os.DirEntry[str], real_root: str) -> tuple[_Kind, str]:
         if entry.is_file(follow_symlinks=False):
             return "file", ""
     except OSError as error:
-        return "skip", f"cannot inspect: {_os_reason(error)}"
+        return "skip", _CANNOT_INSPECT + _os_reason(error)
     return "skip", "not a regular file or folder"
 
 

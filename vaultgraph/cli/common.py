@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from enum import IntEnum
 from pathlib import Path
@@ -16,6 +16,7 @@ import click
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
+    from vaultgraph.files import SkippedPath
     from vaultgraph.reading import Progress
     from vaultgraph.vault import Vault
 
@@ -25,8 +26,10 @@ __all__ = [
     "ExitCode",
     "load_options",
     "loading",
+    "no_notes",
     "open_vault",
     "progress_bar",
+    "warn_skipped",
 ]
 
 _Command = TypeVar("_Command", bound=Callable[..., Any])
@@ -60,12 +63,40 @@ def load_options(command: _Command) -> _Command:
     return no_cache(jobs(command))
 
 
-def open_vault(path: Path, *, no_cache: bool = False, jobs: int | None = None) -> Vault:
-    """Load a vault, or leave with one clear line on stderr and exit code 2."""
+def open_vault(
+    path: Path, *, no_cache: bool = False, jobs: int | None = None, quiet: bool = False
+) -> Vault:
+    """Load a vault, or leave with one clear line on stderr and exit code 2.
+
+    Unless ``quiet`` (for a command that says them itself, once), the paths the listing skipped
+    are said on stderr, and so is a vault folder that holds no notes at all.
+    """
     from vaultgraph.vault import load_vault
 
     with loading() as progress:
-        return load_vault(path, cache=not no_cache, jobs=jobs, progress=progress)
+        vault = load_vault(path, cache=not no_cache, jobs=jobs, progress=progress)
+    if not quiet:
+        warn_skipped(path, vault.skipped)
+        if not vault.notes and not vault.unreadable:
+            click.echo(f"warning: {no_notes(path)}", err=True)
+    return vault
+
+
+def warn_skipped(root: Path, skipped: Iterable[SkippedPath]) -> None:
+    """Say on stderr, once each, the paths of the vault at ``root`` that its listing left out."""
+    from vaultgraph.terminal import visible
+
+    for item in dict.fromkeys(skipped):
+        shown = root if item.path == "." else root / item.path
+        # The path is the vault's: shown with its control characters escaped, as findings are.
+        click.echo(f"warning: skipped {visible(str(shown))}: {visible(item.reason)}", err=True)
+
+
+def no_notes(root: Path) -> str:
+    """What to say of a vault folder that holds no notes: most likely, not the vault folder."""
+    from vaultgraph.terminal import visible
+
+    return f"no notes found in {visible(str(root))}: is it the vault folder?"
 
 
 @contextmanager

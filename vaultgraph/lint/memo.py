@@ -212,7 +212,11 @@ def _replay(memo: _Memo, config: Config) -> CheckRun:
     ]
     warnings = [w for path in memo.files.notes for w in memo.records[path].warnings]
     return CheckRun(
-        tuple(findings), select_rules(config), memo.checked, (*memo.vault_warnings, *warnings)
+        tuple(findings),
+        select_rules(config),
+        memo.checked,
+        (*memo.vault_warnings, *warnings),
+        memo.files.skipped,
     )
 
 

@@ -15,6 +15,7 @@ from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.suppress import Directive, covers, directives
 
 if TYPE_CHECKING:
+    from vaultgraph.files import SkippedPath
     from vaultgraph.vault import Vault
 
 __all__ = ["CheckRun", "check_vault", "obsidian_excluded", "run_checks", "select_rules"]
@@ -30,13 +31,15 @@ class CheckRun:
 
     ``rules`` are the rules that ran, with their severity after overrides; ``checked`` the notes
     (readable or not) that were not excluded; ``warnings`` what was odd but did not stop the run
-    (a malformed ``.obsidian/app.json``, an unknown rule in a suppression comment).
+    (a malformed ``.obsidian/app.json``, an unknown rule in a suppression comment);
+    ``skipped`` the vault's paths that its listing left out (``Vault.skipped``).
     """
 
     findings: tuple[Finding, ...]
     rules: tuple[Rule, ...]
     checked: tuple[str, ...]
     warnings: tuple[str, ...] = ()
+    skipped: tuple[SkippedPath, ...] = ()
 
 
 def run_checks(
@@ -91,7 +94,7 @@ def check_vault(vault: Vault, config: Config, *, rules: Sequence[Rule] | None = 
     findings = tuple(sorted(f for f in found if keep(f)))
     checked = tuple(p for p in notes if p not in excluded)
     warnings = (*obsidian.warnings, *costly, *suppressions.warnings)
-    return CheckRun(findings, selected, checked, warnings)
+    return CheckRun(findings, selected, checked, warnings, vault.skipped)
 
 
 def select_rules(config: Config, rules: Sequence[Rule] | None = None) -> tuple[Rule, ...]:

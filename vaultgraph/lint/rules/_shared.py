@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from vaultgraph.lint.finding import Edit, Finding
 from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.suggest import TargetIndex, did_you_mean, suggest_targets
 from vaultgraph.model import Link
 from vaultgraph.resolve import ResolvedLink
 from vaultgraph.resolve import Rule as Resolution
+
+if TYPE_CHECKING:
+    from vaultgraph.vault import Vault
 
 
 def finding(
@@ -26,15 +32,32 @@ def as_written(link: Link) -> str:
     return " ".join(link.raw.split())
 
 
-def missing_target(resolved: ResolvedLink, index: TargetIndex) -> str:
-    """Why nothing matches the target, with the closest existing names when there are any."""
+def missing_target(resolved: ResolvedLink, index: TargetIndex, unseen: Sequence[str] = ()) -> str:
+    """Why nothing matches the target, with the closest existing names when there are any, and
+    the places of the vault that could not be read, where it may be (see :func:`unseen`)."""
     target = resolved.link.target
     if resolved.rule is Resolution.OUTSIDE_VAULT:
         return f'"{target}" points outside the vault'
     nearest = suggest_targets(index, target)
-    return f'no note or file named "{target}"' + did_you_mean(
+    found = f'no note or file named "{target}"' + did_you_mean(
         nearest, in_table=resolved.link.in_table
     )
+    return found + maybe_in(unseen)
+
+
+def unseen(vault: Vault) -> tuple[str, ...]:
+    """The paths of the vault whose files its listing could not see (a folder that could not
+    be listed): a link that matches nothing may name a file there, so it is not surely broken."""
+    return tuple(skipped.path for skipped in vault.skipped if skipped.unseen)
+
+
+def maybe_in(unseen: Sequence[str]) -> str:
+    """``; it may be in "a", which vaultgraph could not read``, or nothing."""
+    if not unseen:
+        return ""
+    places = [("the vault folder" if path == "." else f'"{path}"') for path in unseen]
+    listed = places[0] if len(places) == 1 else ", ".join(places[:-1]) + " or " + places[-1]
+    return f"; it may be in {listed}, which vaultgraph could not read"
 
 
 def target_note(resolved: ResolvedLink) -> str:

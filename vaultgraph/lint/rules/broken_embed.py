@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from vaultgraph.lint.finding import Finding, Severity
 from vaultgraph.lint.rule import Rule
-from vaultgraph.lint.rules._shared import as_written, at_link, missing_target
+from vaultgraph.lint.rules._shared import as_written, at_link, missing_target, unseen
 from vaultgraph.lint.suggest import TargetIndex, target_index
 from vaultgraph.model import LinkKind
 
@@ -31,10 +31,11 @@ def check(vault: Vault) -> Iterator[Finding]:
         ![architecture](assets/architecture.jpg)
     """
     index: TargetIndex | None = None
+    hidden = unseen(vault)
     for resolved in vault.links:
         if resolved.link.kind is LinkKind.EMBED and resolved.resolved is None:
             index = index or target_index(vault)
-            reason = missing_target(resolved, index)
+            reason = missing_target(resolved, index, hidden)
             yield at_link(RULE, resolved, f"broken embed {as_written(resolved.link)}: {reason}")
 
 

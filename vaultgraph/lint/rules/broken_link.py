@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from vaultgraph.lint.finding import Edit, Finding, Severity
 from vaultgraph.lint.rule import Rule
-from vaultgraph.lint.rules._shared import as_written, at_link, missing_target
+from vaultgraph.lint.rules._shared import as_written, at_link, maybe_in, missing_target, unseen
 from vaultgraph.lint.suggest import TargetIndex, alias_owners, target_index
 from vaultgraph.model import Link, LinkKind, LinkSyntax
 from vaultgraph.resolve import ResolvedLink
@@ -25,7 +25,9 @@ def check(vault: Vault) -> Iterator[Finding]:
     resolved the way Obsidian resolves it (case-insensitive, by name or by path). Aliases are
     not link targets: Obsidian shows `[[AI]]` as an unresolved link even when a note lists `AI`
     among its aliases, so that is reported too, and when exactly one note has the alias the fix
-    rewrites the link to `[[Note|AI]]`. Embeds are left to broken-embed.
+    rewrites the link to `[[Note|AI]]`. Embeds are left to broken-embed. When a folder of the
+    vault could not be read (no permission, a path too long for the system), the message says
+    the target may be there, and a link to an alias is not rewritten.
 
     Bad:
 
@@ -37,24 +39,29 @@ def check(vault: Vault) -> Iterator[Finding]:
         See [[Kubernetes]] and [[Artificial Intelligence|AI]].
     """
     index: TargetIndex | None = None
+    hidden = unseen(vault)
     for resolved in vault.links:
         if resolved.link.kind is LinkKind.LINK and resolved.resolved is None:
             index = index or target_index(vault)
-            yield _report(index, resolved)
+            yield _report(index, resolved, hidden)
 
 
-def _report(index: TargetIndex, resolved: ResolvedLink) -> Finding:
+def _report(index: TargetIndex, resolved: ResolvedLink, hidden: tuple[str, ...]) -> Finding:
     link = resolved.link
     shown = f"broken link {as_written(link)}"
     owners = alias_owners(index, link.target) if resolved.rule is Resolution.UNRESOLVED else ()
     replacement = _aliased(link, index.texts[owners[0]]) if len(owners) == 1 else None
     if replacement is None:
-        return at_link(RULE, resolved, f"{shown}: {missing_target(resolved, index)}")
+        return at_link(RULE, resolved, f"{shown}: {missing_target(resolved, index, hidden)}")
     owner = index.texts[owners[0]]
     message = (
         f'{shown}: no note or file named "{link.target}"; it is an alias of "{owner}", '
         f"and aliases are not link targets (write {replacement})"
     )
+    if hidden:
+        # The note it names may be in a folder that could not be read: no rewrite of a link
+        # that may be right.
+        return at_link(RULE, resolved, message + maybe_in(hidden))
     fix = Edit(link.line, link.column, link.column + len(link.raw), replacement)
     return at_link(RULE, resolved, message, fix)
 
