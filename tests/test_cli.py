@@ -694,3 +694,155 @@ def test_check_with_a_folder_others_can_write_warns_in_one_line_and_runs_uncache
     repaired = check("--fix", vault=fixed).stderr.splitlines()
     assert [line for line in repaired if line.startswith("warning:")] == [warning]
     assert list(folder.iterdir()) == []
+
+
+# A folder without notes, paths the listing skipped, and one writer at a time.
+
+
+@pytest.mark.parametrize(
+    "files", [pytest.param({}, id="empty"), pytest.param({"img.png": b"\x89PNG"}, id="no notes")]
+)
+@pytest.mark.parametrize("flags", [[], ["--format", "json"], ["--fix"], ["--diff"]])
+def test_check_of_a_folder_without_notes_is_an_error_not_a_green(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    files: dict[str, str | bytes],
+    flags: list[str],
+) -> None:
+    write_vault(tmp_path, files)
+    code, out, err = run(capsys, "check", tmp_path, *flags)
+    assert (code, out) == (2, "")
+    assert one_line_error(err) == f"Error: no notes found in {tmp_path}: is it the vault folder?\n"
+
+
+def test_a_vault_whose_notes_are_all_excluded_is_no_such_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_vault(tmp_path, {**DEFECTS, ".vaultgraph.toml": 'exclude = ["*.md"]\n'})
+    assert run(capsys, "check", tmp_path) == (0, "All checks passed: 0 notes, no problems.\n", "")
+
+
+def test_other_commands_warn_of_a_folder_without_notes_and_go_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "stats", tmp_path)
+    assert code == 0
+    assert out.startswith("Notes ")
+    assert err == f"warning: no notes found in {tmp_path}: is it the vault folder?\n"
+
+
+def _vault_with_skipped_paths(root: Path) -> list[str]:
+    """A vault with paths its listing skips; the warnings they should give, in order."""
+    write_vault(root / "vault", {"a.md": "[[b]]\n", "b.md": "- \n"})
+    write_vault(root / "outside", {"Secret.md": ""})
+    vault = root / "vault"
+    (vault / "Secret.md").symlink_to(root / "outside" / "Secret.md")
+    (vault / "Gone.md").symlink_to(vault / "nowhere.md")
+    os.mkfifo(vault / "pipe\x1b[2J.md")
+    return [
+        f"warning: skipped {vault / 'Gone.md'}: broken symlink",
+        f"warning: skipped {vault / 'Secret.md'}: symlink to outside the vault",
+        f"warning: skipped {vault}/pipe\\x1b[2J.md: not a regular file or folder",
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["check"], id="check"),
+        pytest.param(["check", "--no-cache"], id="check --no-cache"),
+        pytest.param(["check", "--fix"], id="check --fix"),
+        pytest.param(["check", "--diff"], id="check --diff"),
+        pytest.param(["stats"], id="stats"),
+        pytest.param(["export"], id="export"),
+    ],
+)
+def test_each_skipped_path_is_named_once_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    expected = _vault_with_skipped_paths(tmp_path)
+    for _ in range(2):  # the second check is replayed from the memo of the first
+        _, _, err = run(capsys, *command, tmp_path / "vault")
+        said = [line for line in err.splitlines() if line.startswith("warning: skipped")]
+        assert said == expected
+
+
+def test_check_fix_while_another_writer_holds_the_vault_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from vaultgraph.lock import writing
+
+    write_vault(tmp_path, DEFECTS)
+    before = (tmp_path / "n.md").read_bytes()
+    with writing(tmp_path):
+        code, out, err = run(capsys, "check", tmp_path, "--fix")
+        # --diff writes nothing, and takes no lock.
+        assert run(capsys, "check", tmp_path, "--diff")[0] == 1
+    assert (code, out) == (2, "")
+    assert one_line_error(err) == (
+        f"Error: another vaultgraph (pid {os.getpid()}) is changing notes in {tmp_path}; "
+        "try again when it ends\n"
+    )
+    assert (tmp_path / "n.md").read_bytes() == before
+    assert run(capsys, "check", tmp_path, "--fix")[0] == 1  # free again
+
+
+def _leftovers(folder: Path) -> set[str]:
+    return {path.name for path in folder.iterdir() if path.name.endswith(".tmp")}
+
+
+def _leave_a_stopped_fix(
+    vault: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """Run a --fix that stops between writing a note's temporary file and renaming it over the
+    note, as one killed then would; the name of the file it leaves."""
+    import vaultgraph.lint.fix as fix
+
+    def killed(src: str, dst: str) -> None:
+        raise OSError(4, "killed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(fix, "_remove", lambda path: None)
+        patch.setattr(os, "replace", killed)
+        run(capsys, "check", vault, "--fix")
+    (left,) = _leftovers(vault)
+    return left
+
+
+def test_check_fix_removes_the_temporary_files_a_stopped_fix_left(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_vault(tmp_path, DEFECTS)
+    left = _leave_a_stopped_fix(tmp_path, capsys, monkeypatch)
+    assert left.startswith(".n.md.vaultgraph-")
+    # Files of the same shape that are not a stopped fix's are kept.
+    kept = {".n.md.abcd1234.tmp", ".Gone.md.vaultgraph-abcd1234.tmp"}
+    write_vault(tmp_path, dict.fromkeys(kept, ""))
+    code, _, err = run(capsys, "check", tmp_path, "--fix")
+    assert code == 1
+    assert err.splitlines()[0] == "Removed 1 temporary file that a stopped --fix left."
+    assert _leftovers(tmp_path) == kept
+    assert "[[Artificial Intelligence|AI]]" in (tmp_path / "n.md").read_text(encoding="utf-8")
+
+
+def test_check_fix_without_its_lock_says_so_and_leaves_temporary_files_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vaultgraph.lock
+    from vaultgraph.cache import CACHE_DIR_ENV
+
+    def no_folder_locks(root: Path) -> int:  # as over NFS
+        raise OSError(9, "Bad file descriptor", str(root))
+
+    vault = write_vault(tmp_path / "vault", DEFECTS)
+    left = _leave_a_stopped_fix(vault, capsys, monkeypatch)
+    (tmp_path / "cache").write_text("")  # a file where the cache folder should be
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(vaultgraph.lock, "_lock_folder", no_folder_locks)
+    code, _, err = run(capsys, "check", vault, "--fix")
+    assert code == 1
+    assert err.startswith(f"warning: cannot take the write lock of {vault} (")
+    assert "another vaultgraph could change the same notes meanwhile\n" in err
+    assert _leftovers(vault) == {left}  # it may be that of a fix running now
+    assert "[[Artificial Intelligence|AI]]" in (vault / "n.md").read_text(encoding="utf-8")

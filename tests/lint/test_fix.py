@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from vaultgraph.lint.config import Config
 from vaultgraph.lint.finding import Edit, Finding, Severity
-from vaultgraph.lint.fix import FixReport, apply_fixes
+from vaultgraph.lint.fix import FixReport, apply_fixes, remove_leftovers
 from vaultgraph.lint.runner import check_vault
 from vaultgraph.parse import parse_note
 from vaultgraph.vault import load_vault
@@ -501,3 +501,71 @@ def test_a_binary_note_is_not_fixed(tmp_path: Path) -> None:
     report = _run(tmp_path, "Bin.md", _delete(1))
     assert [e.reason for e in report.errors] == ["binary file (NUL byte at offset 3); not fixed"]
     assert (tmp_path / "Bin.md").read_bytes() == data
+
+
+def _stopped_fix_leftover(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> Path:
+    """The temporary file a fix leaves when it is killed between writing it and renaming it
+    (the rename and the clean-up that follows a failure are stopped here)."""
+    import vaultgraph.lint.fix as fix
+
+    def killed(src: str, dst: str) -> None:
+        raise OSError(errno.EINTR, "killed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(fix, "_remove", lambda path: None)
+        patch.setattr(os, "replace", killed)
+        assert _run(tmp_path, name, _delete(1)).errors
+    (left,) = [p for p in (tmp_path / name).parent.iterdir() if p.name.endswith(".tmp")]
+    return left
+
+
+def test_remove_leftovers_removes_what_a_stopped_fix_left_and_nothing_else(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _note(tmp_path, "sub/N.md", b"- \nx\n")
+    _note(tmp_path, "Other.md", b"text\n")
+    _note(tmp_path, "img.png", b"\x89PNG")
+    left = _stopped_fix_leftover(tmp_path, monkeypatch, "sub/N.md")
+    assert left.name.startswith(".N.md.vaultgraph-")
+    kept = {
+        # The temporaries of other tools, or of files.write_atomically (exports), look so.
+        "sub/.N.md.abcd1234.tmp": b"",
+        "sub/.N.md.vaultgraph-abcd1234.tmp.bak": b"",
+        "sub/.N.md.vaultgraph-ABCD1234.tmp": b"",
+        "sub/.N.md.vaultgraph-abcd123.tmp": b"",
+        # Named for a note that is not there, or for a file that is no note.
+        "sub/.Gone.md.vaultgraph-abcd1234.tmp": b"",
+        ".img.png.vaultgraph-abcd1234.tmp": b"",
+        # In another folder than its note's.
+        ".N.md.vaultgraph-abcd1234.tmp": b"",
+    }
+    for path, data in kept.items():
+        _note(tmp_path, path, data)
+    (tmp_path / "sub" / ".N.md.vaultgraph-link0000.tmp").symlink_to(tmp_path / "Other.md")
+    (tmp_path / "sub" / ".N.md.vaultgraph-fold0000.tmp").mkdir()
+    removed = remove_leftovers(tmp_path, ["sub/N.md", "Other.md"])
+    assert removed == (f"sub/{left.name}",)
+    assert not left.exists()
+    assert all((tmp_path / path).exists() for path in kept)
+    assert (tmp_path / "sub" / ".N.md.vaultgraph-link0000.tmp").is_symlink()
+    assert (tmp_path / "Other.md").read_bytes() == b"text\n"
+    assert (tmp_path / "sub" / ".N.md.vaultgraph-fold0000.tmp").is_dir()
+    assert remove_leftovers(tmp_path, ["sub/N.md", "Other.md"]) == ()
+
+
+def test_remove_leftovers_looks_beside_where_a_symlinked_note_lives(tmp_path: Path) -> None:
+    _note(tmp_path, "real/Target.md", b"- \n")
+    (tmp_path / "Link.md").symlink_to(tmp_path / "real" / "Target.md")
+    _note(tmp_path, "real/.Target.md.vaultgraph-abcd1234.tmp", b"")
+    assert remove_leftovers(tmp_path, ["Link.md"]) == ("real/.Target.md.vaultgraph-abcd1234.tmp",)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="no file owners on this system")
+def test_remove_leftovers_leaves_a_file_of_another_user(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _note(tmp_path, "N.md", b"- \n")
+    _note(tmp_path, ".N.md.vaultgraph-abcd1234.tmp", b"")
+    monkeypatch.setattr(os, "geteuid", lambda: os.stat(tmp_path).st_uid + 1)
+    assert remove_leftovers(tmp_path, ["N.md"]) == ()
+    assert (tmp_path / ".N.md.vaultgraph-abcd1234.tmp").exists()

@@ -20,10 +20,16 @@ from vaultgraph.markdown import parser
 from vaultgraph.model import Note
 from vaultgraph.parse import line_as_parsed, parse_note
 
-__all__ = ["FixError", "FixReport", "apply_fixes"]
+__all__ = ["FixError", "FixReport", "apply_fixes", "remove_leftovers"]
 
 # The same three line endings as ``vaultgraph.parse.split_lines``, so line numbers agree.
 _LINE_ENDING = re.compile(r"\r\n|\r|\n")
+# A fix writes the new note beside it as ``.NAME.vaultgraph-XXXXXXXX.tmp`` (tempfile's eight
+# random characters), then renames it over ``NAME``: a fix killed in between leaves it. The
+# "vaultgraph-" is what tells it from the temporary files of editors, sync tools, or
+# ``files.write_atomically``, which are named ``.NAME.XXXXXXXX.tmp``.
+_TEMP_PREFIX = "vaultgraph-"
+_TEMPORARY = re.compile(rf"\.(?P<note>.+)\.{_TEMP_PREFIX}[a-z0-9_]{{8}}\.tmp", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,7 +292,10 @@ def _replace_atomically(target: Path, original: bytes, data: bytes) -> None:
     temp: str | None = None
     try:
         with tempfile.NamedTemporaryFile(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+            dir=target.parent,
+            prefix=f".{target.name}.{_TEMP_PREFIX}",
+            suffix=".tmp",
+            delete=False,
         ) as handle:
             temp = handle.name
             handle.write(data)
@@ -302,6 +311,74 @@ def _replace_atomically(target: Path, original: bytes, data: bytes) -> None:
     finally:
         if temp is not None:
             _remove(temp)
+
+
+def remove_leftovers(root: Path, notes: Iterable[str]) -> tuple[str, ...]:
+    """Remove the temporary files that fixes stopped half-way (killed, or the machine went
+    down) left beside the ``notes`` of the vault at ``root``; the vault-relative paths removed.
+
+    A file goes only when all of this holds: it is in the folder of one of ``notes`` (the real
+    folder of a symlinked note), its name is ``.NAME.vaultgraph-XXXXXXXX.tmp`` exactly, with
+    ``NAME`` one of those notes in that same folder and ``XXXXXXXX`` tempfile's characters, and
+    it is a regular file (a symbolic link is never followed nor removed) that belongs to the
+    user running this. A fix still running makes such files too, for the moment it writes a
+    note: call this only while no other fix can be running (holding the vault's
+    :func:`vaultgraph.lock.writing` lock). Files that cannot be removed are left, silently.
+    """
+    real_root = os.path.realpath(root)
+    named: dict[str, set[str]] = {}  # real folder -> names of notes in it
+    for path in notes:
+        full = os.path.join(real_root, path)
+        if os.path.islink(full):
+            full = os.path.realpath(full)  # fixed where it lives, as _fix_file does
+            if not full.startswith(real_root.rstrip(os.sep) + os.sep):
+                continue
+        folder, name = os.path.split(full)
+        named.setdefault(folder, set()).add(name)
+    removed: list[str] = []
+    for folder, names in sorted(named.items()):
+        removed.extend(
+            os.path.relpath(os.path.join(folder, name), real_root).replace(os.sep, "/")
+            for name in _remove_temporaries(folder, names)
+        )
+    return tuple(sorted(removed))
+
+
+def _remove_temporaries(folder: str, notes: set[str]) -> list[str]:
+    """The names of the temporaries of ``notes`` that were removed from ``folder``."""
+    me = os.geteuid() if hasattr(os, "geteuid") else None
+    # By the folder's descriptor where the system allows: every look and the removal are then
+    # in this very folder, even if a folder on its path is swapped for a link meanwhile.
+    by_fd = {os.stat, os.unlink} <= os.supports_dir_fd and os.scandir in os.supports_fd
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(folder, flags) if by_fd else None
+    except OSError:
+        return []
+    try:
+        try:
+            with os.scandir(folder if fd is None else fd) as entries:
+                names = sorted(entry.name for entry in entries)
+        except OSError:
+            return []
+        removed: list[str] = []
+        for name in names:
+            match = _TEMPORARY.fullmatch(name)
+            if match is None or match["note"] not in notes:
+                continue
+            where = name if fd is not None else os.path.join(folder, name)
+            try:
+                found = os.stat(where, dir_fd=fd, follow_symlinks=False)
+                if not stat.S_ISREG(found.st_mode) or me not in (None, found.st_uid):
+                    continue
+                os.unlink(where, dir_fd=fd)
+            except OSError:
+                continue
+            removed.append(name)
+        return removed
+    finally:
+        if fd is not None:
+            os.close(fd)
 
 
 def _remove(path: str) -> None:
