@@ -27,7 +27,7 @@ from benchmarks.synth import (
     plan_vault,
 )
 from vaultgraph.model import LinkKind, LinkSyntax
-from vaultgraph.resolve import Rule
+from vaultgraph.resolve import Resolution
 from vaultgraph.vault import Vault, load_vault
 
 REPO = Path(__file__).resolve().parent.parent
@@ -133,7 +133,13 @@ def test_every_kind_of_reference_is_there(synthetic: Vault) -> None:
             assert kinds[kind, syntax] > 0, (kind, syntax)
     assert kinds[LinkKind.LINK, LinkSyntax.PROPERTY] > 0
     rules = Counter(resolved.rule for resolved in synthetic.links)
-    for rule in (Rule.EXACT_PATH, Rule.SHORTEST_PATH, Rule.RELATIVE, Rule.SELF, Rule.UNRESOLVED):
+    for rule in (
+        Resolution.EXACT_PATH,
+        Resolution.SHORTEST_PATH,
+        Resolution.RELATIVE,
+        Resolution.SELF,
+        Resolution.UNRESOLVED,
+    ):
         assert rules[rule] > 0, rule
     assert any(link.display for link in links if link.syntax is LinkSyntax.WIKI)
     assert any("%20" in link.raw for link in links if link.syntax is LinkSyntax.MARKDOWN)

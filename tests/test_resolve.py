@@ -15,8 +15,8 @@ from vaultgraph.lint.rules import broken_heading
 from vaultgraph.model import BlockId, Heading, Link, LinkKind, LinkSyntax, Note
 from vaultgraph.parse import parse_note
 from vaultgraph.resolve import (
+    Resolution,
     ResolvedLink,
-    Rule,
     build_index,
     fold,
     heading_key,
@@ -49,7 +49,7 @@ class Case:
     source: str
     target: str
     resolved: str | None
-    rule: Rule
+    rule: Resolution
     candidates: tuple[str, ...]
 
 
@@ -60,7 +60,7 @@ CASES = [
         "a/src.md",
         "Note",
         "Note.md",
-        Rule.EXACT_PATH,
+        Resolution.EXACT_PATH,
         ("Note.md", "a/Note.md"),
     ),
     Case(
@@ -69,7 +69,7 @@ CASES = [
         "a/b/src.md",
         "Note",
         "a/b/Note.md",
-        Rule.SAME_FOLDER,
+        Resolution.SAME_FOLDER,
         ("a/b/Note.md", "x/Note.md"),
     ),
     Case(
@@ -78,7 +78,7 @@ CASES = [
         "src.md",
         "Note",
         "x/Note.md",
-        Rule.SHORTEST_PATH,
+        Resolution.SHORTEST_PATH,
         ("x/Note.md", "deep/er/Note.md"),
     ),
     Case(
@@ -87,7 +87,7 @@ CASES = [
         "src.md",
         "Note",
         "a/Note.md",
-        Rule.SHORTEST_PATH,
+        Resolution.SHORTEST_PATH,
         ("a/Note.md", "b/Note.md"),
     ),
     Case(
@@ -96,7 +96,7 @@ CASES = [
         "src.md",
         "gAMMA rAY",
         "notes/Gamma Ray.md",
-        Rule.SHORTEST_PATH,
+        Resolution.SHORTEST_PATH,
         ("notes/Gamma Ray.md",),
     ),
     Case(
@@ -105,7 +105,7 @@ CASES = [
         "src.md",
         NFC_CAFE,
         f"{NFD_CAFE}.md",
-        Rule.EXACT_PATH,
+        Resolution.EXACT_PATH,
         (f"{NFD_CAFE}.md",),
     ),
     Case(
@@ -114,7 +114,7 @@ CASES = [
         "src.md",
         NFD_CAFE.lower(),
         f"sub/{NFC_CAFE}.md",
-        Rule.SHORTEST_PATH,
+        Resolution.SHORTEST_PATH,
         (f"sub/{NFC_CAFE}.md",),
     ),
     Case(
@@ -123,7 +123,7 @@ CASES = [
         "src.md",
         "Note.md",
         "Note.md",
-        Rule.EXACT_PATH,
+        Resolution.EXACT_PATH,
         ("Note.md",),
     ),
     Case(
@@ -132,7 +132,7 @@ CASES = [
         "src.md",
         "Archive.2024",
         "y/Archive.2024.md",
-        Rule.SHORTEST_PATH,
+        Resolution.SHORTEST_PATH,
         ("y/Archive.2024.md",),
     ),
     Case(
@@ -141,7 +141,7 @@ CASES = [
         "src.md",
         "diagram.png",
         "img/diagram.png",
-        Rule.SHORTEST_PATH,
+        Resolution.SHORTEST_PATH,
         ("img/diagram.png",),
     ),
     Case(
@@ -150,7 +150,7 @@ CASES = [
         "src.md",
         "diagram",
         None,
-        Rule.UNRESOLVED,
+        Resolution.UNRESOLVED,
         (),
     ),
     Case(
@@ -159,7 +159,7 @@ CASES = [
         "src.md",
         "diagram.png",
         None,
-        Rule.UNRESOLVED,
+        Resolution.UNRESOLVED,
         (),
     ),
     Case(
@@ -168,7 +168,7 @@ CASES = [
         "a/src.md",
         "./note",
         "a/Note.md",
-        Rule.RELATIVE,
+        Resolution.RELATIVE,
         ("a/Note.md",),
     ),
     Case(
@@ -177,7 +177,7 @@ CASES = [
         "a/src.md",
         "./Note",
         None,
-        Rule.UNRESOLVED,
+        Resolution.UNRESOLVED,
         (),
     ),
     Case(
@@ -186,7 +186,7 @@ CASES = [
         "a/b/src.md",
         "../Note",
         "a/Note.md",
-        Rule.RELATIVE,
+        Resolution.RELATIVE,
         ("a/Note.md",),
     ),
     Case(
@@ -195,7 +195,7 @@ CASES = [
         "a/src.md",
         "../img/pic.png",
         "img/pic.png",
-        Rule.RELATIVE,
+        Resolution.RELATIVE,
         ("img/pic.png",),
     ),
     Case(
@@ -204,7 +204,7 @@ CASES = [
         "src.md",
         "../../etc/passwd",
         None,
-        Rule.OUTSIDE_VAULT,
+        Resolution.OUTSIDE_VAULT,
         (),
     ),
     Case(
@@ -213,7 +213,7 @@ CASES = [
         "a/src.md",
         "../../x",
         None,
-        Rule.OUTSIDE_VAULT,
+        Resolution.OUTSIDE_VAULT,
         (),
     ),
     Case(
@@ -222,7 +222,7 @@ CASES = [
         "src.md",
         "/etc/passwd",
         None,
-        Rule.UNRESOLVED,
+        Resolution.UNRESOLVED,
         (),
     ),
     Case(
@@ -231,7 +231,7 @@ CASES = [
         "src.md",
         "/etc/passwd",
         "etc/passwd",
-        Rule.EXACT_PATH,
+        Resolution.EXACT_PATH,
         ("etc/passwd",),
     ),
     Case(
@@ -240,7 +240,7 @@ CASES = [
         "a/src.md",
         "/Note",
         "Note.md",
-        Rule.EXACT_PATH,
+        Resolution.EXACT_PATH,
         ("Note.md",),
     ),
     Case(
@@ -249,7 +249,7 @@ CASES = [
         "src.md",
         "notes/Gamma Ray",
         "notes/Gamma Ray.md",
-        Rule.EXACT_PATH,
+        Resolution.EXACT_PATH,
         ("notes/Gamma Ray.md", "archive/notes/Gamma Ray.md"),
     ),
     Case(
@@ -258,7 +258,7 @@ CASES = [
         "src.md",
         "Notes/gamma ray",
         "a/notes/Gamma Ray.md",
-        Rule.SHORTEST_PATH,
+        Resolution.SHORTEST_PATH,
         ("a/notes/Gamma Ray.md", "x/y/notes/Gamma Ray.md"),
     ),
     Case(
@@ -267,7 +267,7 @@ CASES = [
         "src.md",
         "Nowhere",
         None,
-        Rule.UNRESOLVED,
+        Resolution.UNRESOLVED,
         (),
     ),
 ]
@@ -292,7 +292,7 @@ def test_empty_target_is_the_note_itself() -> None:
     result = _resolve(["a/src.md"], "a/src.md", "", "Heading")
     assert (result.resolved, result.rule, result.candidates) == (
         "a/src.md",
-        Rule.SELF,
+        Resolution.SELF,
         ("a/src.md",),
     )
 
@@ -303,7 +303,7 @@ def test_aliases_never_resolve_a_link() -> None:
         "src.md": Note(path="src.md", links=(_link("AI"),)),
     }
     (result,) = resolve_all(notes, notes)
-    assert (result.resolved, result.rule) == (None, Rule.UNRESOLVED)
+    assert (result.resolved, result.rule) == (None, Resolution.UNRESOLVED)
 
 
 def test_resolve_all_walks_notes_in_path_order_and_links_in_order() -> None:

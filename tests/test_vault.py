@@ -9,7 +9,7 @@ from typing import Literal
 import pytest
 
 from tests.vaults import write_vault
-from vaultgraph.resolve import ResolvedLink, Rule
+from vaultgraph.resolve import Resolution, ResolvedLink
 from vaultgraph.vault import Vault, VaultError, load_vault
 
 _Form = Literal["NFC", "NFD"]
@@ -35,17 +35,21 @@ def test_files_are_split_and_hidden_folders_ignored(basic: Vault) -> None:
 def test_links_resolve_by_obsidian_rules(basic: Vault) -> None:
     links = _by_raw(basic)
     expected = {
-        ("Home.md", "[[Gamma Ray]]"): ("notes/Gamma Ray.md", Rule.SHORTEST_PATH, None),
-        ("Home.md", "[[notes/Gamma Ray#Physics]]"): ("notes/Gamma Ray.md", Rule.EXACT_PATH, True),
-        ("Home.md", "[[Missing Note]]"): (None, Rule.UNRESOLVED, None),
-        ("Home.md", "![[diagram.png]]"): ("assets/diagram.png", Rule.SHORTEST_PATH, None),
-        ("Home.md", "[Beta](notes/Beta.md#^b1)"): ("notes/Beta.md", Rule.EXACT_PATH, True),
-        ("Home.md", "[[Old]]"): (None, Rule.UNRESOLVED, None),
-        ("notes/Beta.md", "[[Start]]"): (None, Rule.UNRESOLVED, None),
-        ("notes/Beta.md", "[[../Home]]"): ("Home.md", Rule.RELATIVE, None),
-        ("notes/Gamma Ray.md", "[[Home]]"): ("Home.md", Rule.EXACT_PATH, None),
-        ("notes/Gamma Ray.md", "[[#Physics]]"): ("notes/Gamma Ray.md", Rule.SELF, True),
-        ("notes/Gamma Ray.md", "[[#Chemistry]]"): ("notes/Gamma Ray.md", Rule.SELF, False),
+        ("Home.md", "[[Gamma Ray]]"): ("notes/Gamma Ray.md", Resolution.SHORTEST_PATH, None),
+        ("Home.md", "[[notes/Gamma Ray#Physics]]"): (
+            "notes/Gamma Ray.md",
+            Resolution.EXACT_PATH,
+            True,
+        ),
+        ("Home.md", "[[Missing Note]]"): (None, Resolution.UNRESOLVED, None),
+        ("Home.md", "![[diagram.png]]"): ("assets/diagram.png", Resolution.SHORTEST_PATH, None),
+        ("Home.md", "[Beta](notes/Beta.md#^b1)"): ("notes/Beta.md", Resolution.EXACT_PATH, True),
+        ("Home.md", "[[Old]]"): (None, Resolution.UNRESOLVED, None),
+        ("notes/Beta.md", "[[Start]]"): (None, Resolution.UNRESOLVED, None),
+        ("notes/Beta.md", "[[../Home]]"): ("Home.md", Resolution.RELATIVE, None),
+        ("notes/Gamma Ray.md", "[[Home]]"): ("Home.md", Resolution.EXACT_PATH, None),
+        ("notes/Gamma Ray.md", "[[#Physics]]"): ("notes/Gamma Ray.md", Resolution.SELF, True),
+        ("notes/Gamma Ray.md", "[[#Chemistry]]"): ("notes/Gamma Ray.md", Resolution.SELF, False),
     }
     assert {key: (r.resolved, r.rule, r.subpath_exists) for key, r in links.items()} == expected
 

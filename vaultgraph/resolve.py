@@ -13,8 +13,8 @@ from vaultgraph.model import UNREAD_PROBLEMS, Heading, Link, Note
 
 __all__ = [
     "LinkIndex",
+    "Resolution",
     "ResolvedLink",
-    "Rule",
     "build_index",
     "files_named",
     "fold",
@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 
-class Rule(StrEnum):
+class Resolution(StrEnum):
     """Which of Obsidian's rules picked the target (or why none did)."""
 
     EXACT_PATH = "exact-path"
@@ -50,13 +50,16 @@ class ResolvedLink:
     link: Link
     resolved: str | None
     candidates: tuple[str, ...]
-    rule: Rule
+    rule: Resolution
     subpath_exists: bool | None
 
     @property
     def ambiguous(self) -> bool:
         """Several files match and only Obsidian's tie-break chose between them."""
-        return len(self.candidates) > 1 and self.rule in (Rule.SAME_FOLDER, Rule.SHORTEST_PATH)
+        return len(self.candidates) > 1 and self.rule in (
+            Resolution.SAME_FOLDER,
+            Resolution.SHORTEST_PATH,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +155,7 @@ def resolve_link(
 ) -> ResolvedLink:
     """Resolve one link written in the note at ``source_path``."""
     found = _locate(index, _folder(source_path), link.target) if link.target else None
-    resolved, candidates, rule = found or (source_path, (source_path,), Rule.SELF)
+    resolved, candidates, rule = found or (source_path, (source_path,), Resolution.SELF)
     note = notes.get(resolved) if resolved is not None else None
     exists = _subpath_exists(note, link.subpath)
     return ResolvedLink(source_path, link, resolved, candidates, rule, exists)
@@ -177,7 +180,7 @@ def resolve_all(notes: Mapping[str, Note], paths: Iterable[str]) -> tuple[Resolv
     resolved: list[ResolvedLink] = []
     for path in sorted(notes):
         folder = _folder(path)
-        into_itself: _Found = (path, (path,), Rule.SELF)
+        into_itself: _Found = (path, (path,), Resolution.SELF)
         for link in notes[path].links:
             if not link.target:
                 found = into_itself
@@ -200,9 +203,9 @@ def resolve_all(notes: Mapping[str, Note], paths: Iterable[str]) -> tuple[Resolv
     return tuple(resolved)
 
 
-_Found = tuple[str | None, tuple[str, ...], Rule]
-_NOT_FOUND: _Found = (None, (), Rule.UNRESOLVED)
-_OUTSIDE: _Found = (None, (), Rule.OUTSIDE_VAULT)
+_Found = tuple[str | None, tuple[str, ...], Resolution]
+_NOT_FOUND: _Found = (None, (), Resolution.UNRESOLVED)
+_OUTSIDE: _Found = (None, (), Resolution.OUTSIDE_VAULT)
 
 
 def _locate(
@@ -211,14 +214,14 @@ def _locate(
     """Where ``target``, linked from a note in ``folder``, goes; ``named`` stands in for
     :func:`_named` when the caller remembers what each target names."""
     if target.startswith(("./", "../")) or target in (".", ".."):
-        return _at_path(index, posixpath.join(folder, target), Rule.RELATIVE)
+        return _at_path(index, posixpath.join(folder, target), Resolution.RELATIVE)
     if target.startswith("/") or any(part in (".", "..") for part in target.split("/")):
         # Anchored at the vault root: taken literally, never matched as a suffix or a bare name.
-        return _at_path(index, target.lstrip("/"), Rule.EXACT_PATH)
+        return _at_path(index, target.lstrip("/"), Resolution.EXACT_PATH)
     return _by_name(named(target) if named else _named(index, target), folder)
 
 
-def _at_path(index: LinkIndex, path: str, rule: Rule) -> _Found:
+def _at_path(index: LinkIndex, path: str, rule: Resolution) -> _Found:
     normal = posixpath.normpath(path) if path else "."
     if normal == ".." or normal.startswith("../"):
         return _OUTSIDE
@@ -260,11 +263,11 @@ def _by_name(named: _Named, folder: str) -> _Found:
     )
     chosen = ranked[0]
     if chosen.key in exact:
-        rule = Rule.EXACT_PATH
+        rule = Resolution.EXACT_PATH
     elif chosen.folder_key == here:
-        rule = Rule.SAME_FOLDER
+        rule = Resolution.SAME_FOLDER
     else:
-        rule = Rule.SHORTEST_PATH
+        rule = Resolution.SHORTEST_PATH
     return chosen.path, tuple(entry.path for entry in ranked), rule
 
 

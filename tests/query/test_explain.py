@@ -12,7 +12,7 @@ from tests.vaults import write_vault
 from vaultgraph import load_vault
 from vaultgraph.query import QueryError, explain_link
 from vaultgraph.query.explain import Explanation, render
-from vaultgraph.resolve import Rule
+from vaultgraph.resolve import Resolution
 from vaultgraph.vault import Vault
 
 CAFE_NFD = unicodedata.normalize("NFD", "Café")
@@ -46,7 +46,7 @@ def paths(e: Explanation) -> list[str]:
 
 def test_an_exact_path_wins_and_every_file_of_that_name_is_listed(vault: Vault) -> None:
     e = explain_link(vault, "[[Plan]]", source="projects/Home.md")
-    assert (e.resolved, e.rule) == ("Plan.md", Rule.EXACT_PATH)
+    assert (e.resolved, e.rule) == ("Plan.md", Resolution.EXACT_PATH)
     assert paths(e) == ["Plan.md", "projects/Plan.md", "archive/Plan.md"]
     assert e.reason == '"Plan" is the vault path of Plan.md, which wins over 2 other files'
     assert [(c.exact_path, c.same_folder) for c in e.candidates] == [
@@ -58,27 +58,27 @@ def test_an_exact_path_wins_and_every_file_of_that_name_is_listed(vault: Vault) 
 
 def test_same_folder_then_shortest_path(vault: Vault) -> None:
     here = explain_link(vault, "[[Task]]", source="projects/Home.md")
-    assert (here.resolved, here.rule) == ("projects/Task.md", Rule.SAME_FOLDER)
+    assert (here.resolved, here.rule) == ("projects/Task.md", Resolution.SAME_FOLDER)
     assert (
         here.reason
         == '3 files are named "Task"; projects/Task.md is in the folder of projects/Home.md'
     )
     root = explain_link(vault, "[[Task]]", source="Home.md")
-    assert (root.resolved, root.rule) == ("zz/Task.md", Rule.SHORTEST_PATH)
+    assert (root.resolved, root.rule) == ("zz/Task.md", Resolution.SHORTEST_PATH)
     assert paths(root) == ["zz/Task.md", "archive/Task.md", "projects/Task.md"]
     assert [c.length for c in root.candidates] == [10, 15, 16]
 
 
 def test_a_folder_in_the_target_rules_out_the_other_files_of_that_name(vault: Vault) -> None:
     e = explain_link(vault, "[[projects/Plan]]")
-    assert (e.resolved, e.rule) == ("projects/Plan.md", Rule.EXACT_PATH)
+    assert (e.resolved, e.rule) == ("projects/Plan.md", Resolution.EXACT_PATH)
     assert paths(e) == ["projects/Plan.md", "Plan.md", "archive/Plan.md"]
     assert [c.matches for c in e.candidates] == [True, False, False]
 
 
 def test_a_path_from_the_vault_root(vault: Vault) -> None:
     e = explain_link(vault, "[[/projects/Plan]]", source="archive/Plan.md")
-    assert (e.resolved, e.rule) == ("projects/Plan.md", Rule.EXACT_PATH)
+    assert (e.resolved, e.rule) == ("projects/Plan.md", Resolution.EXACT_PATH)
     assert e.candidates[0].exact_path
 
 
@@ -93,7 +93,7 @@ def test_case_folding_and_unicode_normalisation(vault: Vault) -> None:
 
 def test_aliases_are_ignored_and_the_closest_names_offered(vault: Vault) -> None:
     e = explain_link(vault, "[[Docker Engine]]")
-    assert (e.resolved, e.rule, paths(e)) == (None, Rule.UNRESOLVED, [])
+    assert (e.resolved, e.rule, paths(e)) == (None, Resolution.UNRESOLVED, [])
     assert e.aliases == ("Docker.md",)
     assert e.closest == ("[[Docker|Docker Engine]]",)
     assert e.reason == 'no file is named "Docker Engine"'
@@ -120,20 +120,20 @@ def test_a_link_into_its_own_note_needs_the_note(vault: Vault) -> None:
     with pytest.raises(QueryError, match="give --from NOTE"):
         explain_link(vault, "[[#Key pieces]]")
     e = explain_link(vault, "[[#Key pieces]]", source="Docker.md")
-    assert (e.resolved, e.rule, e.subpath_exists) == ("Docker.md", Rule.SELF, True)
+    assert (e.resolved, e.rule, e.subpath_exists) == ("Docker.md", Resolution.SELF, True)
 
 
 @pytest.mark.parametrize(
     ("text", "resolved", "rule"),
     [
-        ("[see](projects/Plan.md)", "projects/Plan.md", Rule.EXACT_PATH),
-        ("![[diagram.png|300]]", "img/diagram.png", Rule.SHORTEST_PATH),
-        ("Plan#Heading", "Plan.md", Rule.EXACT_PATH),
-        ("[[../Plan]]", None, Rule.OUTSIDE_VAULT),
-        ("[[./Plan]]", "Plan.md", Rule.RELATIVE),
+        ("[see](projects/Plan.md)", "projects/Plan.md", Resolution.EXACT_PATH),
+        ("![[diagram.png|300]]", "img/diagram.png", Resolution.SHORTEST_PATH),
+        ("Plan#Heading", "Plan.md", Resolution.EXACT_PATH),
+        ("[[../Plan]]", None, Resolution.OUTSIDE_VAULT),
+        ("[[./Plan]]", "Plan.md", Resolution.RELATIVE),
     ],
 )
-def test_any_link_syntax(vault: Vault, text: str, resolved: str | None, rule: Rule) -> None:
+def test_any_link_syntax(vault: Vault, text: str, resolved: str | None, rule: Resolution) -> None:
     e = explain_link(vault, text)
     assert (e.resolved, e.rule) == (resolved, rule)
 

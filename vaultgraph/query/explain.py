@@ -13,7 +13,7 @@ from vaultgraph.model import Link, LinkKind, LinkSyntax, Note
 from vaultgraph.parse import parse_note
 from vaultgraph.plugins.wikilinks import split_wikilink
 from vaultgraph.query.errors import QueryError
-from vaultgraph.resolve import Rule, build_index, files_named, fold, resolve_link
+from vaultgraph.resolve import Resolution, build_index, files_named, fold, resolve_link
 from vaultgraph.terminal import json_text, visible_lines
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class Explanation:
     # first), then those whose folders do not match the target's.
     candidates: tuple[Candidate, ...]
     resolved: str | None
-    rule: Rule
+    rule: Resolution
     reason: str  # one sentence
     spelling: tuple[str, ...]  # ``case-folding``, ``unicode-normalisation``: what matching took
     aliases: tuple[str, ...]  # notes listing the target as an alias, which never resolves a link
@@ -114,7 +114,7 @@ def _candidate(path: str, matches: bool, target: str, source: str) -> Candidate:
 
 
 def _reason(
-    rule: Rule,
+    rule: Resolution,
     target: str,
     source: str | None,
     candidates: Sequence[str],
@@ -123,26 +123,26 @@ def _reason(
     name = target.rsplit("/", 1)[-1]
     where = f"the folder of {source}" if source else "the vault root"
     others = len(candidates) - 1
-    if rule is Rule.EXACT_PATH:
+    if rule is Resolution.EXACT_PATH:
         beaten = f", which wins over {_count(others, 'other file')}" if others else ""
         return f'"{target}" is the vault path of {candidates[0]}{beaten}'
-    if rule is Rule.SAME_FOLDER and others:
+    if rule is Resolution.SAME_FOLDER and others:
         return f'{len(candidates)} files are named "{name}"; {candidates[0]} is in {where}'
-    if rule is Rule.SAME_FOLDER:
+    if rule is Resolution.SAME_FOLDER:
         return f'{candidates[0]} is the only file named "{name}", and it is in {where}'
-    if rule is Rule.SHORTEST_PATH and not others:
+    if rule is Resolution.SHORTEST_PATH and not others:
         under = f" under {posixpath.dirname(target)}/" if "/" in target else ""
         return f'{candidates[0]} is the only file named "{name}"{under}'
-    if rule is Rule.SHORTEST_PATH:
+    if rule is Resolution.SHORTEST_PATH:
         return (
             f'{len(candidates)} files are named "{name}" and none is in {where}: '
             f"the shortest path wins, then path order"
         )
-    if rule is Rule.RELATIVE:
+    if rule is Resolution.RELATIVE:
         return f"a path relative to {where}"
-    if rule is Rule.SELF:
+    if rule is Resolution.SELF:
         return "a link into the note it is written in"
-    if rule is Rule.OUTSIDE_VAULT:
+    if rule is Resolution.OUTSIDE_VAULT:
         return "the path climbs out of the vault"
     if named:
         folder = posixpath.dirname(target)
@@ -150,11 +150,11 @@ def _reason(
     return f'no file is named "{name}"' if name else "the target names no file"
 
 
-def _spelling(target: str, source: str, resolved: str | None, rule: Rule) -> tuple[str, ...]:
+def _spelling(target: str, source: str, resolved: str | None, rule: Resolution) -> tuple[str, ...]:
     """What it took for the target to match the chosen file's path as spelled on disk."""
-    if resolved is None or rule is Rule.SELF:
+    if resolved is None or rule is Resolution.SELF:
         return ()
-    if rule is Rule.RELATIVE:
+    if rule is Resolution.RELATIVE:
         written = posixpath.normpath(posixpath.join(_folder(source), target))
     else:
         written = posixpath.normpath(target.lstrip("/"))

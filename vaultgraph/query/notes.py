@@ -12,7 +12,7 @@ from vaultgraph.lint.suggest import closest
 from vaultgraph.model import Link, LinkKind, LinkSyntax
 from vaultgraph.plugins.wikilinks import split_wikilink
 from vaultgraph.query.errors import QueryError
-from vaultgraph.resolve import Rule, build_index, resolve_link
+from vaultgraph.resolve import Resolution, build_index, resolve_link
 
 __all__ = ["find_note", "unwrap"]
 
@@ -46,7 +46,7 @@ def find_note(
     files = [node for node, kind in graph.nodes(data="kind") if kind in kinds]
     link = Link(LinkKind.LINK, LinkSyntax.WIKI, f"[[{target}]]", target, None, None, 1, 1)
     found = resolve_link(build_index(files), "", link, {})
-    if found.resolved is not None and found.rule is Rule.EXACT_PATH:
+    if found.resolved is not None and found.rule is Resolution.EXACT_PATH:
         return found.resolved
     on_disk = _on_disk(graph, target, root)
     if on_disk is not None and graph.nodes[on_disk]["kind"] in kinds:

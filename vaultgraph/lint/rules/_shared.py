@@ -9,8 +9,7 @@ from vaultgraph.lint.finding import Edit, Finding
 from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.suggest import TargetIndex, did_you_mean, suggest_targets
 from vaultgraph.model import Link
-from vaultgraph.resolve import ResolvedLink
-from vaultgraph.resolve import Rule as Resolution
+from vaultgraph.resolve import Resolution, ResolvedLink
 
 if TYPE_CHECKING:
     from vaultgraph.vault import Vault

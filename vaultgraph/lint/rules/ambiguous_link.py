@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from vaultgraph.lint.finding import Finding, Severity
 from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.rules._shared import as_written, at_link
-from vaultgraph.resolve import Rule as Resolution
+from vaultgraph.resolve import Resolution
 
 if TYPE_CHECKING:
     from vaultgraph.vault import Vault

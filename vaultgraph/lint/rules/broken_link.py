@@ -10,8 +10,7 @@ from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.rules._shared import as_written, at_link, maybe_in, missing_target, unseen
 from vaultgraph.lint.suggest import TargetIndex, alias_owners, target_index
 from vaultgraph.model import Link, LinkKind, LinkSyntax
-from vaultgraph.resolve import ResolvedLink
-from vaultgraph.resolve import Rule as Resolution
+from vaultgraph.resolve import Resolution, ResolvedLink
 
 if TYPE_CHECKING:
     from vaultgraph.vault import Vault
