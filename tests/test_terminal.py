@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vaultgraph.terminal import escape_json, json_text, visible, visible_lines
+from vaultgraph.terminal import escape_json, json_array, json_text, visible, visible_lines
 
 # Every character a terminal could act on: C0 but tab, DEL, C1, line and paragraph separators,
 # bidirectional embeddings, overrides and isolates, and lone surrogates.
@@ -79,16 +79,17 @@ def test_lines_keep_their_own_breaks_only() -> None:
     assert visible_lines(["one\ntwo", "", "three\x1b"]) == "one\\ntwo\n\nthree\\x1b\n"
 
 
-@given(
-    st.recursive(
-        st.none() | st.booleans() | st.integers() | st.text(st.sampled_from([*UNSAFE, "a", "é"])),
-        lambda inner: (
-            st.lists(inner, max_size=3)
-            | st.dictionaries(st.text(st.sampled_from([*UNSAFE, "k"])), inner, max_size=3)
-        ),
-        max_leaves=8,
-    )
+JSON_DATA = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(st.sampled_from([*UNSAFE, "a", "é"])),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(st.sampled_from([*UNSAFE, "k"])), inner, max_size=3)
+    ),
+    max_leaves=8,
 )
+
+
+@given(JSON_DATA)
 def test_json_text_is_the_same_data_with_nothing_raw(data: object) -> None:
     text = json_text(data)
     assert json.loads(text) == data
@@ -107,3 +108,21 @@ def test_json_keeps_non_ascii_text_as_written() -> None:
 
 def test_escape_json_leaves_the_layout_alone() -> None:
     assert escape_json('{\n  "a": "\x9b"\n}') == '{\n  "a": "\\u009b"\n}'
+
+
+@given(st.lists(JSON_DATA, max_size=4))
+def test_json_array_is_the_same_data_one_item_a_line(items: list[object]) -> None:
+    text = json_array(items)
+    assert json.loads(text) == items
+    assert [char for char in text if char in UNSAFE and char != "\n"] == []
+    lines = text.split("\n")
+    assert len(lines) == (len(items) + 2 if items else 1)
+    # Each line between the brackets is one whole item: a line break in the data is an escape.
+    assert [json.loads(line.removesuffix(",")) for line in lines[1:-1]] == items
+
+
+def test_json_array_layout() -> None:
+    assert json_array([{"a": 1, "b": ["é"]}, "\x9b"], indent="  ") == (
+        '[\n    {"a": 1, "b": ["é"]},\n    "\\u009b"\n  ]'
+    )
+    assert json_array([]) == json_array(iter(())) == "[]"

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["escape_json", "json_text", "visible", "visible_lines"]
+__all__ = ["escape_json", "json_array", "json_text", "visible", "visible_lines"]
 
 # What a terminal acts on instead of showing: C0 but tab (ESC starts CSI and OSC sequences that
 # clear the screen or retitle the window; CR overwrites the line; LF forges a new one), DEL, C1
@@ -18,7 +18,7 @@ __all__ = ["escape_json", "json_text", "visible", "visible_lines"]
 _UNSAFE = re.compile(
     "[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
-# JSON escapes C0 itself and the raw newlines of its indentation are its own.
+# JSON escapes C0 itself and the raw newlines of its layout are its own.
 _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r"}
 
@@ -43,6 +43,19 @@ def json_text(data: Any) -> str:
     character :func:`visible` escapes written as a ``\\u`` escape: the same data, safe to print.
     """
     return escape_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+
+
+def json_array(items: Iterable[Any], *, indent: str = "") -> str:
+    """``items`` as a JSON array of one item a line, each on one line after ``indent`` and two
+    spaces, the closing bracket after ``indent``; ``[]`` if there are none. Escaped as
+    :func:`json_text` escapes, with no final newline: it can stand as a value inside more JSON.
+
+    For thousands of findings: json encodes in C only without indentation (``indent=2`` runs
+    its pure-Python encoder, about 3x slower), and one item a line still reads and diffs well.
+    """
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    lines = ",\n".join(f"{indent}  {encode(item)}" for item in items)
+    return escape_json(f"[\n{lines}\n{indent}]") if lines else "[]"
 
 
 def escape_json(encoded: str) -> str:

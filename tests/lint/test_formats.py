@@ -105,7 +105,27 @@ def test_json_has_exactly_the_contract_keys() -> None:
 
 
 def test_json_of_nothing_is_an_empty_array() -> None:
-    assert json.loads(render("json", report())) == []
+    assert render("json", report()) == "[]\n"
+
+
+def test_json_is_one_finding_a_line() -> None:
+    out = render("json", report(BROKEN, AMBIGUOUS, HOSTILE))
+    lines = out.splitlines()
+    assert (lines[0], lines[-1], len(lines)) == ("[", "]", 5)
+    assert [json.loads(line.strip().removesuffix(",")) for line in lines[1:-1]] == json.loads(out)
+    assert '"path": "Zürich: trip.md"' in lines[2]  # non-ASCII text stays readable
+
+
+def test_sarif_results_are_one_a_line_in_the_indented_log() -> None:
+    out = render("sarif", report(BROKEN, AMBIGUOUS, BROKEN))
+    lines = out.splitlines()
+    start = lines.index('      "results": [')
+    assert lines[start + 4 :] == ["      ]", "    }", "  ]", "}"]
+    results = json.loads(out)["runs"][0]["results"]
+    shown = lines[start + 1 : start + 4]
+    assert [json.loads(line.strip().removesuffix(",")) for line in shown] == results
+    assert results[0] == results[2]  # the same path, quoted once, gives the same location
+    assert '      "results": []' in render("sarif", report()).splitlines()
 
 
 def test_github_annotations_are_escaped() -> None:

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from vaultgraph import __version__
 from vaultgraph.lint.finding import Finding, Severity
 from vaultgraph.lint.rule import Rule
-from vaultgraph.terminal import json_text, visible_lines
+from vaultgraph.terminal import json_array, json_text, visible_lines
 
 __all__ = ["FORMATS", "Format", "Report", "locate", "render"]
 
@@ -64,7 +64,8 @@ def _text(report: Report) -> str:
 
 
 def _json(report: Report) -> str:
-    rows = [
+    # One finding a line, like text output: a check can report tens of thousands.
+    rows = (
         {
             "path": f.path,
             "line": f.line,
@@ -76,8 +77,8 @@ def _json(report: Report) -> str:
             "fixable": f.fix is not None,
         }
         for f in report.findings
-    ]
-    return json_text(rows)
+    )
+    return json_array(rows) + "\n"
 
 
 def _github(report: Report) -> str:
@@ -109,11 +110,17 @@ def _sarif(report: Report) -> str:
                 },
                 "originalUriBaseIds": {_BASE_ID: {"uri": _folder_uri(report.base)}},
                 "columnKind": "unicodeCodePoints",
-                "results": [_sarif_result(f, report.prefix, index) for f in report.findings],
+                "results": [],  # last in the log: spliced in below
             }
         ],
     }
-    return json_text(log)
+    # The log indented as before but its results, which are nearly all of it: one a line, at
+    # their depth. Nothing but closing brackets follows them, so the last "[]" is theirs.
+    head = json_text(log)
+    cut = head.rindex("[]")
+    uris: dict[str, str] = {}  # quote is slow, and a note with findings has several
+    results = (_sarif_result(f, report.prefix, index, uris) for f in report.findings)
+    return head[:cut] + json_array(results, indent=" " * 6) + head[cut + 2 :]
 
 
 def _sarif_rule(rule: Rule) -> dict[str, Any]:
@@ -125,7 +132,12 @@ def _sarif_rule(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _sarif_result(finding: Finding, prefix: str, index: Mapping[str, int]) -> dict[str, Any]:
+def _sarif_result(
+    finding: Finding, prefix: str, index: Mapping[str, int], uris: dict[str, str]
+) -> dict[str, Any]:
+    path = prefix + finding.path
+    if path not in uris:
+        uris[path] = quote(path)
     result: dict[str, Any] = {
         "ruleId": finding.code,
         "level": _LEVELS[finding.severity],
@@ -134,7 +146,7 @@ def _sarif_result(finding: Finding, prefix: str, index: Mapping[str, int]) -> di
             {
                 "physicalLocation": {
                     "artifactLocation": {
-                        "uri": quote(prefix + finding.path),
+                        "uri": uris[path],
                         "uriBaseId": _BASE_ID,
                     },
                     "region": {"startLine": finding.line, "startColumn": finding.column},
