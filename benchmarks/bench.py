@@ -69,7 +69,7 @@ else:
     code = main(sys.argv[2:])
 sys.exit(code)
 """
-SCENARIOS = ("floor", "startup", "no-cache", "cold", "warm", "export", "touched")
+SCENARIOS = ("floor", "startup", "no-cache", "cold", "warm", "warm-json", "export", "touched")
 # check exits 1 when it reports findings, and the synthetic vault always has some.
 _CHECK_OK = (0, 1)
 _OK = (0,)
@@ -377,6 +377,13 @@ def _scenarios(vault: Path, has_no_cache: bool, settle: Callable[[], None]) -> l
             empty_cache,
         ),
         Scenario("warm", "check, warm", "vaultgraph check", ("check", where), _CHECK_OK),
+        Scenario(
+            "warm-json",
+            "check, warm, json",
+            "vaultgraph check --format json",
+            ("check", "--format", "json", where),
+            _CHECK_OK,
+        ),
         Scenario(
             "export",
             "export json, warm",
