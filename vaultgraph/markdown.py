@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import types
 from functools import cache
 
 from markdown_it import MarkdownIt
@@ -92,6 +94,55 @@ def _obsidian_math(md: MarkdownIt) -> None:
     )
 
 
+class _QuietLogger:
+    """A logger whose ``debug`` does nothing; every other method is the real logger's."""
+
+    __slots__ = ("_logger",)
+
+    def __init__(self, logger: logging.Logger) -> None:
+        self._logger = logger
+
+    def debug(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._logger, name)
+
+
+def _quiet_block_rules(md: MarkdownIt) -> None:
+    """Give ``md``'s block rules a ``LOGGER`` whose ``debug`` does nothing.
+
+    markdown-it-py's block rules each call ``LOGGER.debug`` on entry, and they are tried on every
+    line: millions of calls per vault, a twentieth of the parse even with logging off. The rules
+    are left as they are; each one that reads a module-level ``LOGGER`` is used here as a copy of
+    itself (the same code, defaults and closure) that finds a quiet one in its globals instead.
+    Only this parser's rules change: other MarkdownIt instances in the process, and every logger
+    setting, stay as they were. A rule that is no plain function is left alone; so is every rule
+    if a later markdown-it-py names its loggers otherwise, which only makes the parse slower
+    (tests/test_parse_markdown.py notices).
+    """
+    ruler = md.block.ruler
+    for rule in ruler.__rules__:
+        function = rule.fn
+        if not isinstance(function, types.FunctionType):
+            continue
+        logger = function.__globals__.get("LOGGER")
+        if not isinstance(logger, logging.Logger):
+            continue
+        quiet = types.FunctionType(
+            function.__code__,
+            {**function.__globals__, "LOGGER": _QuietLogger(logger)},
+            function.__name__,
+            function.__defaults__,
+            function.__closure__,  # shared, not copied: fence's rule is made by a factory
+        )
+        quiet.__kwdefaults__ = function.__kwdefaults__
+        quiet.__qualname__ = function.__qualname__
+        quiet.__module__ = function.__module__
+        quiet.__doc__ = function.__doc__
+        ruler.at(rule.name, quiet, {"alt": list(rule.alt)})
+
+
 @cache
 def parser() -> MarkdownIt:
     """CommonMark + GFM tables and strikethrough + frontmatter + footnotes + math + Obsidian
@@ -99,8 +150,15 @@ def parser() -> MarkdownIt:
 
     Trimmed to what vaultgraph reads: the token stream still decides what is code, a heading, a
     list item or a table cell exactly as CommonMark does, but text that cannot hold a link, tag or
-    block id skips its inline parse.
+    block id skips its inline parse, and markdown-it's block rules log nothing.
     """
+    md = configured()
+    _quiet_block_rules(md)
+    return md
+
+
+def configured() -> MarkdownIt:
+    """A new parser configured as :func:`parser` is, its block rules' logging left as it is."""
     md = _VaultMarkdown("commonmark", {"maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
     md.core.ruler.at("inline", _inline_where_needed)
