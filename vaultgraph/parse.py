@@ -94,7 +94,11 @@ def parse_note(
     # CommonMark reads U+0000 as U+FFFD, one character for one: the lines that positions are
     # found in must hold what the parser saw.
     lines = split_lines(text.replace("\x00", "\ufffd") if "\x00" in text else text)
-    too_long = {index: len(line) for index, line in enumerate(lines) if len(line) > max_line_chars}
+    too_long = (
+        {index: len(line) for index, line in enumerate(lines) if len(line) > max_line_chars}
+        if max(map(len, lines)) > max_line_chars
+        else {}
+    )
     for index in too_long:
         # Every other line keeps its number and columns.
         lines[index] = line_as_parsed(lines[index], max_line_chars)
@@ -111,12 +115,26 @@ def parse_note(
     cell_column, row = 0, -1
     too_deep = False
     for index, token in enumerate(tokens):
-        kind = token.type
         if token.level >= MAX_NESTING - 1 and not too_deep and token.map:
             too_deep = True
             message = f"nested more than {MAX_NESTING} levels deep: deeper content was not read"
             found.problems.append(Problem("nesting-too-deep", message, token.map[0] + 1, 1))
-        if kind == "front_matter" and token.map:
+        kind = token.type
+        if kind not in _WALKED:
+            continue
+        if kind == "inline" and token.map:
+            opener = tokens[index - 1].type if index else ""
+            if opener in ("th_open", "td_open"):
+                cell = CellLocator(token.content, token.map[0], lines[token.map[0]], cell_column)
+                cell_column = cell.end
+                _inline(token, cell, lines, found, in_table=True)
+            else:
+                locator = InlineLocator(token.content, token.map[0], lines)
+                _inline(token, locator, lines, found, in_table=False)
+                # Without a ``^`` the content holds no block id: most paragraphs.
+                if opener == "paragraph_open" and "^" in token.content:
+                    _block_id(token, locator, found)
+        elif kind == "front_matter" and token.map:
             props = read_properties(token.content, token.map[0] + 2, lines)
             frontmatter, aliases = props.data, props.aliases
             found.tags.extend(props.tags)
@@ -138,17 +156,6 @@ def parse_note(
             row = -1
         elif kind in ("obsidian_comment", "html_block") and token.map:
             _block_comment(token, lines, found)
-        elif kind == "inline" and token.map:
-            opener = tokens[index - 1].type if index else ""
-            if opener in ("th_open", "td_open"):
-                cell = CellLocator(token.content, token.map[0], lines[token.map[0]], cell_column)
-                cell_column = cell.end
-                _inline(token, cell, lines, found, in_table=True)
-            else:
-                locator = InlineLocator(token.content, token.map[0], lines)
-                _inline(token, locator, lines, found, in_table=False)
-                if opener == "paragraph_open":
-                    _block_id(token, locator, found)
     return Note(
         path=path,
         frontmatter=dict(frontmatter),
@@ -164,6 +171,27 @@ def parse_note(
         comments=tuple(found.comments),
     )
 
+
+# The block tokens the walk reads. The others (paragraphs' and lists' openers and closers, fences,
+# code, rules), most of every note's tokens, hold nothing it looks for: inline content is read
+# from the ``inline`` token that follows an opener.
+_WALKED = frozenset(
+    {
+        "inline",
+        "front_matter",
+        "heading_open",
+        "list_item_open",
+        "list_item_close",
+        "tr_open",
+        "tr_close",
+        "obsidian_comment",
+        "html_block",
+    }
+)
+# The inline tokens that hold a link, an embed, a tag or a comment.
+_FOUND_INLINE = frozenset(
+    {"wikilink", "tag", "obsidian_comment", "html_inline", "link_open", "image"}
+)
 
 # Blocks whose lines are never read for links, tags or list items: a line too long to parse
 # inside one of them loses nothing, so it is no problem to report.
@@ -203,6 +231,8 @@ def _inline(
     token: Token, locator: _Locator, lines: Sequence[str], found: _Collected, *, in_table: bool
 ) -> None:
     for child in token.children or ():
+        if child.type not in _FOUND_INLINE:
+            continue  # text, emphasis, code: most children
         meta = child.meta or {}
         if child.type == "wikilink":
             start, end = meta["offset"], meta["offset"] + len(child.content)
@@ -447,8 +477,9 @@ def _list_item(
     if open_items and open_items[-1][0] == line_index + 1:
         search_from = open_items[-1][1]  # a list opened on its parent item's line: ``- - x``
     column = source.find(marker, search_from)
-    inner = _item_children(tokens, index)
-    # A task is an item whose first line starts with a box; it is empty when that box is all.
+    inner = _item_children(tokens, index, 4)
+    # A task is an item whose first line starts with a box; it is empty when that box is all
+    # (a paragraph's open, inline and close: three tokens, no more).
     first_text = inner[1].content if len(inner) > 1 and inner[0].type == "paragraph_open" else ""
     task = bool(_TASK_BOX.match(first_text[:3])) and first_text[3:4] in ("", " ", "\n")
     # At the nesting limit markdown-it drops an item's content: that is not an empty item.
@@ -466,12 +497,13 @@ def _list_item(
     )
 
 
-def _item_children(tokens: Sequence[Token], index: int) -> list[Token]:
-    """The tokens between a list item's open and close."""
+def _item_children(tokens: Sequence[Token], index: int, most: int) -> list[Token]:
+    """The first ``most`` tokens between a list item's open and close: enough to tell an empty
+    item, where all of them would make an outline's walk quadratic in its depth."""
     level = tokens[index].level
-    end = index + 1
-    while end < len(tokens) and not (
-        tokens[end].type == "list_item_close" and tokens[end].level == level
-    ):
-        end += 1
-    return list(tokens[index + 1 : end])
+    inner: list[Token] = []
+    for token in tokens[index + 1 : index + 1 + most]:
+        if token.type == "list_item_close" and token.level == level:
+            break
+        inner.append(token)
+    return inner

@@ -34,24 +34,33 @@ def _content_column(content_line: str, source_line: str) -> int:
 
 
 class InlineLocator:
-    """Positions in a paragraph's or heading's inline content: one content line per file line."""
+    """Positions in a paragraph's or heading's inline content: one content line per file line.
 
-    __slots__ = ("_columns", "_first_line", "_starts")
+    Most inline content holds nothing to locate, so the line table is built on the first call.
+    """
+
+    __slots__ = ("_columns", "_content", "_first_line", "_lines", "_starts")
 
     def __init__(self, content: str, first_line: int, lines: Sequence[str]) -> None:
+        self._content = content
         self._first_line = first_line  # 0-based
+        self._lines = lines
         self._starts: list[int] = []
-        self._columns: list[int] = []
-        offset = 0
-        for index, content_line in enumerate(content.split("\n")):
-            at = first_line + index
-            source = lines[at] if at < len(lines) else ""
+        self._columns: list[int] = []  # empty until the first locate()
+
+    def _index(self) -> None:
+        lines, offset = self._lines, 0
+        for at, content_line in enumerate(self._content.split("\n"), self._first_line):
             self._starts.append(offset)
-            self._columns.append(_content_column(content_line, source))
+            self._columns.append(
+                _content_column(content_line, lines[at] if at < len(lines) else "")
+            )
             offset += len(content_line) + 1
 
     def locate(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of the character at ``offset`` in the content."""
+        if not self._columns:
+            self._index()
         index = max(bisect_right(self._starts, offset) - 1, 0)
         column = self._columns[index] + offset - self._starts[index]
         return self._first_line + index + 1, column + 1
