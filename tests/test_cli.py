@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
@@ -482,7 +483,7 @@ def test_export_runs_as_a_module(tmp_path: Path) -> None:
 
 def _failing(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
     """Make ``check`` fail with ``error`` once it has parsed its options."""
-    from vaultgraph.cli import check
+    from vaultgraph.lint import check
 
     def fail(*args: object, **kwargs: object) -> Any:
         raise error
@@ -846,3 +847,27 @@ def test_check_fix_without_its_lock_says_so_and_leaves_temporary_files_alone(
     assert "another vaultgraph could change the same notes meanwhile\n" in err
     assert _leftovers(vault) == {left}  # it may be that of a fix running now
     assert "[[Artificial Intelligence|AI]]" in (vault / "n.md").read_text(encoding="utf-8")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_each_reading_of_the_vault_gets_a_progress_bar_of_its_own() -> None:
+    """check --fix reads the vault once per round: a round's bar, and its delay, start anew."""
+    from vaultgraph.cli import progress_bar
+
+    now = [0.0]
+    stream = _Terminal()
+    with progress_bar(stream, clock=lambda: now[0]) as progress:
+        for at, done, total in [(1.5, 50, 100), (2.0, 100, 100), (2.1, 1, 4), (2.2, 4, 4)]:
+            now[0] = at
+            progress(done, total)
+        quick = stream.getvalue()  # the second reading took less than the delay: no bar
+        for at, done in [(3.0, 10), (4.5, 20), (5.0, 40)]:
+            now[0] = at
+            progress(done, 40)
+    assert quick.count("100%") == 1
+    assert "/4" not in quick
+    assert stream.getvalue().count("100%") == 2

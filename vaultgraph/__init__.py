@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from vaultgraph.lint.check import CheckResult, check
     from vaultgraph.model import (
         BlockId,
         Comment,
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 # check` answers from its cache in a fraction of a second, and importing the parser and networkx
 # up front would take longer than that on its own.
 _HOMES = {
+    **dict.fromkeys(("CheckResult", "check"), "vaultgraph.lint.check"),
     **dict.fromkeys(
         (
             "BlockId",
@@ -50,6 +52,7 @@ _HOMES = {
 
 __all__ = [
     "BlockId",
+    "CheckResult",
     "Comment",
     "Heading",
     "Link",
@@ -63,6 +66,7 @@ __all__ = [
     "Vault",
     "VaultError",
     "__version__",
+    "check",
     "load_vault",
     "parse_note",
 ]

@@ -124,13 +124,22 @@ def progress_bar(
     stream: TextIO, *, delay: float = 1.0, clock: Callable[[], float] = time.monotonic
 ) -> Iterator[Progress]:
     """A progress callback that shows click's bar on ``stream`` when it is a terminal and notes
-    are still being read ``delay`` seconds after the start: a quick or warm run shows nothing."""
+    are still being read ``delay`` seconds after the start: a quick or warm run shows nothing.
+
+    A count that starts again (after reaching its total, or lower than it was) is another
+    reading of the vault (``check --fix`` reads it once per round): it gets a bar of its own,
+    with a delay of its own."""
     start = clock()
     with ExitStack() as stack:
         bar: ProgressBar[int] | None = None  # shown once the delay has passed
+        last = (0, 0)  # the last call's done and total
 
         def update(done: int, total: int) -> None:
-            nonlocal bar
+            nonlocal bar, start, last
+            if done < last[0] or last[0] >= last[1] > 0:
+                stack.close()  # the last reading's bar, if it was shown
+                bar, start = None, clock()
+            last = (done, total)
             if bar is None:
                 if done >= total or clock() - start < delay or not stream.isatty():
                     return

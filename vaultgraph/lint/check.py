@@ -1,0 +1,236 @@
+"""``vaultgraph.check``: lint a vault as ``vaultgraph check`` does, and return what it found."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from vaultgraph.lint.config import Config, load_config
+from vaultgraph.lint.runner import CheckRun, check_vault, select_rules
+
+if TYPE_CHECKING:
+    from vaultgraph.files import SkippedPath
+    from vaultgraph.lint.finding import Finding
+    from vaultgraph.lint.fix import FixReport
+    from vaultgraph.lint.rule import Rule
+    from vaultgraph.reading import Progress
+    from vaultgraph.vault import Vault
+
+__all__ = ["MAX_FIX_ROUNDS", "CheckResult", "check"]
+
+# A fix checks again after each round of repairs; a vault needs two rounds at most in practice.
+MAX_FIX_ROUNDS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """What a check found, and with ``fix`` or ``diff`` what it repaired or would repair.
+
+    ``findings`` are sorted, and with ``fix`` those left after the last round of repairs;
+    ``rules`` the rules that ran, with their severity after overrides; ``checked`` the notes
+    (readable or not) that were not excluded; ``warnings`` what was odd but did not stop the run
+    (a malformed ``.obsidian/app.json``, an unknown rule in a suppression comment); ``skipped``
+    the vault's paths its listing left out (``Vault.skipped``). ``fixes`` is every round's
+    repairs in one report, ``None`` without ``fix`` or ``diff``; ``removed`` the temporary files
+    a stopped fix had left, removed before this one began; ``unlocked`` why the vault's write
+    lock could not be taken (the fix then ran unguarded, and removed none), else ``None``.
+    ``empty`` is true when the folder holds no notes at all, readable or not: most likely it is
+    not the vault folder (the CLI makes it an error); nothing was then checked or repaired.
+    """
+
+    findings: tuple[Finding, ...]
+    rules: tuple[Rule, ...]
+    checked: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    skipped: tuple[SkippedPath, ...] = ()
+    fixes: FixReport | None = None
+    removed: tuple[str, ...] = ()
+    unlocked: str | None = None
+    empty: bool = False
+
+
+def check(
+    path: str | os.PathLike[str],
+    *,
+    config: Config | str | os.PathLike[str] | None = None,
+    select: Sequence[str] | None = None,
+    extend_select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    fix: bool = False,
+    diff: bool = False,
+    cache: bool | str | os.PathLike[str] = True,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> CheckResult:
+    """Check the vault at ``path`` with the rules its configuration selects.
+
+    ``config``: ``None`` reads the vault's ``.vaultgraph.toml`` or ``pyproject.toml``, a path that
+    file, a :class:`~vaultgraph.lint.config.Config` is used as it is; ``select``,
+    ``extend_select`` and ``ignore`` (rule names, codes, prefixes or ``ALL``) override it as the
+    command line's flags do. ``fix`` repairs what is safe to repair, holding the vault's write
+    lock, and checks again until no repair changes anything; ``diff`` computes those repairs
+    without writing any. ``cache``, ``jobs`` and ``progress`` are :func:`~vaultgraph.load_vault`'s;
+    with ``cache`` a check of an unchanged vault is answered from the memo of the last one, with
+    the same result. Raises ``ConfigError`` or ``SelectorError`` before the vault is read,
+    ``VaultError`` for a path that is not a folder, ``VaultBusy`` when another process is fixing
+    the vault, and ``ValueError`` for ``fix`` with ``diff`` or ``jobs`` below 1.
+    """
+    if fix and diff:
+        raise ValueError("fix writes repairs and diff only computes them: give one")
+    if jobs is not None and jobs < 1:
+        raise ValueError(f"jobs must be at least 1, not {jobs}")
+    root = Path(path)
+    settings = _configuration(root, config).override(
+        select=select, extend_select=extend_select, ignore=ignore
+    )
+    select_rules(settings)  # an unknown selector is an error before the vault is read
+    if fix:
+        return _fix(root, settings, cache, jobs, progress)
+    if diff:
+        return _diff(root, settings, cache, jobs, progress)
+    run = _remembered(root, settings, cache, jobs, progress)
+    # Nothing checked: a false green, unless the configuration excluded every note.
+    empty = not run.checked and not _lists_notes(root)
+    return _result(run, empty=empty)
+
+
+def _configuration(root: Path, config: Config | str | os.PathLike[str] | None) -> Config:
+    if isinstance(config, Config):
+        return config
+    return load_config(root, path=None if config is None else Path(config))
+
+
+def _remembered(
+    root: Path,
+    config: Config,
+    cache: bool | str | os.PathLike[str],
+    jobs: int | None,
+    progress: Progress | None,
+) -> CheckRun:
+    """The check's findings; from the cache's memo of the last check where it still holds."""
+    if cache is False:
+        return check_vault(_load(root, False, jobs, progress), config)
+    from vaultgraph.lint.memo import remembered_check
+
+    return remembered_check(
+        root, config, jobs=jobs, progress=progress, directory=_cache_folder(cache)
+    )
+
+
+def _diff(
+    root: Path,
+    config: Config,
+    cache: bool | str | os.PathLike[str],
+    jobs: int | None,
+    progress: Progress | None,
+) -> CheckResult:
+    from vaultgraph.lint.fix import apply_fixes
+
+    loaded = _load(root, cache, jobs, progress)
+    if _is_empty(loaded):
+        return _nothing(loaded)
+    run = check_vault(loaded, config)
+    repairs = apply_fixes(loaded.root, run.findings, write=False, notes=loaded.notes)
+    return _result(run, fixes=repairs)
+
+
+def _fix(
+    root: Path,
+    config: Config,
+    cache: bool | str | os.PathLike[str],
+    jobs: int | None,
+    progress: Progress | None,
+) -> CheckResult:
+    from vaultgraph.files import check_root
+    from vaultgraph.lint.fix import apply_fixes, remove_leftovers
+    from vaultgraph.lock import writing
+
+    check_root(root)  # before a lock is taken for it
+    # Held from before the notes are read to the last write: no other run changes them between
+    # this one's check and its repairs.
+    with writing(root, directory=_cache_folder(cache)) as lock:
+        loaded = _load(root, cache, jobs, progress)
+        unlocked = None if lock.held else lock.reason
+        if _is_empty(loaded):
+            return _nothing(loaded, unlocked=unlocked)
+        removed: tuple[str, ...] = ()
+        if lock.held:  # else a temporary file may be that of a fix running now
+            removed = remove_leftovers(loaded.root, [*loaded.notes, *loaded.unreadable])
+        skipped = loaded.skipped
+        run = check_vault(loaded, config)
+        # A repair can reveal another (a list item left empty once its empty child is gone, a
+        # link that only parses once a pipe is escaped): fix, check again, until nothing changes.
+        rounds: list[FixReport] = []
+        for _ in range(MAX_FIX_ROUNDS):
+            rounds.append(apply_fixes(loaded.root, run.findings, write=True, notes=loaded.notes))
+            if not rounds[-1].changed:
+                break
+            loaded = _load(root, cache, jobs, progress)
+            run = check_vault(loaded, config)
+    # The paths the first reading skipped: the same listing, said once.
+    return _result(run, skipped=skipped, fixes=_merged(rounds), removed=removed, unlocked=unlocked)
+
+
+def _load(
+    root: Path, cache: bool | str | os.PathLike[str], jobs: int | None, progress: Progress | None
+) -> Vault:
+    from vaultgraph.vault import load_vault
+
+    return load_vault(root, cache=cache, jobs=jobs, progress=progress)
+
+
+def _cache_folder(cache: bool | str | os.PathLike[str]) -> Path | None:
+    """The cache folder ``cache`` names; ``None`` for the default one."""
+    return None if isinstance(cache, bool) else Path(cache)
+
+
+def _is_empty(vault: Vault) -> bool:
+    return not vault.notes and not vault.unreadable
+
+
+def _lists_notes(root: Path) -> bool:
+    from vaultgraph.files import scan_vault
+
+    return bool(scan_vault(root).notes)
+
+
+def _nothing(vault: Vault, *, unlocked: str | None = None) -> CheckResult:
+    """The result of a vault folder that holds no notes: nothing checked, nothing to repair."""
+    return CheckResult((), (), (), skipped=vault.skipped, unlocked=unlocked, empty=True)
+
+
+def _result(
+    run: CheckRun,
+    *,
+    empty: bool = False,
+    skipped: tuple[SkippedPath, ...] | None = None,
+    fixes: FixReport | None = None,
+    removed: tuple[str, ...] = (),
+    unlocked: str | None = None,
+) -> CheckResult:
+    return CheckResult(
+        findings=run.findings,
+        rules=run.rules,
+        checked=run.checked,
+        warnings=run.warnings,
+        skipped=run.skipped if skipped is None else skipped,
+        fixes=fixes,
+        removed=removed,
+        unlocked=unlocked,
+        empty=empty,
+    )
+
+
+def _merged(rounds: Sequence[FixReport]) -> FixReport:
+    from vaultgraph.lint.fix import FixReport
+
+    errors = {(e.path, e.reason): e for r in rounds for e in r.errors}
+    return FixReport(
+        diff="".join(r.diff for r in rounds),
+        fixed=tuple(f for r in rounds for f in r.fixed),
+        changed=tuple(sorted({path for r in rounds for path in r.changed})),
+        errors=tuple(errors.values()),
+    )
