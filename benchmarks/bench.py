@@ -6,6 +6,10 @@ The scenarios run round-robin, one run of each per round, so that whatever else 
 doing slows them all alike; each is reported as the median, min and max of its runs, with the ratio
 of its median to the floor's (a process that only reads every file of the vault).
 
+The ``markdown-it`` scenario is the yardstick for the cold check: one process that reads the same
+notes and parses each with markdown-it-py's plain CommonMark parser (GFM tables enabled); the
+report gives ``check --no-cache``'s median over its median.
+
 With ``--baseline DIR`` every scenario also runs with the vaultgraph of another checkout (``DIR``
 first on ``PYTHONPATH``, its own cache folder), in the same rounds, so that two versions are
 compared side by side: each median, and the ratio of this one's to the baseline's.
@@ -31,6 +35,7 @@ from typing import Any
 
 import vaultgraph
 from benchmarks.synth import GENERATOR_VERSION, generate
+from vaultgraph.files import scan_vault
 
 # Runs in each measured process: the floor, or vaultgraph's command line in-process (exactly what
 # `python -m vaultgraph` runs). At exit it writes its own peak RSS and that of its largest child
@@ -64,12 +69,33 @@ if sys.argv[2] == "--floor":
             with open(os.path.join(folder, name), "rb") as file:
                 size += len(file.read())
     code = 0
+elif sys.argv[2] == "--markdown-it":
+    from markdown_it import MarkdownIt
+    md = MarkdownIt("commonmark").enable("table")
+    with open(sys.argv[3], encoding="utf-8") as listing:
+        root, notes = json.load(listing)
+    for note in notes:
+        with open(os.path.join(root, note), "rb") as file:
+            md.parse(file.read().decode("utf-8", "replace"))
+    code = 0
 else:
     from vaultgraph.cli import main
     code = main(sys.argv[2:])
 sys.exit(code)
 """
-SCENARIOS = ("floor", "startup", "no-cache", "cold", "warm", "warm-json", "export", "touched")
+SCENARIOS = (
+    "floor",
+    "startup",
+    "markdown-it",
+    "no-cache",
+    "cold",
+    "warm",
+    "warm-json",
+    "export",
+    "touched",
+)
+# What check --no-cache is measured against: markdown-it-py alone, parsing the same notes.
+_YARDSTICK, _YARDSTICK_NAME = "markdown-it", "markdown-it-py alone"
 # check exits 1 when it reports findings, and the synthetic vault always has some.
 _CHECK_OK = (0, 1)
 _OK = (0,)
@@ -124,6 +150,8 @@ class Summary:
     samples: list[float] = field(default_factory=list)
     baseline: Summary | None = None  # the same scenario run with the baseline, if any
     ratio_to_baseline: float | None = None  # this median over the baseline's
+    # check --no-cache only: its median over markdown-it-py's alone (the markdown-it scenario)
+    ratio_to_markdown_it: float | None = None
 
 
 @dataclass(frozen=True)
@@ -208,7 +236,8 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         default=SCENARIOS,
         metavar="KEYS",
         help=f"run only these scenarios, comma-separated, of {','.join(SCENARIOS)} (the floor"
-        " always runs; without cold, a warm run after a touched one parses that note again)",
+        " always runs, and markdown-it with no-cache; without cold, a warm run after a touched"
+        " one parses that note again)",
     )
     parser.add_argument(
         "--baseline",
@@ -238,7 +267,8 @@ def _keys(text: str) -> tuple[str, ...]:
     unknown = [key for key in keys if key not in SCENARIOS]
     if unknown:
         raise argparse.ArgumentTypeError(f"unknown scenario {', '.join(unknown)}")
-    return ("floor", *keys)
+    # check --no-cache's ratio to markdown-it-py alone means something only in the same rounds.
+    return ("floor", *keys, *((_YARDSTICK,) if "no-cache" in keys else ()))
 
 
 # --- the vault ---------------------------------------------------------------------------------
@@ -297,7 +327,7 @@ def _benchmark(
         for version in versions:
             _run(("check", str(vault)), _CHECK_OK, version, scratch)
 
-    scenarios = [s for s in _scenarios(vault, all(flags), settle) if s.key in only]
+    scenarios = [s for s in _scenarios(vault, scratch, all(flags), settle) if s.key in only]
     findings = [_warm_up(vault, version, scratch) for version in versions]
     load_before = _load()
     samples = _rounds(scenarios, versions, runs, scratch)
@@ -313,7 +343,9 @@ def _benchmark(
         runs=runs,
         no_cache_flag=all(flags),
         load=(load_before, _load()),
-        scenarios=[_compare(s, samples, floor, baseline is not None) for s in scenarios],
+        scenarios=_to_markdown_it(
+            [_compare(s, samples, floor, baseline is not None) for s in scenarios]
+        ),
         vaultgraph=checkouts[0],
         baseline=checkouts[1] if baseline is not None else None,
     )
@@ -338,8 +370,14 @@ def _rounds(
     return samples
 
 
-def _scenarios(vault: Path, has_no_cache: bool, settle: Callable[[], None]) -> list[Scenario]:
+def _scenarios(
+    vault: Path, scratch: Path, has_no_cache: bool, settle: Callable[[], None]
+) -> list[Scenario]:
     where = str(vault)
+    # The notes vaultgraph reads, listed by vaultgraph, for markdown-it-py to parse alone.
+    listing = scratch / "notes.json"
+    notes = sorted(scan_vault(vault).notes)
+    listing.write_text(json.dumps([where, notes]), encoding="utf-8")
 
     def empty_cache(version: Version) -> None:
         shutil.rmtree(version.cache, ignore_errors=True)
@@ -356,6 +394,14 @@ def _scenarios(vault: Path, has_no_cache: bool, settle: Callable[[], None]) -> l
             versioned=False,
         ),
         Scenario("startup", "startup", "vaultgraph --version", ("--version",), _OK),
+        Scenario(
+            _YARDSTICK,
+            _YARDSTICK_NAME,
+            f'MarkdownIt("commonmark").enable("table").parse() on each of {len(notes)} notes',
+            ("--markdown-it", str(listing)),
+            _OK,
+            versioned=False,
+        ),
     ]
     if has_no_cache:
         found.append(
@@ -561,6 +607,26 @@ def _compare(
     return replace(this, baseline=baseline, ratio_to_baseline=ratio)
 
 
+def _to_markdown_it(rows: list[Summary]) -> list[Summary]:
+    """The rows, check --no-cache's (and its baseline's) with its ratio to markdown-it-py alone."""
+    yardstick = next((row for row in rows if row.name == _YARDSTICK_NAME), None)
+    if yardstick is None or not yardstick.median_s:
+        return rows
+
+    def ratio(row: Summary) -> Summary:
+        return replace(row, ratio_to_markdown_it=round(row.median_s / yardstick.median_s, 3))
+
+    return [
+        replace(
+            ratio(row),
+            baseline=ratio(row.baseline) if row.baseline is not None else None,
+        )
+        if row.name == "check --no-cache"
+        else row
+        for row in rows
+    ]
+
+
 def _checkout(version: Version, release: str, findings: int) -> Checkout:
     git = ["git", "--no-optional-locks", "-C", str(version.root)]  # no index.lock: others commit
     try:
@@ -634,7 +700,18 @@ def _table(report: Report) -> str:
         "",
     ]
     lines += _compared_rows(report.scenarios) if compared else _rows(report.scenarios)
+    lines += _ratio_lines(report.scenarios)
     return "\n".join(lines)
+
+
+def _ratio_lines(scenarios: Sequence[Summary]) -> list[str]:
+    row = next((row for row in scenarios if row.ratio_to_markdown_it is not None), None)
+    if row is None:
+        return []
+    line = f"check --no-cache / markdown-it-py alone: {row.ratio_to_markdown_it:.2f}"
+    if row.baseline is not None and row.baseline.ratio_to_markdown_it is not None:
+        line += f" (baseline {row.baseline.ratio_to_markdown_it:.2f})"
+    return ["", line]
 
 
 def _no_cache_note(has_flag: bool, compared: bool) -> str:

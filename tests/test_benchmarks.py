@@ -197,6 +197,12 @@ def test_the_benchmark_measures_every_scenario(
     assert "check, warm, one note touched" in names
     assert ("check --no-cache" in names) == report["no_cache_flag"]
     assert all(row["median_s"] > 0 and row["peak_mb"] > 0 for row in report["scenarios"])
+    rows = {row["name"]: row for row in report["scenarios"]}
+    yardstick = rows["markdown-it-py alone"]
+    assert "12 notes" in yardstick["command"]
+    assert yardstick["baseline"] is None
+    ratios = {name for name, row in rows.items() if row["ratio_to_markdown_it"] is not None}
+    assert ratios == ({"check --no-cache"} if report["no_cache_flag"] else set())
     assert report["vault"]["notes"] == 12
     assert report["vault"]["findings"] > 0
     assert _files(tmp_path / "vault") == before  # the benchmark wrote to a copy
@@ -212,6 +218,74 @@ def test_the_benchmark_runs_only_the_scenarios_asked_for(
     assert "\nfloor " in table
     assert "\nstartup " in table
     assert "check" not in table.split("\n\n", 1)[1]
+
+
+def test_check_no_cache_is_measured_against_markdown_it_py_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    generate(tmp_path / "vault", notes=12, seed=0)
+    vault = str(tmp_path / "vault")
+    code = bench.main(["--vault", vault, "--runs", "1", "--only", "no-cache", "--json"])
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["no_cache_flag"]
+    rows = {row["name"]: row for row in report["scenarios"]}
+    assert list(rows) == ["floor", "markdown-it-py alone", "check --no-cache"]
+    check, yardstick = rows["check --no-cache"], rows["markdown-it-py alone"]
+    # Computed from the unrounded medians: equal up to the reported digits.
+    to_markdown_it = check["median_s"] / yardstick["median_s"]
+    assert check["ratio_to_markdown_it"] == pytest.approx(to_markdown_it, rel=0.01)
+    code = bench.main(["--vault", vault, "--runs", "1", "--only", "no-cache"])
+    assert code == 0
+    table = capsys.readouterr().out
+    assert re.search(r"\nmarkdown-it-py alone +\d+\.\d\d ", table)
+    assert re.search(r"\n\ncheck --no-cache / markdown-it-py alone: \d+\.\d\d$", table)
+
+
+def test_the_markdown_it_process_parses_every_note_it_is_given(tmp_path: Path) -> None:
+    # A note that markdown-it-py cannot be given (no such file) fails the run: it read the list.
+    (tmp_path / "notes.json").write_text(json.dumps([str(tmp_path), ["missing.md"]]))
+    version = bench._version("this", REPO, tmp_path / "cache")
+    with pytest.raises(bench.BenchmarkError, match="No such file"):
+        bench._run(("--markdown-it", str(tmp_path / "notes.json")), (0,), version, tmp_path)
+    (tmp_path / "here.md").write_text("# A note\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    (tmp_path / "notes.json").write_text(json.dumps([str(tmp_path), ["here.md"]]))
+    sample = bench._run(("--markdown-it", str(tmp_path / "notes.json")), (0,), version, tmp_path)
+    assert sample.seconds > 0
+
+
+def test_the_baseline_has_its_own_ratio_to_markdown_it_py(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    generate(tmp_path / "vault", notes=6, seed=0)
+    base = _baseline_copy(tmp_path / "base")
+    vault = str(tmp_path / "vault")
+    only = ["--only", "no-cache", "--baseline", str(base)]
+    code = bench.main(["--vault", vault, "--runs", "1", *only, "--json"])
+    assert code == 0
+    rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)["scenarios"]}
+    alone = rows["markdown-it-py alone"]["median_s"]
+    check = rows["check --no-cache"]
+    for row in (check, check["baseline"]):
+        assert row["ratio_to_markdown_it"] == pytest.approx(row["median_s"] / alone, rel=0.01)
+
+
+def test_the_table_gives_both_ratios_to_markdown_it_py() -> None:
+    def row(
+        name: str, median: float, ratio: float | None = None, baseline: bench.Summary | None = None
+    ) -> bench.Summary:
+        return bench.Summary(
+            name, name, median, median, median, 1.0, 1.0, "main",
+            baseline=baseline, ratio_to_markdown_it=ratio,
+        )  # fmt: skip
+
+    base = row("check --no-cache", 9.0, 0.9)
+    rows = [row("markdown-it-py alone", 10.0), row("check --no-cache", 6.0, 0.6, base)]
+    assert bench._ratio_lines(rows) == [
+        "",
+        "check --no-cache / markdown-it-py alone: 0.60 (baseline 0.90)",
+    ]
+    assert bench._ratio_lines(rows[:1]) == []
 
 
 def _baseline_copy(root: Path) -> Path:
