@@ -39,6 +39,7 @@ from vaultgraph.store import (
 
 __all__ = [
     "CACHE_DIR_ENV",
+    "FORMAT",
     "Entry",
     "NoteCache",
     "cache_dir",

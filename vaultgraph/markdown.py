@@ -19,6 +19,8 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from vaultgraph.plugins import comments_plugin, offsets_plugin, tags_plugin, wikilinks_plugin
 
+__all__ = ["MAX_NESTING", "configured", "parser"]
+
 # markdown-it's presets stop nesting at 20 levels, after which deeper content silently parses as
 # empty; real outlines go deeper. Past about 200 levels markdown-it's recursion would exhaust
 # Python's stack, so deeper content is dropped and the parser reports it instead.

@@ -6,6 +6,22 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+__all__ = [
+    "FRONTMATTER_PROBLEMS",
+    "PROPERTY_LINK_PROBLEMS",
+    "UNREAD_PROBLEMS",
+    "BlockId",
+    "Comment",
+    "Heading",
+    "Link",
+    "LinkKind",
+    "LinkSyntax",
+    "ListItem",
+    "Note",
+    "Problem",
+    "Tag",
+]
+
 
 class LinkKind(StrEnum):
     """Whether a reference shows the target (embed) or points at it (link)."""

@@ -23,6 +23,7 @@ from vaultgraph.files import ReadFailure
 from vaultgraph.model import Note
 
 __all__ = [
+    "Columns",
     "PackedNotes",
     "PackedResults",
     "collecting",

@@ -26,6 +26,8 @@ from vaultgraph.model import (
 from vaultgraph.positions import CellLocator, InlineLocator, split_lines
 from vaultgraph.properties import read_properties
 
+__all__ = ["MAX_LINE_CHARS", "MAX_NOTE_CHARS", "line_as_parsed", "parse_note"]
+
 # A block id closes the last line of a paragraph or list item: ``text ^my-id``.
 _BLOCK_ID = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)\s*$")
 # A Markdown link whose destination has a scheme (http:, mailto:, obsidian:, file:) or starts with

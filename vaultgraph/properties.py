@@ -13,6 +13,8 @@ from vaultgraph.model import Link, LinkKind, LinkSyntax, Problem, Tag
 from vaultgraph.plugins.tags import tag_length
 from vaultgraph.plugins.wikilinks import find_wikilink_end, split_wikilink
 
+__all__ = ["Properties", "read_properties"]
+
 # libyaml's C parser when PyYAML was built with it (the same SafeLoader rules, several times
 # faster), then the pure-Python SafeLoader, whose error messages and positions are the clearer ones.
 _FAST_LOADER: type[Any] = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader

@@ -12,6 +12,7 @@ from enum import StrEnum
 from vaultgraph.model import UNREAD_PROBLEMS, Heading, Link, Note
 
 __all__ = [
+    "IndexedFile",
     "LinkIndex",
     "Resolution",
     "ResolvedLink",

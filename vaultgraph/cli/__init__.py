@@ -18,7 +18,7 @@ from vaultgraph.cli.common import ExitCode, progress_bar
 __all__ = ["INTERRUPTED", "ExitCode", "cli", "command_named", "main", "progress_bar"]
 
 # Command name -> "module:function", in the order ``--help`` lists them.
-COMMANDS = {
+_COMMANDS = {
     "export": "vaultgraph.cli.graph:export",
     "check": "vaultgraph.cli.check:check",
     "map": "vaultgraph.cli.graph:map_command",
@@ -32,23 +32,23 @@ COMMANDS = {
 }
 
 
-class LazyGroup(click.Group):
+class _LazyGroup(click.Group):
     """A group whose commands are imported on first use (click's documented lazy-loading shape)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *COMMANDS})
+        return sorted({*super().list_commands(ctx), *_COMMANDS})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands and cmd_name in COMMANDS:
-            module, _, name = COMMANDS[cmd_name].partition(":")
+        if cmd_name not in self.commands and cmd_name in _COMMANDS:
+            module, _, name = _COMMANDS[cmd_name].partition(":")
             command = getattr(importlib.import_module(module), name)
             if not isinstance(command, click.Command):
-                raise TypeError(f"{COMMANDS[cmd_name]} is not a click command")
+                raise TypeError(f"{_COMMANDS[cmd_name]} is not a click command")
             self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vaultgraph")
 @click.option(
     "--verbose",

@@ -22,7 +22,7 @@ def cache_group() -> None:
 
 
 @cache_group.command("dir")
-def dir_command() -> None:
+def _dir_command() -> None:
     """Print the cache folder's path."""
     from vaultgraph.terminal import visible
 
@@ -34,7 +34,7 @@ def dir_command() -> None:
 @click.option(
     "--all", "every_vault", is_flag=True, help="Remove the cache files of every vault, not one."
 )
-def clean_command(vault: Path, every_vault: bool) -> None:
+def _clean_command(vault: Path, every_vault: bool) -> None:
     """Remove the cache files of one vault, or of every vault.
 
     VAULT is the working directory by default. Only vaultgraph's own files are removed: the

@@ -11,7 +11,7 @@ from vaultgraph.lint.registry import CODE_GROUPS, RULES
 from vaultgraph.lint.rule import Rule
 from vaultgraph.mdwrite import code_block
 
-__all__ = ["RuleDoc", "main", "parse_doc", "render_rules_doc"]
+__all__ = ["COMMAND", "RuleDoc", "main", "parse_doc", "render_rules_doc"]
 
 COMMAND = "python -m vaultgraph.lint.docs > docs/rules.md"
 

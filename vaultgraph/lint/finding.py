@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+__all__ = ["Edit", "Finding", "Severity"]
+
 
 class Severity(StrEnum):
     ERROR = "error"

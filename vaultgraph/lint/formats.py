@@ -13,7 +13,7 @@ from vaultgraph.lint.finding import Finding, Severity
 from vaultgraph.lint.rule import Rule
 from vaultgraph.terminal import json_array, json_text, visible_lines
 
-__all__ = ["FORMATS", "Format", "Report", "locate", "render"]
+__all__ = ["FORMATS", "INFORMATION_URI", "SARIF_SCHEMA", "Format", "Report", "locate", "render"]
 
 Format = Literal["text", "json", "github", "sarif"]
 

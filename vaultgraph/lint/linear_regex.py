@@ -20,7 +20,15 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-__all__ = ["BudgetExceeded", "LinearPattern", "UnsupportedPattern", "compile_linear"]
+__all__ = [
+    "MAX_NODES",
+    "MAX_PATTERN",
+    "WORK_BUDGET",
+    "BudgetExceeded",
+    "LinearPattern",
+    "UnsupportedPattern",
+    "compile_linear",
+]
 
 # re's parser is private, but it is the only parser of exactly re's syntax; everything read
 # from it is checked, so a change in a later Python makes patterns unsupported, never wrong.

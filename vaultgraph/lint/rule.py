@@ -12,6 +12,8 @@ from vaultgraph.lint.finding import Finding, Severity
 if TYPE_CHECKING:
     from vaultgraph.vault import Vault
 
+__all__ = ["CheckFunction", "Rule"]
+
 CheckFunction = Callable[["Vault"], Iterable[Finding]]
 
 

@@ -22,7 +22,7 @@ __all__ = ["CheckRun", "check_vault", "obsidian_excluded", "run_checks", "select
 
 _log = logging.getLogger("vaultgraph")
 
-PathTest = Callable[[str], bool]
+_PathTest = Callable[[str], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +141,7 @@ def _specificity(selector: str, rule: Rule) -> int:
     return 0 if wanted == "ALL" else len(wanted)
 
 
-def _glob_test(glob: str) -> PathTest:
+def _glob_test(glob: str) -> _PathTest:
     return lambda path: glob_matches(glob, path)
 
 

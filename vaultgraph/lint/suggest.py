@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from vaultgraph.vault import Vault
 
 __all__ = [
+    "CUTOFF",
+    "LIMIT",
     "Suggestion",
     "TargetIndex",
     "alias_owners",

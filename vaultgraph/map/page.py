@@ -20,7 +20,7 @@ from vaultgraph.map.layout import seed_positions
 
 __all__ = ["LARGE", "render_page", "script_json", "vis_options"]
 
-TEMPLATES = Path(__file__).parent / "templates"
+_TEMPLATES = Path(__file__).parent / "templates"
 # Past this many nodes the page trades looks for speed: straight edges, a short layout run.
 LARGE = 1000
 
@@ -53,7 +53,7 @@ def render_page(view: MapView) -> str:
     for i, edge in enumerate(view.edges):
         net.add_edge(edge.source, edge.target, **_edge_options(i, edge))
     net.options = vis_options(len(view.nodes))
-    net.set_template_dir(f"{TEMPLATES}/", "map.html")
+    net.set_template_dir(f"{_TEMPLATES}/", "map.html")
     net.templateEnv = _environment(view)
     return str(net.generate_html())
 
@@ -209,7 +209,7 @@ def _darker(color: str) -> str:
 
 def _environment(view: MapView) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
+        loader=FileSystemLoader(str(_TEMPLATES)),
         autoescape=select_autoescape(default=True, default_for_string=True),
         keep_trailing_newline=True,
     )
@@ -266,7 +266,7 @@ def _asset_path(name: str) -> Path:
         import pyvis
 
         return Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / name
-    return TEMPLATES / name
+    return _TEMPLATES / name
 
 
 @cache

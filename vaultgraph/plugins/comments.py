@@ -6,6 +6,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 
+__all__ = ["comments_plugin"]
+
 _MARK = "%%"
 
 

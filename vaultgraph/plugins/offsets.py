@@ -11,6 +11,8 @@ from markdown_it import MarkdownIt
 from markdown_it.parser_inline import RuleFuncInlineType
 from markdown_it.rules_inline import StateInline
 
+__all__ = ["offsets_plugin"]
+
 _OPENERS = frozenset({"link_open", "image", "html_inline"})
 _LABEL_RULES = frozenset({"link", "image"})
 _ENV_KEY = "vaultgraph_last_bracket"

@@ -7,6 +7,8 @@ import unicodedata
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
+__all__ = ["is_tag_char", "tag_length", "tags_plugin"]
+
 _EXTRA_TAG_CHARS = frozenset("_-/")
 
 

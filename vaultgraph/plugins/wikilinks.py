@@ -7,6 +7,14 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
+__all__ = [
+    "MAX_WIKILINK_LENGTH",
+    "WikiTarget",
+    "find_wikilink_end",
+    "split_wikilink",
+    "wikilinks_plugin",
+]
+
 
 @dataclass(frozen=True, slots=True)
 class WikiTarget:

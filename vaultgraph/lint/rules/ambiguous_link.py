@@ -13,6 +13,8 @@ from vaultgraph.resolve import Resolution
 if TYPE_CHECKING:
     from vaultgraph.vault import Vault
 
+__all__ = ["RULE", "check"]
+
 _WHY = {
     Resolution.SAME_FOLDER: "it is in the linking note's folder",
     Resolution.SHORTEST_PATH: "it has the shortest path",

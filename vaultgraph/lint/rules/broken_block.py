@@ -13,6 +13,8 @@ from vaultgraph.lint.suggest import closest
 if TYPE_CHECKING:
     from vaultgraph.vault import Vault
 
+__all__ = ["RULE", "check"]
+
 
 def check(vault: Vault) -> Iterator[Finding]:
     """A link or embed to a block (`[[Note#^id]]`, `[[#^id]]`, `![[Note#^id]]`) whose note

@@ -14,6 +14,8 @@ from vaultgraph.model import LinkKind
 if TYPE_CHECKING:
     from vaultgraph.vault import Vault
 
+__all__ = ["RULE", "check"]
+
 
 def check(vault: Vault) -> Iterator[Finding]:
     """An embed (`![[file]]` or `![alt](file)`) whose target matches no file in the vault, so

@@ -14,6 +14,8 @@ from vaultgraph.resolve import ResolvedLink
 if TYPE_CHECKING:
     from vaultgraph.vault import Vault
 
+__all__ = ["RULE", "check"]
+
 
 def check(vault: Vault) -> Iterator[Finding]:
     """A link or embed to a heading (`[[Note#Heading]]`, `[[#Heading]]`, `![[Note#Heading]]`,

@@ -15,6 +15,8 @@ from vaultgraph.resolve import Resolution, ResolvedLink
 if TYPE_CHECKING:
     from vaultgraph.vault import Vault
 
+__all__ = ["RULE", "check"]
+
 # Characters a wikilink target cannot hold: they would end the target early.
 _NOT_IN_TARGET = frozenset("|#^[]")
 

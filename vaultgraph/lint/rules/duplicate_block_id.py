@@ -14,6 +14,8 @@ from vaultgraph.resolve import fold
 if TYPE_CHECKING:
     from vaultgraph.vault import Vault
 
+__all__ = ["RULE", "check"]
+
 
 def check(vault: Vault) -> Iterator[Finding]:
     """A block id (`^id` at the end of a paragraph or list item) used a second time in the same

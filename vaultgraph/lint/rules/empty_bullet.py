@@ -16,6 +16,8 @@ from vaultgraph.positions import split_lines
 if TYPE_CHECKING:
     from vaultgraph.vault import Vault
 
+__all__ = ["RULE", "check"]
+
 _TASK_BOX = re.compile(r"\[.\]")
 
 

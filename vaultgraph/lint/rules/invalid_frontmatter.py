@@ -13,6 +13,8 @@ from vaultgraph.model import FRONTMATTER_PROBLEMS
 if TYPE_CHECKING:
     from vaultgraph.vault import Vault
 
+__all__ = ["RULE", "check"]
+
 
 def check(vault: Vault) -> Iterator[Finding]:
     """Frontmatter (the `---` block at the top of a note) that is not valid YAML, is not a set

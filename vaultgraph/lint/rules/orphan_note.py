@@ -12,6 +12,8 @@ from vaultgraph.lint.rules._shared import finding
 if TYPE_CHECKING:
     from vaultgraph.vault import Vault
 
+__all__ = ["RULE", "check"]
+
 
 def check(vault: Vault) -> Iterator[Finding]:
     """A note with no resolved link or embed to or from another file: nothing leads to it and it

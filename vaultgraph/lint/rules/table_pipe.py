@@ -13,6 +13,8 @@ from vaultgraph.model import Link
 if TYPE_CHECKING:
     from vaultgraph.vault import Vault
 
+__all__ = ["RULE", "check"]
+
 
 def check(vault: Vault) -> Iterator[Finding]:
     """A wikilink or embed with display text or a size (`[[Note|text]]`, `![[image.png|300]]`)

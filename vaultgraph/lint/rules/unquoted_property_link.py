@@ -13,6 +13,8 @@ from vaultgraph.model import PROPERTY_LINK_PROBLEMS, Problem
 if TYPE_CHECKING:
     from vaultgraph.vault import Vault
 
+__all__ = ["RULE", "check", "quoted"]
+
 
 def check(vault: Vault) -> Iterator[Finding]:
     """A wikilink or embed written as a property's value without quotes. To YAML, `up: [[B]]`

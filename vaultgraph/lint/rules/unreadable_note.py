@@ -13,6 +13,8 @@ from vaultgraph.model import UNREAD_PROBLEMS
 if TYPE_CHECKING:
     from vaultgraph.vault import Vault
 
+__all__ = ["RULE", "check"]
+
 
 def check(vault: Vault) -> Iterator[Finding]:
     """A `.md` file that cannot be read (permission denied) or decoded as UTF-8 (a binary file,
