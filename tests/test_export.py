@@ -149,3 +149,14 @@ def test_json_export_escapes_what_it_cannot_print(hostile: nx.MultiDiGraph) -> N
     back = _read(text, "json")
     assert set(back.nodes) == set(hostile.nodes)  # JSON keeps the exact names
     assert back.nodes["Esc\x1b[3J.md"]["aliases"] == ["a\x00b", "\ud800x", "\ufffe"]
+
+
+def test_json_is_one_node_or_link_a_line(graph: nx.MultiDiGraph) -> None:
+    lines = export_graph(graph, "json").splitlines()
+    data = nx.node_link_data(graph, edges="links")
+    for key in ("nodes", "links"):
+        start = lines.index(f'  "{key}": [') + 1
+        shown = lines[start : start + len(data[key])]
+        assert [json.loads(line.strip().removesuffix(",")) for line in shown] == data[key]
+        assert lines[start + len(data[key])].startswith("  ]")
+    assert (lines[0], lines[-1]) == ("{", "}")

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
-__all__ = ["escape_json", "json_array", "json_text", "visible", "visible_lines"]
+__all__ = [
+    "escape_json",
+    "json_array",
+    "json_array_pieces",
+    "json_text",
+    "visible",
+    "visible_lines",
+]
 
 # What a terminal acts on instead of showing: C0 but tab (ESC starts CSI and OSC sequences that
 # clear the screen or retitle the window; CR overwrites the line; LF forges a new one), DEL, C1
@@ -21,6 +29,9 @@ _UNSAFE = re.compile(
 # JSON escapes C0 itself and the raw newlines of its layout are its own.
 _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r"}
+# Items in one piece of json_array_pieces: few passes of the escaping regex, yet a stream never
+# holds more than this many items' text.
+_BATCH = 1000
 
 
 def visible(text: str) -> str:
@@ -45,7 +56,7 @@ def json_text(data: Any) -> str:
     return escape_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
-def json_array(items: Iterable[Any], *, indent: str = "") -> str:
+def json_array(items: Iterable[Any], *, indent: str = "", sort_keys: bool = False) -> str:
     """``items`` as a JSON array of one item a line, each on one line after ``indent`` and two
     spaces, the closing bracket after ``indent``; ``[]`` if there are none. Escaped as
     :func:`json_text` escapes, with no final newline: it can stand as a value inside more JSON.
@@ -53,9 +64,21 @@ def json_array(items: Iterable[Any], *, indent: str = "") -> str:
     For thousands of findings: json encodes in C only without indentation (``indent=2`` runs
     its pure-Python encoder, about 3x slower), and one item a line still reads and diffs well.
     """
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    lines = ",\n".join(f"{indent}  {encode(item)}" for item in items)
-    return escape_json(f"[\n{lines}\n{indent}]") if lines else "[]"
+    return "".join(json_array_pieces(items, indent=indent, sort_keys=sort_keys))
+
+
+def json_array_pieces(
+    items: Iterable[Any], *, indent: str = "", sort_keys: bool = False
+) -> Iterator[str]:
+    """:func:`json_array`'s text in pieces, a thousand items at a time, to write to a stream."""
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=sort_keys).encode
+    remaining = iter(items)
+    opening = "["
+    while batch := list(islice(remaining, _BATCH)):
+        lines = ",\n".join(f"{indent}  {encode(item)}" for item in batch)
+        yield escape_json(f"{opening}\n{lines}")
+        opening = ","
+    yield "[]" if opening == "[" else f"\n{indent}]"
 
 
 def escape_json(encoded: str) -> str:
