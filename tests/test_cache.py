@@ -397,6 +397,110 @@ def test_the_check_command_runs_no_planted_code(
     assert not marker.exists()
 
 
+def copy_of(root: Path, where: Path) -> Path:
+    """A copy of the vault at ``root``, as ``cp -r`` makes it: the same bytes, new mtimes."""
+    return Path(shutil.copytree(root, where, copy_function=shutil.copyfile))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_copied_vault_takes_its_notes_from_the_originals_file(
+    rich_vault: Path,
+    tmp_path: Path,
+    cache: Path,
+    parses: list[str],
+    always_parallel: None,
+    jobs: int,
+) -> None:
+    age(rich_vault)
+    load_vault(rich_vault, cache=cache, jobs=1)
+    copy = copy_of(rich_vault, tmp_path / "elsewhere" / "clone")
+    assert all(note.stat().st_mtime != OLD for note in copy.rglob("*.md")), "new stamps"
+    parses.clear()
+    moved = load_vault(copy, cache=cache, jobs=jobs)
+    assert parses == [], "every note came from the original's file"
+    assert snapshot(moved) == snapshot(load_vault(copy, cache=False))
+    assert len(cache_files(cache)) == 2, "the copy has a file of its own"
+    parses.clear()
+    assert snapshot(load_vault(copy, cache=cache, jobs=jobs)) == snapshot(moved)
+    assert parses == []
+
+
+def test_a_renamed_vault_takes_its_notes_from_its_old_file(
+    tmp_path: Path, cache: Path, parses: list[str]
+) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": "[[b]]\n", "b.md": "# B ^x\n"})
+    expected = snapshot(load_vault(root, cache=cache))
+    moved = root.rename(tmp_path / "renamed")
+    parses.clear()
+    assert snapshot(load_vault(moved, cache=cache)) == expected
+    assert parses == []
+
+
+def test_a_note_changed_in_the_copy_is_parsed_again(
+    tmp_path: Path, cache: Path, parses: list[str]
+) -> None:
+    notes = {"a.md": "[[b]]\n", "b.md": "# B\n", "c.md": "# C\n"}
+    root = write_vault(tmp_path / "v", notes)
+    load_vault(root, cache=cache)
+    copy = copy_of(root, tmp_path / "copy")
+    (copy / "b.md").write_text("# D\n", encoding="utf-8")  # same size
+    write_vault(copy, {"new.md": "[[c]]\n"})
+    parses.clear()
+    vault = load_vault(copy, cache=cache)
+    assert sorted(parses) == ["b.md", "new.md"]
+    assert [h.text for h in vault.notes["b.md"].headings] == ["D"]
+    assert snapshot(vault) == snapshot(load_vault(copy, cache=False))
+    parses.clear()
+    assert [h.text for h in load_vault(root, cache=cache).notes["b.md"].headings] == ["B"]
+    assert parses == [], "the original keeps its own notes"
+
+
+def test_a_planted_segment_in_another_vaults_file_runs_no_code(
+    tmp_path: Path, cache: Path, parses: list[str]
+) -> None:
+    one = write_vault(tmp_path / "one", {"a.md": "# A\n"})
+    load_vault(one, cache=cache)
+    (file,) = cache_files(cache)
+    marker = tmp_path / "ran"
+    evil = pickle.dumps(Payload(marker, "os.system"), protocol=5)
+    hashed = vaultgraph.cache.digest(b"# A\n")  # the very note the copy will look for
+    plant(file, dump_plain((0, [(["a.md"], [4], [OLD], [hashed], evil)])))
+    copy = copy_of(one, tmp_path / "copy")
+    parses.clear()
+    assert [h.text for h in load_vault(copy, cache=cache).notes["a.md"].headings] == ["A"]
+    assert not marker.exists()
+    assert parses == ["a.md"]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "another-parser", "another-path"])
+def test_a_donor_that_does_not_fit_gives_nothing(
+    tmp_path: Path,
+    cache: Path,
+    parses: list[str],
+    damage: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    one = write_vault(tmp_path / "one", {"a.md": "# A\n", "b.md": "[[a]]\n"})
+    load_vault(one, cache=cache)
+    (file,) = cache_files(cache)
+    copy = copy_of(one, tmp_path / "copy")
+    if damage == "garbage":
+        file.write_bytes(file.read_bytes()[:-7] + b"garbage")
+    elif damage == "another-parser":
+        monkeypatch.setattr(vaultgraph.cache, "_parser_key", lambda: b"\xff" * 16)
+    else:  # what a note holds of its path is the path it is found by
+        (copy / "a.md").rename(copy / "moved.md")
+        (copy / "b.md").rename(copy / "a.md")
+    parses.clear()
+    with caplog.at_level("DEBUG", logger="vaultgraph"):
+        vault = load_vault(copy, cache=cache)
+    assert sorted(parses) == sorted(vault.notes)
+    assert snapshot(vault) == snapshot(load_vault(copy, cache=False))
+    if damage == "another-parser":
+        assert "cache: ignoring" not in caplog.text, "its key said no: the body was never decoded"
+
+
 def test_a_file_for_another_vault_is_not_decoded(
     tmp_path: Path, cache: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

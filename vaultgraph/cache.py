@@ -31,6 +31,7 @@ from vaultgraph.packing import (
 from vaultgraph.store import (
     CACHE_DIR_ENV,
     cache_dir,
+    entry_files,
     entry_name,
     read_entry,
     store_dir,
@@ -42,6 +43,7 @@ __all__ = [
     "FORMAT",
     "Entry",
     "NoteCache",
+    "SharedNotes",
     "cache_dir",
     "cache_file",
     "cache_file_outside",
@@ -54,13 +56,20 @@ __all__ = [
 # and what is read from it is plain data, by an unpickler that refuses every global
 # (vaultgraph/packing.py): a file planted there cannot run code. Nor is its content trusted: a
 # file whose key (this vault, this format, this parser) is not the one expected is not decoded
-# at all, and one that is truncated or damaged is ignored and rebuilt.
+# at all, and one that is truncated or damaged is ignored and rebuilt. Another vault's file of
+# this format and parser is decoded only for notes of the same path and bytes (SharedNotes).
 
-FORMAT = 4
+FORMAT = 5
 _MAGIC = b"vaultgraph-cache" + FORMAT.to_bytes(2, "big")
 _DIGEST_SIZE = 32
 _CHECKSUM_SIZE = 4  # a CRC-32 of the body: it finds damage
+# The header: magic, the key (the parser's half, then the vault's), CRC.
+_HALF_KEY = _DIGEST_SIZE // 2
+_KEY = len(_MAGIC) + _HALF_KEY
 _HEADER = len(_MAGIC) + _DIGEST_SIZE + _CHECKSUM_SIZE
+# A vault with notes its own file does not hold (a copy, a clone, another worktree) looks for
+# them in at most this many other vaults' files, those written last.
+_DONORS = 4
 # Notes are stored in segments of about this many, by a hash of their path: a run that parses a
 # few notes again re-encodes their segments only and copies the others' bytes as they were.
 _SEGMENT_NOTES = 512
@@ -117,6 +126,7 @@ class NoteCache:
     entries: Mapping[str, Entry] = field(default_factory=dict)
     started_ns: int = 0
     _segments: Sequence[_Segment] = ()  # as read, to copy those whose notes did not change
+    doubted: bool = False  # a file was there but not this vault's, or damaged: parse anew
 
     @classmethod
     def open(cls, root: Path, directory: Path | None = None) -> NoteCache | None:
@@ -129,10 +139,12 @@ class NoteCache:
         if file is None:
             return None
         real = Path(os.path.realpath(root))
-        empty = cls(file, str(real))
         data = read_entry(file)
         if data is None:
-            return empty
+            return cls(file, str(real))
+        # A file there that is not this vault's whole cache is a doubt: every note is parsed
+        # again, none taken from another vault's file either.
+        empty = cls(file, str(real), doubted=True)
         try:
             with paused_gc():  # a million new objects, none of them garbage
                 payload = _decode(data, str(real))
@@ -153,22 +165,97 @@ class NoteCache:
             return None  # changed too close to that read to tell by its stamp
         return entry
 
-    def save(self, entries: Mapping[str, Entry], started_ns: int) -> bool:
+    def shared(self) -> SharedNotes:
+        """The notes of other vaults' files in this folder, to find the notes of a copy of a
+        vault by path and content (empty when this vault's own file was in doubt)."""
+        if self.doubted:
+            return SharedNotes()
+        return SharedNotes.read(self.file.parent, self.file.name)
+
+    def save(
+        self, entries: Mapping[str, Entry], started_ns: int, shared: SharedNotes | None = None
+    ) -> bool:
         """Replace the file with ``entries`` unless they are those it holds. Never raises.
 
         The file is written beside its final name and renamed over it, so a concurrent run
-        reads the old file or the new one, never half of one; the last to finish wins.
+        reads the old file or the new one, never half of one; the last to finish wins. A
+        segment whose notes are those of a segment of ``shared`` keeps its bytes.
         """
         if _same(entries, self.entries):
             return False
         try:
-            segments = _segments(entries, self.entries, self._segments)
+            segments = _segments(entries, self.entries, self._segments, shared)
             data = _encode(_Payload(started_ns, segments), self.root)
             write_entry(self.file, data)
         except Exception as error:  # a cache that cannot be written must not fail the run
             _log.debug("cache: cannot write %s: %s: %s", self.file, type(error).__name__, error)
             return False
         return True
+
+
+class SharedNotes:
+    """The notes other vaults' files hold, found by vault-relative path and content hash.
+
+    A parsed note depends on its bytes, its path (the ``path`` it holds) and the parser, nothing
+    else: a file whose key names this parser holds, for a path and a hash, what those bytes
+    parse to there, whichever vault wrote it. A segment is decoded only when one of its notes
+    is asked for, by the same unpickler as this vault's own file.
+    """
+
+    def __init__(self, segments: Sequence[_Segment] = ()) -> None:
+        self.segments = tuple(segments)
+        self._index: dict[str, tuple[bytes, int, int]] = {}  # path -> digest, segment, position
+        for number, segment in enumerate(self.segments):
+            for position, path in enumerate(segment.paths):
+                self._index.setdefault(path, (segment.digests[position], number, position))
+        self._decoded: dict[int, list[Note | ReadFailure | None] | None] = {}
+
+    @classmethod
+    def read(cls, folder: Path, own: str) -> SharedNotes:
+        """The notes of the :data:`_DONORS` vault files of ``folder`` written last, but the one
+        named ``own``. A file that is refused, for another format or parser, or damaged is
+        skipped. Never raises."""
+        segments: list[_Segment] = []
+        for file in [f for f in entry_files(folder, "vault") if f.name != own][:_DONORS]:
+            data = read_entry(file)
+            try:
+                payload = None if data is None else _decode(data, None)
+            except Exception as error:  # a damaged file may fail in any way decoding can
+                _log.debug("cache: ignoring %s: %s: %s", file, type(error).__name__, error)
+                continue
+            if payload is not None:
+                segments.extend(payload.segments)
+        return cls(segments)
+
+    def digest(self, relpath: str) -> bytes | None:
+        """The content hash of the note kept for ``relpath`` (in the file written last)."""
+        found = self._index.get(relpath)
+        return None if found is None else found[0]
+
+    def result(self, relpath: str, hashed: bytes) -> Note | ReadFailure | None:
+        """What the note at ``relpath`` whose bytes hash to ``hashed`` parses to; ``None`` when
+        none is kept or its segment cannot be decoded."""
+        found = self._index.get(relpath)
+        if found is None or found[0] != hashed:
+            return None
+        _, number, position = found
+        if number not in self._decoded:
+            self._decoded[number] = _decoded(self.segments[number])
+        results = self._decoded[number]
+        result = None if results is None else results[position]
+        if isinstance(result, ReadFailure) or (isinstance(result, Note) and result.path == relpath):
+            return result
+        return None
+
+
+def _decoded(segment: _Segment) -> list[Note | ReadFailure | None] | None:
+    try:
+        with paused_gc():
+            results = load_results(segment.results)
+    except Exception as error:  # a damaged segment: its notes are parsed again
+        _log.debug("cache: ignoring a segment: %s: %s", type(error).__name__, error)
+        return None
+    return results if len(results) == len(segment.paths) else None
 
 
 def vault_key(real_root: str | os.PathLike[str]) -> str:
@@ -255,18 +342,28 @@ def _sources(package: str, skipped: Sequence[str] = _DOWNSTREAM) -> list[tuple[s
 
 
 def _segments(
-    entries: Mapping[str, Entry], old: Mapping[str, Entry], was: Sequence[_Segment]
+    entries: Mapping[str, Entry],
+    old: Mapping[str, Entry],
+    was: Sequence[_Segment],
+    shared: SharedNotes | None = None,
 ) -> list[_Segment]:
-    """``entries`` in segments; a segment whose notes are those it held keeps its bytes."""
+    """``entries`` in segments; a segment whose notes are those it held keeps its bytes, and so
+    does one whose notes (paths and content hashes) are those of a segment of ``shared``."""
     count = 1 << max(0, (len(entries) // _SEGMENT_NOTES).bit_length() - 1)
     groups: list[list[str]] = [[] for _ in range(count)]
     for path in sorted(entries):
         groups[zlib.crc32(path.encode()) % count].append(path)
     previous = {tuple(segment.paths): segment.results for segment in was}
+    alike = {
+        (tuple(segment.paths), tuple(segment.digests)): segment.results
+        for segment in (() if shared is None else shared.segments)
+    }
     segments = []
     for paths in groups:
         kept = previous.get(tuple(paths))
         if kept is None or any(entries[p].result is not old[p].result for p in paths):
+            kept = alike.get((tuple(paths), tuple(entries[p].digest for p in paths)))
+        if kept is None:
             kept = dump_results([entries[p].result for p in paths])
         columns = pack_records(Entry, [entries[p] for p in paths])
         segments.append(
@@ -275,29 +372,36 @@ def _segments(
     return segments
 
 
-# The file: magic (the format), the key, a CRC-32 of the body, the body. The key is checked
-# before anything else is read, so a file for another vault, format or parser is never decoded.
+# The file: magic (the format), the parser's key, the vault's key, a CRC-32 of the body, the
+# body. The keys are checked before anything else is read, so a file for another format or
+# parser is never decoded, nor one for another vault but to find notes by content.
 
 
-def _key(root: str) -> bytes:
-    seen = hashlib.blake2b(fingerprint(), digest_size=_DIGEST_SIZE)
-    seen.update(os.fsencode(root))
-    return seen.digest()
+def _parser_key() -> bytes:
+    return fingerprint()[:_HALF_KEY]
+
+
+def _root_key(root: str) -> bytes:
+    return hashlib.blake2b(os.fsencode(root), digest_size=_HALF_KEY).digest()
 
 
 def _encode(payload: _Payload, root: str) -> bytes:
     segments = [(s.paths, s.sizes, s.mtimes, s.digests, s.results) for s in payload.segments]
     body = dump_plain((payload.started_ns, segments))
     checksum = zlib.crc32(body).to_bytes(_CHECKSUM_SIZE, "big")
-    return _MAGIC + _key(root) + checksum + body
+    return _MAGIC + _parser_key() + _root_key(root) + checksum + body
 
 
-def _decode(data: bytes, root: str) -> _Payload | None:
-    """The payload, ``None`` if the file is for another version or folder; raises if damaged."""
+def _decode(data: bytes, root: str | None) -> _Payload | None:
+    """The payload, ``None`` if the file is for another version or (unless ``root`` is
+    ``None``: any vault) another folder; raises if damaged."""
     if not data.startswith(_MAGIC):
         raise ValueError("not a vaultgraph cache of this format")
-    if data[len(_MAGIC) : len(_MAGIC) + _DIGEST_SIZE] != _key(root):
-        _log.debug("cache: written for another folder or version of the parser; rebuilding")
+    if data[len(_MAGIC) : _KEY] != _parser_key():
+        _log.debug("cache: written for another version of the parser; rebuilding")
+        return None
+    if root is not None and data[_KEY : _KEY + _HALF_KEY] != _root_key(root):
+        _log.debug("cache: written for another folder; rebuilding")
         return None
     body = data[_HEADER:]
     if zlib.crc32(body).to_bytes(_CHECKSUM_SIZE, "big") != data[_HEADER - _CHECKSUM_SIZE : _HEADER]:

@@ -22,6 +22,7 @@ __all__ = [
     "cache_dir",
     "clean",
     "dubious",
+    "entry_files",
     "entry_name",
     "prune",
     "read_entry",
@@ -153,6 +154,17 @@ def entry_name(kind: str, key: str) -> str:
     if _NAME.fullmatch(name) is None:
         raise ValueError(f"not a name for a file of the cache folder: {name!r}")
     return name
+
+
+def entry_files(folder: Path, kind: str) -> list[Path]:
+    """The entries of this ``kind`` (``vault`` or ``check``) in ``folder``, those written last
+    first; only regular files by their ``lstat``, and whatever cannot be listed is left out."""
+    found = [
+        (info.st_mtime_ns, name)
+        for name, info in _ours(folder)
+        if stat.S_ISREG(info.st_mode) and (m := _ENTRY.fullmatch(name)) and m["kind"] == kind
+    ]
+    return [folder / name for _, name in sorted(found, reverse=True)]
 
 
 def read_entry(file: Path) -> bytes | None:

@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vaultgraph.cache import Entry, NoteCache
+from vaultgraph.cache import Entry, NoteCache, SharedNotes
 from vaultgraph.files import (
     ReadFailure,
     SkippedPath,
@@ -108,9 +108,9 @@ def load_stamped(
     with paused_gc():
         files = scan_vault(root)
         store = _open_cache(root, cache)
-        entries, loaded = _load_notes(str(root), files.notes, store, jobs, progress)
+        entries, loaded, shared = _load_notes(str(root), files.notes, store, jobs, progress)
         if store is not None:
-            store.save(entries, started_ns)
+            store.save(entries, started_ns, shared)
         notes = {path: n for path, n in loaded.items() if isinstance(n, Note)}
         unreadable = {path: n.reason for path, n in loaded.items() if isinstance(n, ReadFailure)}
         links = resolve_all(notes, [*files.notes, *files.attachments])
@@ -138,29 +138,55 @@ def _load_notes(
     store: NoteCache | None,
     jobs: int | None,
     progress: Progress | None,
-) -> tuple[dict[str, Entry], dict[str, Note | ReadFailure]]:
-    """The cache's new entries, and each note's result in ``relpaths`` order.
+) -> tuple[dict[str, Entry], dict[str, Note | ReadFailure], SharedNotes | None]:
+    """The cache's new entries, each note's result in ``relpaths`` order, and the other
+    vaults' notes if they were read.
 
-    A note whose stamp is unchanged is not read; one whose bytes hash as before is not parsed.
+    A note whose stamp is unchanged is not read; one whose bytes hash as before, or as a note of
+    the same path in another vault's file (this vault's copy or former place), is not parsed.
     """
     entries: dict[str, Entry] = {}
-    pending: list[Pending] = []
+    unsure: list[str] = []
     with stat_in(root) as stat:
         for relpath in relpaths:
             entry = _fresh(store, stat, relpath)
             if entry is not None:
                 entries[relpath] = entry
             else:
-                known = store.entries.get(relpath) if store is not None else None
-                pending.append((relpath, None if known is None else known.digest))
+                unsure.append(relpath)
+    known: Mapping[str, Entry] = store.entries if store is not None else {}
+    shared = None
+    if store is not None and any(relpath not in known for relpath in unsure):
+        shared = store.shared()
+    pending: list[Pending] = [(relpath, _known(relpath, known, shared)) for relpath in unsure]
     reads = read_notes(root, pending, hashing=store is not None, jobs=jobs, progress=progress)
     results: dict[str, Note | ReadFailure] = {p: e.result for p, e in entries.items()}
+    again: list[Pending] = []  # kept in another vault's segment that would not decode
     for (relpath, _), read in zip(pending, reads, strict=True):
-        entry = _entry(read, store.entries.get(relpath) if store is not None else None)
+        entry = _entry(relpath, read, known.get(relpath), shared)
         if entry is not None:
             entries[relpath] = entry
-        results[relpath] = entry.result if entry is not None else _result(read)
-    return entries, {relpath: results[relpath] for relpath in relpaths}
+            results[relpath] = entry.result
+        elif read.result is None:
+            again.append((relpath, None))
+        else:
+            results[relpath] = read.result
+    if again:
+        reads = read_notes(root, again, hashing=True, jobs=jobs, progress=progress)
+        for (relpath, _), read in zip(again, reads, strict=True):
+            entry = _entry(relpath, read, None, None)
+            if entry is not None:
+                entries[relpath] = entry
+            results[relpath] = _result(read)
+    return entries, {relpath: results[relpath] for relpath in relpaths}, shared
+
+
+def _known(relpath: str, known: Mapping[str, Entry], shared: SharedNotes | None) -> bytes | None:
+    """The content hash of a parse of this note that is kept: this vault's, else a shared one."""
+    entry = known.get(relpath)
+    if entry is not None:
+        return entry.digest
+    return None if shared is None else shared.digest(relpath)
 
 
 def _fresh(store: NoteCache | None, stat: _Stat, relpath: str) -> Entry | None:
@@ -173,18 +199,23 @@ def _fresh(store: NoteCache | None, stat: _Stat, relpath: str) -> Entry | None:
     return store.fresh(relpath, found.st_size, found.st_mtime_ns)
 
 
-def _entry(read: Read, known: Entry | None) -> Entry | None:
-    """The cache entry for a note just read; ``None`` if it is not to be kept."""
+def _entry(
+    relpath: str, read: Read, known: Entry | None, shared: SharedNotes | None
+) -> Entry | None:
+    """The cache entry for a note just read; ``None`` if it is not to be kept, or if its parse
+    was to come from another vault's segment that could not be decoded."""
     if read.digest is None:
         return None
-    if read.result is None:
-        assert known is not None  # the digest matched the known one
+    if read.result is not None:
+        return Entry(read.size, read.mtime_ns, read.digest, read.result)
+    if known is not None and known.digest == read.digest:
         if (known.size, known.mtime_ns) == (read.size, read.mtime_ns):
             return known  # the very same entry: nothing to write
         return Entry(read.size, read.mtime_ns, read.digest, known.result)
-    return Entry(read.size, read.mtime_ns, read.digest, read.result)
+    result = None if shared is None else shared.result(relpath, read.digest)
+    return None if result is None else Entry(read.size, read.mtime_ns, read.digest, result)
 
 
 def _result(read: Read) -> Note | ReadFailure:
-    assert read.result is not None  # only a known digest leaves it empty, and that has an entry
+    assert read.result is not None  # read with no known digest: parsed, or failed
     return read.result
