@@ -35,6 +35,7 @@ from typing import Any
 
 import vaultgraph
 from benchmarks.synth import GENERATOR_VERSION, generate
+from vaultgraph.cache import cache_file
 from vaultgraph.files import scan_vault
 
 # Runs in each measured process: the floor, or vaultgraph's command line in-process (exactly what
@@ -93,6 +94,7 @@ SCENARIOS = (
     "warm-json",
     "export",
     "touched",
+    "moved",
 )
 # What check --no-cache is measured against: markdown-it-py alone, parsing the same notes.
 _YARDSTICK, _YARDSTICK_NAME = "markdown-it", "markdown-it-py alone"
@@ -384,6 +386,7 @@ def _scenarios(
         version.cache.mkdir(mode=0o700)  # vaultgraph refuses a cache folder others can write
 
     touched = _TouchedNote(vault, settle)
+    moved = _MovedVault(vault, scratch)
     found: list[Scenario] = [
         Scenario(
             "floor",
@@ -445,8 +448,33 @@ def _scenarios(
             _CHECK_OK,
             around=touched.around,
         ),
+        Scenario(
+            "moved",
+            "check, the vault copied (same cache)",
+            f"cp -r {where} COPY; vaultgraph check COPY",
+            ("check", str(moved.copy)),
+            _CHECK_OK,
+            moved.prepare,
+        ),
     ]
     return found
+
+
+class _MovedVault:
+    """A fresh copy of the vault before each run, as ``cp -r`` makes it (same bytes, new mtimes),
+    always at the same place, with that place's own cache files removed: the copy meets only
+    the original's caches, as a second worktree or a CI checkout would."""
+
+    def __init__(self, vault: Path, scratch: Path) -> None:
+        self.vault = vault
+        self.copy = scratch / "moved" / vault.name
+
+    def prepare(self, version: Version) -> None:
+        shutil.rmtree(self.copy.parent, ignore_errors=True)
+        shutil.copytree(self.vault, self.copy, symlinks=True, copy_function=shutil.copyfile)
+        real = Path(os.path.realpath(self.copy))
+        for kind in ("vault", "check"):
+            cache_file(real, version.cache, kind).unlink(missing_ok=True)
 
 
 class _TouchedNote:

@@ -15,11 +15,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import vaultgraph.reading
 from tests.vaults import write_vault
 from vaultgraph import vault as vault_module
 from vaultgraph.lint.config import Config, load_config
 from vaultgraph.lint.memo import MAX_EDITED, remembered_check
 from vaultgraph.lint.runner import CheckRun, check_vault
+from vaultgraph.model import Note
+from vaultgraph.parse import parse_note
 from vaultgraph.vault import load_vault
 
 NOTES: dict[str, str | bytes] = {
@@ -161,6 +164,27 @@ def test_many_edits_check_the_whole_vault(vault: Path, memo_dir: Path) -> None:
     remembered_check(vault, config, directory=memo_dir)
     for i in range(MAX_EDITED + 2):
         (vault / f"n/{i}.md").write_text(f"[[{i + 2}#x]]", encoding="utf-8")
+    assert remembered_check(vault, config, directory=memo_dir) == full(vault, config)
+
+
+def test_a_copied_vault_is_checked_in_full_from_the_originals_notes(
+    vault: Path, tmp_path: Path, memo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(vault)
+    remembered_check(vault, config, directory=memo_dir)
+    copy = Path(shutil.copytree(vault, tmp_path / "copy", copy_function=shutil.copyfile))
+    _append(copy / "folder/Other.md", "\n[[Gone too]]\n")
+    expected = full(copy, config)
+    parsed: list[str] = []
+
+    def counting(path: str, text: str) -> Note:
+        parsed.append(path)
+        return parse_note(path, text)
+
+    monkeypatch.setattr(vaultgraph.reading, "parse_note", counting)
+    assert remembered_check(copy, config, directory=memo_dir) == expected
+    assert parsed == ["folder/Other.md"], "the memo is per folder; the notes are by content"
+    assert remembered_check(copy, config, directory=memo_dir) == expected
     assert remembered_check(vault, config, directory=memo_dir) == full(vault, config)
 
 
