@@ -39,6 +39,7 @@ from vaultgraph.packing import (
     unpack_results,
 )
 from vaultgraph.parse import parse_note
+from vaultgraph.store import read_entry
 from vaultgraph.vault import Vault, load_vault
 
 TESTS = Path(__file__).resolve().parent
@@ -472,7 +473,33 @@ def test_a_planted_segment_in_another_vaults_file_runs_no_code(
     assert parses == ["a.md"]
 
 
-@pytest.mark.parametrize("damage", ["garbage", "another-parser", "another-path"])
+def test_the_other_vaults_files_are_read_until_every_note_is_found(
+    tmp_path: Path, cache: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes = {"a.md": "# A\n", "b.md": "[[a]]\n"}
+    one = write_vault(tmp_path / "one", notes)
+    load_vault(one, cache=cache)
+    two = write_vault(tmp_path / "two", {**notes, "c.md": "# C\n"})
+    load_vault(two, cache=cache)
+    os.utime(cache_file(Path(os.path.realpath(one)), cache), (OLD, OLD))  # written first
+    copy = copy_of(two, tmp_path / "copy")
+    opened: list[str] = []
+
+    def reading(file: Path) -> bytes | None:
+        opened.append(file.name)
+        return read_entry(file)
+
+    monkeypatch.setattr(vaultgraph.cache, "read_entry", reading)
+    parses.clear()
+    load_vault(copy, cache=cache)
+    assert parses == []
+    real = [Path(os.path.realpath(root)) for root in (copy, two)]
+    assert opened == [cache_file(root, cache).name for root in real], "not one's: two had all"
+
+
+@pytest.mark.parametrize(
+    "damage", ["garbage", "another-parser", "another-path", "short-digests", "list-path"]
+)
 def test_a_donor_that_does_not_fit_gives_nothing(
     tmp_path: Path,
     cache: Path,
@@ -489,6 +516,10 @@ def test_a_donor_that_does_not_fit_gives_nothing(
         file.write_bytes(file.read_bytes()[:-7] + b"garbage")
     elif damage == "another-parser":
         monkeypatch.setattr(vaultgraph.cache, "_parser_key", lambda: b"\xff" * 16)
+    elif damage == "short-digests":
+        plant(file, dump_plain((0, [(["a.md", "b.md"], [4, 6], [OLD, OLD], [bytes(32)], b"")])))
+    elif damage == "list-path":
+        plant(file, dump_plain((0, [([["a.md"]], [4], [OLD], [bytes(32)], b"")])))
     else:  # what a note holds of its path is the path it is found by
         (copy / "a.md").rename(copy / "moved.md")
         (copy / "b.md").rename(copy / "a.md")

@@ -10,7 +10,7 @@ import platform
 import posixpath
 import sys
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -165,12 +165,12 @@ class NoteCache:
             return None  # changed too close to that read to tell by its stamp
         return entry
 
-    def shared(self) -> SharedNotes:
-        """The notes of other vaults' files in this folder, to find the notes of a copy of a
-        vault by path and content (empty when this vault's own file was in doubt)."""
+    def shared(self, wanted: Collection[str]) -> SharedNotes:
+        """What other vaults' files in this folder hold of the notes at the ``wanted`` paths, to
+        find them by content (nothing when this vault's own file was in doubt)."""
         if self.doubted:
             return SharedNotes()
-        return SharedNotes.read(self.file.parent, self.file.name)
+        return SharedNotes.read(self.file.parent, self.file.name, wanted)
 
     def save(
         self, entries: Mapping[str, Entry], started_ns: int, shared: SharedNotes | None = None
@@ -211,20 +211,28 @@ class SharedNotes:
         self._decoded: dict[int, list[Note | ReadFailure | None] | None] = {}
 
     @classmethod
-    def read(cls, folder: Path, own: str) -> SharedNotes:
-        """The notes of the :data:`_DONORS` vault files of ``folder`` written last, but the one
-        named ``own``. A file that is refused, for another format or parser, or damaged is
-        skipped. Never raises."""
+    def read(cls, folder: Path, own: str, wanted: Collection[str]) -> SharedNotes:
+        """The segments holding notes at the ``wanted`` paths in the :data:`_DONORS` vault files
+        of ``folder`` written last, but the one named ``own``; none is read once every path is
+        found. A file that is refused, for another format or parser, or damaged is skipped.
+        Never raises."""
         segments: list[_Segment] = []
+        missing = set(wanted)
         for file in [f for f in entry_files(folder, "vault") if f.name != own][:_DONORS]:
+            if not missing:
+                break
             data = read_entry(file)
             try:
                 payload = None if data is None else _decode(data, None)
+                found = [] if payload is None else _indexable(payload.segments)
             except Exception as error:  # a damaged file may fail in any way decoding can
                 _log.debug("cache: ignoring %s: %s: %s", file, type(error).__name__, error)
                 continue
-            if payload is not None:
-                segments.extend(payload.segments)
+            for segment in found:
+                if not missing.isdisjoint(segment.paths):
+                    segments.append(segment)
+            for segment in found:
+                missing.difference_update(segment.paths)
         return cls(segments)
 
     def digest(self, relpath: str) -> bytes | None:
@@ -246,6 +254,18 @@ class SharedNotes:
         if isinstance(result, ReadFailure) or (isinstance(result, Note) and result.path == relpath):
             return result
         return None
+
+
+def _indexable(segments: Sequence[_Segment]) -> list[_Segment]:
+    """Another vault's segments, if they have the shape an index needs (their notes are
+    checked when decoded); raises ``TypeError`` when one does not."""
+    for segment in segments:
+        paths, digests = segment.paths, segment.digests
+        if type(paths) is not list or type(digests) is not list or len(paths) != len(digests):
+            raise TypeError("not a segment")
+        if type(segment.results) is not bytes or not all(type(p) is str for p in paths):
+            raise TypeError("not a segment")
+    return list(segments)
 
 
 def _decoded(segment: _Segment) -> list[Note | ReadFailure | None] | None:

@@ -156,8 +156,9 @@ def _load_notes(
                 unsure.append(relpath)
     known: Mapping[str, Entry] = store.entries if store is not None else {}
     shared = None
-    if store is not None and any(relpath not in known for relpath in unsure):
-        shared = store.shared()
+    unknown = [relpath for relpath in unsure if relpath not in known]
+    if store is not None and unknown:
+        shared = store.shared(unknown)
     pending: list[Pending] = [(relpath, _known(relpath, known, shared)) for relpath in unsure]
     reads = read_notes(root, pending, hashing=store is not None, jobs=jobs, progress=progress)
     results: dict[str, Note | ReadFailure] = {p: e.result for p, e in entries.items()}
