@@ -1,4 +1,4 @@
-"""The per-vault cache of parsed notes: kept outside the vault, rebuilt whenever in doubt."""
+"""The cache of parsed notes, per vault and by content: kept outside the vault, rebuilt in doubt."""
 
 from __future__ import annotations
 
