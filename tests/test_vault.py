@@ -9,7 +9,8 @@ from typing import Literal
 import pytest
 
 from tests.vaults import write_vault
-from vaultgraph.resolve import Resolution, ResolvedLink
+from vaultgraph.files import ReadFailure
+from vaultgraph.resolve import Resolution, ResolvedLink, build_index
 from vaultgraph.vault import Vault, VaultError, load_vault
 
 _Form = Literal["NFC", "NFD"]
@@ -181,3 +182,30 @@ def test_the_graph_holds_what_obsidian_links_and_nothing_it_does_not(tmp_path: P
     )
     assert edges == [("Home.md", "Extra.md", [13]), ("Home.md", "Source.md", [9, 13])]
     assert not any(node.startswith("unresolved:") for node in vault.graph)
+
+
+def test_index_is_the_one_the_links_were_resolved_with(tmp_path: Path) -> None:
+    write_vault(
+        tmp_path,
+        {"a/Note.md": "[[Other]]\n", "Other.md": "x\n", "Bad.md": b"\xff", "pic.png": b"\x89"},
+    )
+    vault = load_vault(tmp_path, cache=False)
+    rebuilt = build_index([*vault.notes, *vault.unreadable, *vault.attachments])
+    assert vault.index is vault.index
+    assert vault.index == rebuilt
+    # A vault built by hand (as a partial re-check does) builds its own from its files.
+    by_hand = Vault(vault.root, vault.notes, vault.attachments, vault.unreadable, vault.links)
+    assert by_hand.index == rebuilt
+    assert sorted(rebuilt.by_path) == ["a/note.md", "bad.md", "other.md", "pic.png"]
+
+
+def test_source_and_lines_read_a_note_as_it_was_parsed(tmp_path: Path) -> None:
+    write_vault(tmp_path, {"N.md": b"\xef\xbb\xbfone\r\ntwo\rthree\n", "Bad.md": b"\xff"})
+    vault = load_vault(tmp_path, cache=False)
+    assert vault.source("N.md") == "one\r\ntwo\rthree\n"
+    assert vault.lines("N.md") == ["one", "two", "three", ""]
+    assert isinstance(vault.source("Bad.md"), ReadFailure)
+    assert vault.lines("Bad.md") is None
+    assert vault.lines("Gone.md") is None
+    (tmp_path / "N.md").write_text("changed\n", encoding="utf-8")
+    assert vault.lines("N.md") == ["changed", ""]  # read anew: never a stale copy

@@ -162,9 +162,13 @@ def resolve_link(
     return ResolvedLink(source_path, link, resolved, candidates, rule, exists)
 
 
-def resolve_all(notes: Mapping[str, Note], paths: Iterable[str]) -> tuple[ResolvedLink, ...]:
-    """Resolve every link of every note against the vault's files (``paths`` plus the notes)."""
-    index = build_index([*paths, *notes])
+def resolve_all(
+    notes: Mapping[str, Note], paths: Iterable[str], *, index: LinkIndex | None = None
+) -> tuple[ResolvedLink, ...]:
+    """Resolve every link of every note against the vault's files (``paths`` plus the notes),
+    or against ``index`` when the caller has built it over those files already."""
+    if index is None:
+        index = build_index([*paths, *notes])
     # Vaults link the same names from the same folders, and the same headings of the same
     # notes, over and over: each target is matched against the files, each pair of folder and
     # target located, and each subpath of a note looked up, once.

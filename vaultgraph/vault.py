@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,13 +17,15 @@ from vaultgraph.files import (
     VaultError,
     VaultFiles,
     check_root,
+    read_text,
     scan_vault,
     stat_in,
 )
 from vaultgraph.model import Note
 from vaultgraph.packing import paused_gc
+from vaultgraph.positions import split_lines
 from vaultgraph.reading import Pending, Progress, Read, read_notes
-from vaultgraph.resolve import ResolvedLink, resolve_all
+from vaultgraph.resolve import LinkIndex, ResolvedLink, build_index, resolve_all
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -40,6 +42,8 @@ class Vault:
     ``skipped`` lists what the scan left out (symlinks leading outside, unlistable folders).
     ``graph`` is built on first use: checking a vault needs only its notes and links, and
     importing networkx and building the graph costs more than a warm check of 10,000 notes.
+    ``index`` is the name index its links were resolved against; :meth:`source` and
+    :meth:`lines` read a note's text when a consumer needs it, as parsing read it.
     """
 
     root: Path
@@ -48,6 +52,28 @@ class Vault:
     unreadable: Mapping[str, str]
     links: tuple[ResolvedLink, ...]
     skipped: tuple[SkippedPath, ...] = ()
+    # The index load_vault resolved the links with, so that it is built once per load.
+    _index: LinkIndex | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def index(self) -> LinkIndex:
+        """Every file of the vault (notes, unreadable notes, attachments) by folded path and by
+        name: what a link written in the vault resolves against."""
+        if self._index is not None:
+            return self._index
+        return build_index([*self.notes, *self.unreadable, *self.attachments])
+
+    def source(self, path: str) -> str | ReadFailure:
+        """The text of the note at ``path`` as it is on disk now, read and decoded exactly as
+        parsing reads it (strict UTF-8, no byte-order mark); read anew on every call, so a
+        long-lived vault never serves a stale copy."""
+        return read_text(self.root, path)
+
+    def lines(self, path: str) -> list[str] | None:
+        """The note's lines as markdown-it counts them (a finding's line ``n`` is
+        ``lines[n - 1]``); ``None`` if it cannot be read."""
+        text = self.source(path)
+        return split_lines(text) if isinstance(text, str) else None
 
     @cached_property
     def graph(self) -> nx.MultiDiGraph:
@@ -113,7 +139,8 @@ def load_stamped(
             store.save(entries, started_ns, shared)
         notes = {path: n for path, n in loaded.items() if isinstance(n, Note)}
         unreadable = {path: n.reason for path, n in loaded.items() if isinstance(n, ReadFailure)}
-        links = resolve_all(notes, [*files.notes, *files.attachments])
+        index = build_index([*files.notes, *files.attachments])
+        links = resolve_all(notes, (), index=index)
     vault = Vault(
         root=root,
         notes=notes,
@@ -121,6 +148,7 @@ def load_stamped(
         unreadable=unreadable,
         links=links,
         skipped=files.skipped,
+        _index=index,
     )
     stamps = {p: (e.size, e.mtime_ns, e.digest) for p, e in entries.items()}
     return Stamped(vault, files, stamps, started_ns)

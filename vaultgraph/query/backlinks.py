@@ -7,11 +7,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from vaultgraph.files import ReadFailure, read_text
 from vaultgraph.model import Link, LinkKind, LinkSyntax
-from vaultgraph.positions import split_lines
 from vaultgraph.query.mentions import find_names, line_text, name_key, names_pattern
-from vaultgraph.resolve import ResolvedLink, build_index, resolve_link
+from vaultgraph.resolve import ResolvedLink, resolve_link
 from vaultgraph.terminal import json_text, visible_lines
 
 if TYPE_CHECKING:
@@ -74,10 +72,10 @@ def outgoing(vault: Vault, note: str, *, unlinked: bool = False) -> MentionRepor
 
 
 class _Texts:
-    """Notes' lines, each file read once, as the parser read it."""
+    """Notes' lines, each file read once in a query, as the parser read it."""
 
     def __init__(self, vault: Vault) -> None:
-        self._root = vault.root
+        self._vault = vault
         self._read: dict[str, list[str] | None] = {}
 
     def text(self, path: str) -> str | None:
@@ -86,8 +84,7 @@ class _Texts:
 
     def lines(self, path: str) -> list[str] | None:
         if path not in self._read:
-            text = read_text(self._root, path)
-            self._read[path] = None if isinstance(text, ReadFailure) else split_lines(text)
+            self._read[path] = self._vault.lines(path)
         return self._read[path]
 
 
@@ -128,8 +125,7 @@ def _unlinked_in_note(vault: Vault, texts: _Texts, note: str) -> tuple[Mention, 
     text = texts.text(note)
     if text is None:
         return ()
-    files = [*vault.notes, *vault.unreadable, *vault.attachments]
-    index = build_index(files)
+    index = vault.index
     titles: dict[str, str] = {}
     aliases: dict[str, set[str]] = {}
     spellings: set[str] = set()  # as written: casefolding first would lose ``ß`` to ``ss``

@@ -13,7 +13,7 @@ from vaultgraph.model import Link, LinkKind, LinkSyntax, Note
 from vaultgraph.parse import parse_note
 from vaultgraph.plugins.wikilinks import split_wikilink
 from vaultgraph.query.errors import QueryError
-from vaultgraph.resolve import Resolution, build_index, files_named, fold, resolve_link
+from vaultgraph.resolve import Resolution, files_named, fold, resolve_link
 from vaultgraph.terminal import json_text, visible_lines
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def explain_link(vault: Vault, text: str, *, source: str | None = None) -> Expla
     link = parse_link(text)
     if not link.target and source is None:
         raise QueryError(f"{link.raw} points into the note it is written in; give --from NOTE")
-    index = build_index([*vault.notes, *vault.unreadable, *vault.attachments])
+    index = vault.index
     found = resolve_link(index, source or "", link, vault.notes)
     named = files_named(index, link.target) if link.target else ()
     ruled_out = tuple(path for path in named if path not in found.candidates)

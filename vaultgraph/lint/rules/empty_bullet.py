@@ -6,12 +6,10 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from vaultgraph.files import read_text
 from vaultgraph.lint.finding import Edit, Finding, Severity
 from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.rules._shared import finding
 from vaultgraph.model import ListItem, Note
-from vaultgraph.positions import split_lines
 
 if TYPE_CHECKING:
     from vaultgraph.vault import Vault
@@ -43,8 +41,7 @@ def check(vault: Vault) -> Iterator[Finding]:
         empty = [item for item in note.list_items if item.empty]
         if not empty:
             continue
-        text = read_text(vault.root, path)
-        lines = split_lines(text) if isinstance(text, str) else []
+        lines = vault.lines(path) or []
         for item in empty:
             source = lines[item.line - 1] if item.line <= len(lines) else ""
             written = source[item.column - 1 :].strip() or item.marker
