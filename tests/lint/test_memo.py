@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import shlex
@@ -15,11 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import vaultgraph.lint.memo
 import vaultgraph.reading
 from tests.vaults import write_vault
 from vaultgraph import vault as vault_module
 from vaultgraph.lint.config import Config, load_config
-from vaultgraph.lint.memo import MAX_EDITED, remembered_check
+from vaultgraph.lint.memo import MAX_CONFIGURATIONS, MAX_EDITED, remembered_check
 from vaultgraph.lint.runner import CheckRun, check_vault
 from vaultgraph.model import Note
 from vaultgraph.parse import parse_note
@@ -69,6 +71,21 @@ def no_full_load(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
         monkeypatch.setattr(vault_module, "load_stamped", refuse)
 
     return forbid
+
+
+@pytest.fixture
+def memo_loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The vaults loaded in full by remembered_check (not by the tests' own full checks)."""
+    loads: list[Path] = []
+    original = vault_module.load_stamped
+
+    def counting(root: Path, **kwargs: Any) -> vault_module.Stamped:
+        if kwargs.get("cache") is not False:
+            loads.append(root)
+        return original(root, **kwargs)
+
+    monkeypatch.setattr(vault_module, "load_stamped", counting)
+    return loads
 
 
 def test_a_warm_check_replays_the_findings_without_loading(
@@ -235,6 +252,168 @@ def test_any_sequence_of_edits_gives_the_full_checks_findings(
             continue  # the edit no longer applies after an earlier one
         config = load_config(root)
         assert remembered_check(root, config, directory=cache) == full(root, config), edit
+
+
+# Configurations a vault is checked with in turn: as a CI run, a pre-commit hook's --select, and
+# two more, one of which suppresses nothing the others report.
+CONFIGS: dict[str, Callable[[Config], Config]] = {
+    "as configured": lambda c: c,
+    "select broken-link": lambda c: c.override(select=["broken-link"]),
+    "ignore VG103": lambda c: c.override(ignore=["VG103"]),
+    "select embeds and headings": lambda c: c.override(select=["VG102", "VG103"]),
+    "extend orphan-note": lambda c: c.override(extend_select=["orphan-note"]),
+}
+
+
+def test_alternating_configurations_each_stay_warm(
+    vault: Path, memo_dir: Path, no_full_load: Callable[[], None]
+) -> None:
+    ci = load_config(vault)
+    hook = CONFIGS["select broken-link"](ci)
+    expected = {"ci": full(vault, ci), "hook": full(vault, hook)}
+    assert expected["ci"] != expected["hook"]
+    assert remembered_check(vault, ci, directory=memo_dir) == expected["ci"]
+    assert remembered_check(vault, hook, directory=memo_dir) == expected["hook"]
+    no_full_load()
+    for name in ("ci", "hook", "ci", "ci", "hook"):
+        assert (
+            remembered_check(vault, ci if name == "ci" else hook, directory=memo_dir)
+            == (expected[name])
+        )
+    assert len(list(memo_dir.glob("check-*.pickle"))) == 1, "one file for the vault"
+
+
+def test_an_edit_is_checked_again_for_each_configuration(
+    vault: Path, memo_dir: Path, memo_loads: list[Path]
+) -> None:
+    ci = load_config(vault)
+    hook = CONFIGS["select broken-link"](ci)
+    remembered_check(vault, ci, directory=memo_dir)
+    remembered_check(vault, hook, directory=memo_dir)
+    assert memo_loads == [vault, vault]
+    EDITS["append a broken link"](vault)
+    assert remembered_check(vault, hook, directory=memo_dir) == full(vault, hook)
+    EDITS["rename the heading others link to"](vault)
+    # The CI run's memo is older than both edits, the hook's than the second: each catches up.
+    assert remembered_check(vault, ci, directory=memo_dir) == full(vault, ci)
+    assert remembered_check(vault, hook, directory=memo_dir) == full(vault, hook)
+    assert remembered_check(vault, ci, directory=memo_dir) == full(vault, ci)
+    assert memo_loads == [vault, vault], "each re-checked the edited notes only"
+
+
+def test_the_configuration_written_longest_ago_is_forgotten(
+    vault: Path, memo_dir: Path, memo_loads: list[Path]
+) -> None:
+    base = load_config(vault)
+    configs = [make(base) for make in CONFIGS.values()]
+    assert len(configs) == MAX_CONFIGURATIONS + 1
+    loads = memo_loads
+    for config in configs:
+        assert remembered_check(vault, config, directory=memo_dir) == full(vault, config)
+    assert len(loads) == len(configs)
+    # orphan-note is never replayed; the three written after the first still are.
+    for config in configs[1:-1]:
+        assert remembered_check(vault, config, directory=memo_dir) == full(vault, config)
+    assert len(loads) == len(configs)
+    assert remembered_check(vault, configs[0], directory=memo_dir) == full(vault, configs[0])
+    assert len(loads) == len(configs) + 1, "the first, written longest ago, was dropped"
+
+
+_HEADER = len(vaultgraph.lint.memo._MAGIC) + 36  # magic, the key's halves, CRC-32 of the rest
+
+
+def _memo_file(folder: Path) -> Path:
+    (memo,) = folder.glob("check-*.pickle")
+    return memo
+
+
+def _rewrite(file: Path, data: bytes) -> None:
+    """Write ``data`` as the memo, its CRC-32 fixed: a file as a writer could have left it."""
+    crc = zlib.crc32(data[_HEADER:]).to_bytes(4, "big")
+    file.write_bytes(data[: _HEADER - 4] + crc + data[_HEADER:])
+
+
+def test_another_configurations_memo_is_never_decoded(
+    vault: Path, memo_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    ci = load_config(vault)
+    hook = CONFIGS["select broken-link"](ci)
+    remembered_check(vault, hook, directory=memo_dir)
+    hook_file = _memo_file(memo_dir).read_bytes()
+    remembered_check(vault, ci, directory=memo_dir)
+    both = _memo_file(memo_dir).read_bytes()
+    hook_body = hook_file[_HEADER:]
+    assert hook_body in both, "the hook's memo is kept, after the CI run's"
+    marker = tmp_path / "ran"
+    planted = pickle.dumps(_Payload(marker), protocol=5).ljust(len(hook_body), b"\0")
+    at = both.index(hook_body)
+    data = both[:at] + planted + both[at + len(hook_body) :]
+    _rewrite(_memo_file(memo_dir), data)
+    with caplog.at_level("DEBUG", logger="vaultgraph"):
+        assert remembered_check(vault, ci, directory=memo_dir) == full(vault, ci)
+        assert "check memo: ignoring" not in caplog.text, "the hook's body was not decoded"
+        assert remembered_check(vault, hook, directory=memo_dir) == full(vault, hook)
+    assert not marker.exists(), "the planted pickle ran"
+    assert "refused" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[:-30] + data[-20:],  # a table row short
+        lambda data: data[:-19] + b"\x09" + data[-18:],  # more memos than the table holds
+        lambda data: data[:-19] + b"\x00" + data[-18:],  # none
+        lambda data: data[:_HEADER] + data[-39:],  # the bodies gone
+    ],
+)
+def test_a_damaged_table_of_memos_is_ignored(
+    vault: Path, memo_dir: Path, damage: Callable[[bytes], bytes]
+) -> None:
+    ci = load_config(vault)
+    hook = CONFIGS["select broken-link"](ci)
+    remembered_check(vault, hook, directory=memo_dir)
+    remembered_check(vault, ci, directory=memo_dir)
+    data = damage(_memo_file(memo_dir).read_bytes())
+    _rewrite(_memo_file(memo_dir), data)
+    _append(vault / "Hub.md", "\n[[Gone]]\n")
+    for config in (ci, hook, ci, hook):
+        assert remembered_check(vault, config, directory=memo_dir) == full(vault, config)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(sorted([*EDITS, *FALLBACKS, "none"])),
+            st.sampled_from(sorted(CONFIGS)),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_any_sequence_of_edits_and_configurations_gives_the_full_checks_findings(
+    tmp_path: Path, steps: list[tuple[str, str]]
+) -> None:
+    root = tmp_path / "seq"
+    shutil.rmtree(root, ignore_errors=True)
+    write_vault(root, NOTES)
+    cache = tmp_path / "seq-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    remembered_check(root, load_config(root), directory=cache)
+    for edit, configured in steps:
+        if edit != "none":
+            # An edit may no longer apply after an earlier one.
+            with contextlib.suppress(AssertionError, FileNotFoundError, UnicodeDecodeError):
+                {**EDITS, **FALLBACKS}[edit](root)
+        config = CONFIGS[configured](load_config(root))
+        assert remembered_check(root, config, directory=cache) == full(root, config), (
+            edit,
+            configured,
+        )
 
 
 def test_check_uses_the_memo_and_no_cache_neither_reads_nor_writes_it(

@@ -9,6 +9,10 @@ What a note's findings depend on, and so what the memo compares before it trusts
 - the headings and block ids of the notes its ``#heading`` and ``#^block`` links name;
 - the configuration, Obsidian's excluded files, and vaultgraph and its parsing libraries.
 
+A vault's file keeps one memo for each of the last :data:`MAX_CONFIGURATIONS` configurations
+written (a pre-commit hook's ``--select`` and a CI run without both stay warm), each whole on its
+own: its stamps, findings and warnings are those of its last run.
+
 An edit that changes a file list or an alias, touches more than :data:`MAX_EDITED` notes, or
 meets a rule that looks at the whole graph (orphan-note) sends the check back to the full path;
 so does anything unexpected. The full path is always right; this one only saves time.
@@ -51,16 +55,20 @@ if TYPE_CHECKING:
     from vaultgraph.resolve import ResolvedLink
     from vaultgraph.vault import Stamped, Vault
 
-__all__ = ["MAX_EDITED", "remembered_check"]
+__all__ = ["MAX_CONFIGURATIONS", "MAX_EDITED", "remembered_check"]
 
 # More edited notes than this and a full check (which parses in parallel) is as quick.
 MAX_EDITED = 64
 # Notes re-checked at most: the edited ones and the notes whose subpath links lead into them.
 _MAX_RECHECKED = 256
-_FORMAT = 4
+# The memos a vault's file keeps, one per configuration, those written last.
+MAX_CONFIGURATIONS = 4
+_FORMAT = 5
 _MAGIC = b"vaultgraph-check" + _FORMAT.to_bytes(2, "big")
-_KEY_SIZE = 32
-_HEADER = len(_MAGIC) + _KEY_SIZE + 4  # magic, key, CRC-32 of the body
+_KEY_SIZE = 16  # each half: the vault's (its folder, app.json, the code) and the configuration's
+_HEADER = len(_MAGIC) + 2 * _KEY_SIZE + 4  # magic, both halves of the key, CRC-32 of the rest
+_TABLE_ROW = _KEY_SIZE + 4  # another configuration's key and the length of its body
+_TRAILER = b"\x00vaultgraph-memos"  # ends a file of several memos; a body ends with STOP, "."
 _RACY_NS = 2_000_000_000  # as the note cache: a stamp this close to its read is checked by hash
 
 _log = logging.getLogger("vaultgraph")
@@ -83,9 +91,20 @@ class _NoteRecord(NamedTuple):
     depends_on: frozenset[str]  # notes whose headings or block ids its links name
 
 
+class _Key(NamedTuple):
+    vault: bytes  # the folder, Obsidian's app.json, vaultgraph and its libraries
+    config: bytes
+
+
+# The memos of the vault's other configurations, written last first: each its key's configuration
+# half and its body, carried as bytes from the file read to the file written, never decoded.
+_Others = tuple[tuple[bytes, bytes], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class _Memo:
-    key: bytes
+    key: _Key
+    others: _Others
     files: VaultFiles
     unreadable: Mapping[str, str]
     records: Mapping[str, _NoteRecord]  # every note and unreadable note of ``files``
@@ -114,11 +133,11 @@ def remembered_check(
     started_ns = time.time_ns()
     file = cache_file_outside(root, directory, "check")
     if file is None:
-        return _full(root, config, jobs, progress, directory, None, b"")
+        return _full(root, config, jobs, progress, directory, None)
     key = _key(root, config)
-    memo = _read(file, key)
+    memo, others = _read(file, key)
     if memo is None or memo.files != scan_vault(root):
-        return _full(root, config, jobs, progress, directory, file, key)
+        return _full(root, config, jobs, progress, directory, (file, key, others))
     try:
         edited, touched = _edited(root, memo, started_ns)
         if not edited:
@@ -128,7 +147,7 @@ def remembered_check(
         run, memo = _recheck(root, config, memo, edited, touched)
     except _Stale as why:
         _log.debug("check memo: %s; checking the whole vault", why)
-        return _full(root, config, jobs, progress, directory, file, key)
+        return _full(root, config, jobs, progress, directory, (file, key, others))
     _write(file, memo)
     return run
 
@@ -143,21 +162,23 @@ def _full(
     jobs: int | None,
     progress: Progress | None,
     directory: Path | None,
-    file: Path | None,
-    key: bytes,
+    into: tuple[Path, _Key, _Others] | None,
 ) -> CheckRun:
+    """The whole check, remembered in ``into`` (the file, this run's key and the memos of the
+    vault's other configurations found there) unless that is ``None``."""
     from vaultgraph.vault import load_stamped
 
     stamped = load_stamped(root, cache=directory or True, jobs=jobs, progress=progress)
     run = check_vault(stamped.vault, config)
-    if file is not None:
-        memo = _remember(stamped, run, key)
+    if into is not None:
+        file, key, others = into
+        memo = _remember(stamped, run, key, others)
         if memo is not None:
             _write(file, memo)
     return run
 
 
-def _remember(stamped: Stamped, run: CheckRun, key: bytes) -> _Memo | None:
+def _remember(stamped: Stamped, run: CheckRun, key: _Key, others: _Others) -> _Memo | None:
     vault = stamped.vault
     paths = [*vault.notes, *vault.unreadable]
     if any(path not in stamped.stamps for path in paths):
@@ -183,6 +204,7 @@ def _remember(stamped: Stamped, run: CheckRun, key: bytes) -> _Memo | None:
         )
     return _Memo(
         key,
+        others,
         stamped.files,
         dict(vault.unreadable),
         records,
@@ -405,40 +427,78 @@ def _read_bytes(root: Path, path: str) -> bytes:
         raise _Stale(f"{path}: {error.strerror}") from None
 
 
-# The memo file: magic, key, CRC-32 of the body, body (plain data, see vaultgraph/packing.py).
-# Same trust model as the note cache (vaultgraph/cache.py): only a file whose key is this run's
-# is decoded, and a damaged one is ignored.
+# The memo file: magic, the key's two halves (the vault's, then the configuration's of the memo
+# written last), the CRC-32 of the rest, then that memo's body (plain data, see
+# vaultgraph/packing.py). With memos of other configurations, their bodies follow, written last
+# first, then a table of their configuration keys and body lengths, their count and a trailer.
+# Same trust model as the note cache (vaultgraph/cache.py): nothing is decoded unless the vault's
+# half is this run's, then only the body whose configuration is this run's; a damaged file is
+# ignored whole.
 
 
-def _key(root: Path, config: Config) -> bytes:
-    """Everything besides the notes that decides the findings."""
+def _key(root: Path, config: Config) -> _Key:
+    """Everything besides the notes that decides the findings: the vault's half (its folder,
+    Obsidian's excluded files, the code) and the configuration's."""
     seen = hashlib.blake2b(digest_size=_KEY_SIZE)
     seen.update(os.fsencode(os.path.realpath(root)) + b"\0")
-    seen.update(repr(config).encode() + b"\0")
     try:
         seen.update(read_app_json(root))  # bounded, never waited on, as the check reads it
     except OSError as error:
         seen.update(f"app.json: {error.errno}".encode())
     seen.update(fingerprint(downstream=True))
-    return seen.digest()
+    configured = hashlib.blake2b(repr(config).encode(), digest_size=_KEY_SIZE)
+    return _Key(seen.digest(), configured.digest())
 
 
-def _read(file: Path, key: bytes) -> _Memo | None:
+def _read(file: Path, key: _Key) -> tuple[_Memo | None, _Others]:
+    """This configuration's memo, if the file holds it, and the memos of the vault's others."""
     data = read_entry(file)
-    if data is None or not data.startswith(_MAGIC) or data[len(_MAGIC) : _HEADER - 4] != key:
-        return None  # none, or for another vault, configuration or version: not decoded
+    vault_half = slice(len(_MAGIC), len(_MAGIC) + _KEY_SIZE)
+    if data is None or not data.startswith(_MAGIC) or data[vault_half] != key.vault:
+        return None, ()  # none, or for another vault or version: not decoded
     if zlib.crc32(data[_HEADER:]) != int.from_bytes(data[_HEADER - 4 : _HEADER], "big"):
         _log.debug("check memo: %s is damaged; ignoring it", file)
-        return None
+        return None, ()
+    memos = _split(data)
+    if memos is None:
+        _log.debug("check memo: %s has a damaged table; ignoring it", file)
+        return None, ()
+    body = next((b for k, b in memos if k == key.config), None)
+    others = tuple((k, b) for k, b in memos if k != key.config)[: MAX_CONFIGURATIONS - 1]
+    if body is None:
+        return None, others  # only other configurations': not decoded
     try:
-        files, unreadable, records, *rest = load_plain(data[_HEADER:])
+        files, unreadable, records, *rest = load_plain(body)
         notes, attachments, skipped = files
         scanned = VaultFiles(notes, attachments, tuple(SkippedPath(*s) for s in skipped))
         known = {path: _NoteRecord._make(fields) for path, fields in records.items()}
-        return _Memo(key, scanned, unreadable, known, *rest)
+        return _Memo(key, others, scanned, unreadable, known, *rest), others
     except Exception as error:  # a damaged file may fail in any way decoding can
         _log.debug("check memo: ignoring %s: %s", file, error)
+        return None, others
+
+
+def _split(data: bytes) -> list[tuple[bytes, bytes]] | None:
+    """The file's memos as (configuration key, body), from its header and table alone; ``None``
+    for a table that does not add up."""
+    first = data[len(_MAGIC) + _KEY_SIZE : _HEADER - 4]
+    if not data.endswith(_TRAILER):
+        return [(first, data[_HEADER:])]  # one memo: the rest is its body
+    end = len(data) - len(_TRAILER) - 1
+    count = data[end] if end >= _HEADER else 0
+    table = end - count * _TABLE_ROW
+    if not 0 < count < MAX_CONFIGURATIONS or table <= _HEADER:
         return None
+    rows = [data[table + i * _TABLE_ROW : table + (i + 1) * _TABLE_ROW] for i in range(count)]
+    lengths = [int.from_bytes(row[_KEY_SIZE:], "big") for row in rows]
+    start = table - sum(lengths)
+    if start <= _HEADER:
+        return None
+    memos = [(first, data[_HEADER:start])]
+    for row, length in zip(rows, lengths, strict=True):
+        memos.append((row[:_KEY_SIZE], data[start : start + length]))
+        start += length
+    return memos
 
 
 def _write(file: Path, memo: _Memo) -> None:
@@ -454,9 +514,14 @@ def _write(file: Path, memo: _Memo) -> None:
         memo.vault_warnings,
         dict(memo.suggestions),
     )
+    others = [(k, b) for k, b in memo.others if k != memo.key.config][: MAX_CONFIGURATIONS - 1]
     try:
-        body = dump_plain(stored)
+        rest = [dump_plain(stored), *(body for _, body in others)]
+        if others:
+            rest.extend(k + len(body).to_bytes(4, "big") for k, body in others)
+            rest.append(len(others).to_bytes(1, "big") + _TRAILER)
+        body = b"".join(rest)
         checksum = zlib.crc32(body).to_bytes(4, "big")
-        write_entry(file, _MAGIC + memo.key + checksum + body)
+        write_entry(file, _MAGIC + memo.key.vault + memo.key.config + checksum + body)
     except Exception as error:  # a memo that cannot be written must not fail the check
         _log.debug("check memo: cannot write %s: %s: %s", file, type(error).__name__, error)
