@@ -16,12 +16,15 @@ from pathlib import Path
 from typing import IO, Literal
 
 __all__ = [
+    "APP_JSON",
+    "MAX_APP_JSON",
     "ReadFailure",
     "SkippedPath",
     "VaultError",
     "VaultFiles",
     "check_root",
     "decode_text",
+    "read_app_json",
     "read_failure",
     "read_inside",
     "read_regular",
@@ -159,6 +162,17 @@ def read_regular(
     if limit is not None and len(data) > limit:  # it grew while being read
         raise OSError(errno.EFBIG, f"over {limit:,} bytes")
     return data, found
+
+
+APP_JSON = ".obsidian/app.json"
+# Obsidian's app.json holds a few dozen settings, a few kilobytes; anything larger is not one.
+MAX_APP_JSON = 1 << 20
+
+
+def read_app_json(root: str | os.PathLike[str]) -> bytes:
+    """The bytes of the vault's ``app.json``: a regular file inside the vault, at most
+    :data:`MAX_APP_JSON` bytes, never waited on. Raises :class:`OSError`."""
+    return read_inside(root, APP_JSON, limit=MAX_APP_JSON)
 
 
 def read_inside(root: str | os.PathLike[str], relpath: str, *, limit: int) -> bytes:

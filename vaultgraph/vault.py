@@ -17,6 +17,7 @@ from vaultgraph.files import (
     VaultError,
     VaultFiles,
     check_root,
+    read_app_json,
     read_text,
     scan_vault,
     stat_in,
@@ -54,6 +55,8 @@ class Vault:
     skipped: tuple[SkippedPath, ...] = ()
     # The index load_vault resolved the links with, so that it is built once per load.
     _index: LinkIndex | None = field(default=None, repr=False, compare=False)
+    # The bytes of app.json (or why they could not be read) if the loader has read them already.
+    _app_json: bytes | OSError | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def index(self) -> LinkIndex:
@@ -62,6 +65,17 @@ class Vault:
         if self._index is not None:
             return self._index
         return build_index([*self.notes, *self.unreadable, *self.attachments])
+
+    @cached_property
+    def app_json(self) -> bytes | OSError:
+        """The bytes of Obsidian's settings, ``.obsidian/app.json`` (:func:`read_app_json`),
+        or the :class:`OSError` that reading them raised; read once per vault."""
+        if self._app_json is not None:
+            return self._app_json
+        try:
+            return read_app_json(self.root)
+        except OSError as error:
+            return error
 
     def source(self, path: str) -> str | ReadFailure:
         """The text of the note at ``path`` as it is on disk now, read and decoded exactly as

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.vaults import write_vault
+from vaultgraph.files import read_app_json
 from vaultgraph.lint.config import Config, SelectorError
 from vaultgraph.lint.finding import Finding, Severity
 from vaultgraph.lint.rule import Rule
@@ -261,3 +262,37 @@ def test_sample_vault_reports_exactly_the_two_seed_defects() -> None:
         ("AWS Containers.md", 22, 1, "empty-bullet"),
         ("AWS Containers.md", 23, 1, "broken-embed"),
     ]
+
+
+def test_app_json_is_read_once_per_vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_vault(write_filters(tmp_path, ["Daily", 7]), {"Daily/a.md": "[[Gone]]\n", "b.md": "x\n"})
+    vault = load_vault(tmp_path, cache=False)
+    reads: list[object] = []
+
+    def counted(root: Path) -> bytes:
+        reads.append(root)
+        return read_app_json(root)
+
+    monkeypatch.setattr("vaultgraph.vault.read_app_json", counted)
+    first = check_vault(vault, Config())
+    again = check_vault(vault, Config())
+    assert reads == [tmp_path]
+    assert first == again
+    assert all(f.path != "Daily/a.md" for f in first.findings)
+    assert any("excluded-files entry 7" in w for w in first.warnings)
+
+
+def test_a_vault_given_app_json_bytes_or_an_error_reads_no_file(tmp_path: Path) -> None:
+    write_vault(write_filters(tmp_path, ["Daily"]), {"Daily/a.md": "[[Gone]]\n"})
+    loaded = load_vault(tmp_path, cache=False)
+    parts = (loaded.root, loaded.notes, loaded.attachments, loaded.unreadable, loaded.links)
+    given = Vault(*parts, _app_json=b'{"userIgnoreFilters": []}')
+    assert [f.path for f in check_vault(given, Config()).findings] == ["Daily/a.md"]
+    assert check_vault(loaded, Config()).findings == ()
+    missing = Vault(*parts, _app_json=FileNotFoundError(2, "gone"))
+    assert check_vault(missing, Config()).warnings == ()
+    refused = Vault(*parts, _app_json=PermissionError(13, "Permission denied"))
+    (warning,) = check_vault(refused, Config()).warnings
+    assert warning.endswith(
+        "app.json: cannot read: Permission denied; Obsidian's excluded files not applied"
+    )

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from vaultgraph.files import read_inside
+from vaultgraph.files import APP_JSON, MAX_APP_JSON, read_app_json
 from vaultgraph.lint.linear_regex import (
     BudgetExceeded,
     LinearPattern,
@@ -25,10 +25,6 @@ __all__ = [
     "read_app_json",
     "read_excluded_files",
 ]
-
-APP_JSON = ".obsidian/app.json"
-# Obsidian's app.json holds a few dozen settings, a few kilobytes; anything larger is not one.
-MAX_APP_JSON = 1 << 20
 
 _UNUSED = "Obsidian's excluded files not applied"
 
@@ -82,14 +78,10 @@ class ExcludedFiles:
         return any(_never_raising(test)(path) for test in self.filters)
 
 
-def read_app_json(root: Path) -> bytes:
-    """The bytes of the vault's ``app.json``: a regular file inside the vault, at most
-    :data:`MAX_APP_JSON` bytes, never waited on. Raises :class:`OSError`."""
-    return read_inside(root, APP_JSON, limit=MAX_APP_JSON)
-
-
-def read_excluded_files(root: Path) -> ExcludedFiles:
+def read_excluded_files(root: Path, *, app_json: bytes | OSError | None = None) -> ExcludedFiles:
     """The "Excluded files" of the vault at ``root``; a missing ``app.json`` means none.
+    ``app_json`` is the file's bytes (or the error reading them raised) if they were read
+    already, as :attr:`Vault.app_json <vaultgraph.vault.Vault.app_json>` holds them.
 
     ``app.json`` is Obsidian's file, not vaultgraph's configuration: whatever is wrong with it
     (unreadable, not a regular file, too large, a link out of the vault, not JSON, nested too
@@ -98,12 +90,16 @@ def read_excluded_files(root: Path) -> ExcludedFiles:
     that needs backtracking) is a warning and is skipped.
     """
     source = root / APP_JSON
-    try:
-        data = read_app_json(root)
-    except FileNotFoundError:
+    if app_json is None:
+        try:
+            app_json = read_app_json(root)
+        except OSError as error:
+            app_json = error
+    if isinstance(app_json, FileNotFoundError):
         return ExcludedFiles((), (), source)
-    except OSError as error:
-        return _unused(source, f"cannot read: {error.strerror or error}")
+    if isinstance(app_json, OSError):
+        return _unused(source, f"cannot read: {app_json.strerror or app_json}")
+    data = app_json
     try:
         document = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:

@@ -62,7 +62,7 @@ def check_vault(vault: Vault, config: Config, *, rules: Sequence[Rule] | None = 
     registry = _registry() if rules is None else tuple(rules)
     selected = select_rules(config, registry)
     notes = sorted([*vault.notes, *vault.unreadable])
-    obsidian = read_excluded_files(vault.root)
+    obsidian = read_excluded_files(vault.root, app_json=vault.app_json)
     # Every filter is asked about every note once, in order, before anything else: a regex
     # that runs out of its budget then excludes nothing, whichever finding asked first.
     hidden, costly = obsidian.matching(notes)
