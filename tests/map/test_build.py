@@ -107,6 +107,14 @@ def test_a_tooltip_holds_path_tags_and_the_first_lines_of_the_note(tmp_path: Pat
     )
 
 
+def test_a_tooltip_shows_the_text_as_parsed_past_a_long_frontmatter(tmp_path: Path) -> None:
+    # Read through the vault as parsing reads it: the whole note, a byte-order mark dropped.
+    text = "\ufeff---\nsummary: " + "x" * 5000 + "\n---\nBody line.\n"
+    vault = load_vault(write_vault(tmp_path, {"N.md": text}))
+    tooltip = next(n.tooltip for n in build_view(vault).nodes if n.id == "N.md")
+    assert tooltip.endswith("\n\nBody line.")
+
+
 def test_an_unreadable_note_says_why_in_its_tooltip(tmp_path: Path) -> None:
     vault = load_vault(write_vault(tmp_path, {"Bad.md": b"caf\xe9 not utf-8", "Good.md": ""}))
     tooltip = next(n.tooltip for n in build_view(vault).nodes if n.id == "Bad.md")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -17,8 +15,6 @@ from vaultgraph.vault import Vault
 __all__ = ["MapEdge", "MapNode", "MapView", "build_view", "obsidian_url"]
 
 _DEFAULTS = MapOptions()
-# Enough bytes for a few lines of text; a note's tail never reaches the tooltip.
-_HEAD_BYTES = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,14 +132,6 @@ def _first_lines(vault: Vault, node: str, attrs: Mapping[str, Any]) -> str:
         return ""
     if attrs.get("unreadable"):
         return f"(could not be read: {vault.unreadable.get(node, 'unreadable')})"
-    return style.excerpt(_head(vault.root / node))
-
-
-def _head(path: Path) -> str:
-    try:
-        with path.open("rb") as file:
-            data = file.read(_HEAD_BYTES)
-    except OSError:
-        return ""
-    # An incremental decoder holds back a character cut in half at the end instead of mangling it.
-    return codecs.getincrementaldecoder("utf-8-sig")(errors="replace").decode(data)
+    # Read as parsing read it: the excerpt shows the text the links and tags were found in.
+    text = vault.source(node)
+    return style.excerpt(text) if isinstance(text, str) else ""
