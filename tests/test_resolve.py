@@ -23,6 +23,7 @@ from vaultgraph.resolve import (
     index_for,
     resolve_all,
     resolve_link,
+    resolve_name,
 )
 
 NFC_CAFE = unicodedata.normalize("NFC", "Café")
@@ -568,3 +569,23 @@ def test_the_index_for_some_links_resolves_them_as_the_whole_index(
     assert len(part.by_path) <= len(whole.by_path)
     for source, link in written:
         assert resolve_link(part, source, link, {}) == resolve_link(whole, source, link, {})
+
+
+@pytest.mark.parametrize(
+    ("name", "resolved", "rule"),
+    [
+        ("ECS", "b/ECS.md", Resolution.SHORTEST_PATH),
+        ("a/x/ECS.md", "a/x/ECS.md", Resolution.EXACT_PATH),
+        ("ecs.md", "b/ECS.md", Resolution.SHORTEST_PATH),
+        ("pic.png", "img/pic.png", Resolution.SHORTEST_PATH),
+        ("Nowhere", None, Resolution.UNRESOLVED),
+    ],
+)
+def test_a_name_resolves_as_a_link_written_at_the_vault_root(
+    name: str, resolved: str | None, rule: Resolution
+) -> None:
+    index = build_index(["a/x/ECS.md", "b/ECS.md", "img/pic.png"])
+    found = resolve_name(index, name)
+    assert (found.source, found.resolved, found.rule) == ("", resolved, rule)
+    if name == "ECS":
+        assert found.candidates == ("b/ECS.md", "a/x/ECS.md")

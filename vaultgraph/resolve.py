@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from vaultgraph.model import UNREAD_PROBLEMS, Heading, Link, Note
+from vaultgraph.model import UNREAD_PROBLEMS, Heading, Link, LinkKind, LinkSyntax, Note
 
 __all__ = [
     "IndexedFile",
@@ -23,6 +23,7 @@ __all__ = [
     "index_for",
     "resolve_all",
     "resolve_link",
+    "resolve_name",
 ]
 
 
@@ -160,6 +161,13 @@ def resolve_link(
     note = notes.get(resolved) if resolved is not None else None
     exists = _subpath_exists(note, link.subpath)
     return ResolvedLink(source_path, link, resolved, candidates, rule, exists)
+
+
+def resolve_name(index: LinkIndex, target: str) -> ResolvedLink:
+    """Where ``[[target]]`` written at the vault root goes: the file a name given on the command
+    line (a title, a vault path with or without ``.md``, the end of a path) names."""
+    link = Link(LinkKind.LINK, LinkSyntax.WIKI, f"[[{target}]]", target, None, None, 1, 1)
+    return resolve_link(index, "", link, {})
 
 
 def resolve_all(

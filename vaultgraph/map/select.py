@@ -9,8 +9,7 @@ from typing import Any
 import networkx as nx
 
 from vaultgraph.map.options import MapError, MapOptions
-from vaultgraph.model import Link, LinkKind, LinkSyntax
-from vaultgraph.resolve import build_index, fold, resolve_link
+from vaultgraph.resolve import build_index, fold, resolve_name
 
 __all__ = ["find_note", "select"]
 
@@ -35,8 +34,7 @@ def select(graph: nx.MultiDiGraph, options: MapOptions) -> nx.MultiDiGraph:
 def find_note(graph: nx.MultiDiGraph, name: str) -> str:
     """The note ``name`` stands for, as a ``[[name]]`` link written at the vault root finds it."""
     notes = [node for node, kind in graph.nodes(data="kind") if kind == "note"]
-    link = Link(LinkKind.LINK, LinkSyntax.WIKI, f"[[{name}]]", name, None, None, 1, 1)
-    found = resolve_link(build_index(notes), "", link, {}).resolved
+    found = resolve_name(build_index(notes), name).resolved
     if found is None or found not in graph:
         raise MapError(f"no note {name!r} in the vault; give a note's title or its vault path")
     return found

@@ -9,10 +9,9 @@ import networkx as nx
 
 from vaultgraph.graph import find_node
 from vaultgraph.lint.suggest import closest
-from vaultgraph.model import Link, LinkKind, LinkSyntax
 from vaultgraph.plugins.wikilinks import split_wikilink
 from vaultgraph.query.errors import QueryError
-from vaultgraph.resolve import Resolution, build_index, resolve_link
+from vaultgraph.resolve import Resolution, build_index, resolve_name
 
 __all__ = ["find_note", "unwrap"]
 
@@ -44,8 +43,7 @@ def find_note(
         raise QueryError(f'"{name}" names no note; {_HOW}')
     kinds = ("note", "attachment") if attachments else ("note",)
     files = [node for node, kind in graph.nodes(data="kind") if kind in kinds]
-    link = Link(LinkKind.LINK, LinkSyntax.WIKI, f"[[{target}]]", target, None, None, 1, 1)
-    found = resolve_link(build_index(files), "", link, {})
+    found = resolve_name(build_index(files), target)
     if found.resolved is not None and found.rule is Resolution.EXACT_PATH:
         return found.resolved
     on_disk = _on_disk(graph, target, root)
