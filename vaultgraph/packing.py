@@ -26,7 +26,6 @@ __all__ = [
     "Columns",
     "PackedNotes",
     "PackedResults",
-    "collecting",
     "dump_plain",
     "dump_results",
     "load_plain",
@@ -227,18 +226,6 @@ def _enum_members(record: str, columns: Columns) -> Columns:
         members = {member.value: member for member in enum}
         typed[name] = list(map(members.__getitem__, columns[name]))
     return typed
-
-
-@contextmanager
-def collecting() -> Iterator[None]:
-    """Let the cycle collector run, whatever the caller chose, then restore its choice."""
-    enabled = gc.isenabled()
-    gc.enable()
-    try:
-        yield
-    finally:
-        if not enabled:
-            gc.disable()
 
 
 @contextmanager
