@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import vaultgraph
+from vaultgraph import codec
 from vaultgraph.files import ReadFailure
 from vaultgraph.model import Note
 from vaultgraph.packing import (
@@ -60,23 +61,15 @@ __all__ = [
 # this format and parser is decoded only for notes of the same path and bytes (SharedNotes).
 
 FORMAT = 5
-_MAGIC = b"vaultgraph-cache" + FORMAT.to_bytes(2, "big")
+_MAGIC = codec.magic("cache", FORMAT)
 _DIGEST_SIZE = 32
-_CHECKSUM_SIZE = 4  # a CRC-32 of the body: it finds damage
-# The header: magic, the key (the parser's half, then the vault's), CRC.
-_HALF_KEY = _DIGEST_SIZE // 2
-_KEY = len(_MAGIC) + _HALF_KEY
-_HEADER = len(_MAGIC) + _DIGEST_SIZE + _CHECKSUM_SIZE
+_HEADER = codec.header_size(_MAGIC)  # magic, the key (the parser's half, the vault's), CRC-32
 # A vault with notes its own file does not hold (a copy, a clone, another worktree) looks for
 # them in at most this many other vaults' files, those written last.
 _DONORS = 4
 # Notes are stored in segments of about this many, by a hash of their path: a run that parses a
 # few notes again re-encodes their segments only and copies the others' bytes as they were.
 _SEGMENT_NOTES = 512
-# A file changed within this long before a run read it may change again with the same size and
-# mtime (coarse file-system clocks: FAT counts in 2 s): such a stamp is checked by hash, as git
-# does with its "racily clean" entries.
-_RACY_NS = 2_000_000_000
 # Everything that decides what a note parses to, besides the note itself. The modules of the
 # package are hashed by source, except those that only run after parsing.
 _DOWNSTREAM = ("lint", "map")
@@ -161,7 +154,7 @@ class NoteCache:
         entry = self.entries.get(relpath)
         if entry is None or entry.size != size or entry.mtime_ns != mtime_ns:
             return None
-        if mtime_ns >= self.started_ns - _RACY_NS:
+        if codec.racy(mtime_ns, self.started_ns):
             return None  # changed too close to that read to tell by its stamp
         return entry
 
@@ -392,41 +385,34 @@ def _segments(
     return segments
 
 
-# The file: magic (the format), the parser's key, the vault's key, a CRC-32 of the body, the
-# body. The keys are checked before anything else is read, so a file for another format or
+# The file (vaultgraph/codec.py): magic, the parser's key, the vault's key, a CRC-32 of the body,
+# the body. The keys are checked before anything else is read, so a file for another format or
 # parser is never decoded, nor one for another vault but to find notes by content.
 
 
 def _parser_key() -> bytes:
-    return fingerprint()[:_HALF_KEY]
+    return fingerprint()[: codec.HALF_KEY]
 
 
 def _root_key(root: str) -> bytes:
-    return hashlib.blake2b(os.fsencode(root), digest_size=_HALF_KEY).digest()
+    return hashlib.blake2b(os.fsencode(root), digest_size=codec.HALF_KEY).digest()
 
 
 def _encode(payload: _Payload, root: str) -> bytes:
     segments = [(s.paths, s.sizes, s.mtimes, s.digests, s.results) for s in payload.segments]
     body = dump_plain((payload.started_ns, segments))
-    checksum = zlib.crc32(body).to_bytes(_CHECKSUM_SIZE, "big")
-    return _MAGIC + _parser_key() + _root_key(root) + checksum + body
+    return codec.seal(_MAGIC, _parser_key(), _root_key(root), body)
 
 
 def _decode(data: bytes, root: str | None) -> _Payload | None:
-    """The payload, ``None`` if the file is for another version or (unless ``root`` is
-    ``None``: any vault) another folder; raises if damaged."""
-    if not data.startswith(_MAGIC):
-        raise ValueError("not a vaultgraph cache of this format")
-    if data[len(_MAGIC) : _KEY] != _parser_key():
-        _log.debug("cache: written for another version of the parser; rebuilding")
+    """The payload, ``None`` if the file is for another format or version, (unless ``root`` is
+    ``None``: any vault) another folder, or damaged; raises if its body does not decode."""
+    sealed = codec.unseal(
+        data, _MAGIC, _parser_key(), second=None if root is None else _root_key(root)
+    )
+    if sealed is None:
         return None
-    if root is not None and data[_KEY : _KEY + _HALF_KEY] != _root_key(root):
-        _log.debug("cache: written for another folder; rebuilding")
-        return None
-    body = data[_HEADER:]
-    if zlib.crc32(body).to_bytes(_CHECKSUM_SIZE, "big") != data[_HEADER - _CHECKSUM_SIZE : _HEADER]:
-        raise ValueError("checksum mismatch (truncated or damaged)")
-    started_ns, segments = load_plain(body)
+    started_ns, segments = load_plain(sealed[1])
     if type(started_ns) is not int or type(segments) is not list:
         raise TypeError("not a cache payload")
     return _Payload(started_ns, [_Segment(*segment) for segment in segments])

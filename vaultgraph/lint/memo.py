@@ -25,13 +25,13 @@ import logging
 import os
 import re
 import time
-import zlib
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from vaultgraph import codec
 from vaultgraph.cache import cache_file_outside, digest, fingerprint
 from vaultgraph.files import (
     SkippedPath,
@@ -64,12 +64,10 @@ _MAX_RECHECKED = 256
 # The memos a vault's file keeps, one per configuration, those written last.
 MAX_CONFIGURATIONS = 4
 _FORMAT = 5
-_MAGIC = b"vaultgraph-check" + _FORMAT.to_bytes(2, "big")
-_KEY_SIZE = 16  # each half: the vault's (its folder, app.json, the code) and the configuration's
-_HEADER = len(_MAGIC) + 2 * _KEY_SIZE + 4  # magic, both halves of the key, CRC-32 of the rest
+_MAGIC = codec.magic("check", _FORMAT)
+_KEY_SIZE = codec.HALF_KEY  # each half: the vault's (its folder, app.json, the code), the config's
 _TABLE_ROW = _KEY_SIZE + 4  # another configuration's key and the length of its body
 _TRAILER = b"\x00vaultgraph-memos"  # ends a file of several memos; a body ends with STOP, "."
-_RACY_NS = 2_000_000_000  # as the note cache: a stamp this close to its read is checked by hash
 
 _log = logging.getLogger("vaultgraph")
 
@@ -196,7 +194,7 @@ def _remember(stamped: Stamped, run: CheckRun, key: _Key, others: _Others) -> _M
             size,
             mtime_ns,
             hashed,
-            mtime_ns >= stamped.started_ns - _RACY_NS,
+            codec.racy(mtime_ns, stamped.started_ns),
             findings.get(path, ()),
             note_warnings.get(path, ()),
             note.aliases if note is not None else (),
@@ -261,7 +259,7 @@ def _edited(
                 continue
             data = _read_bytes(root, path)
             hashed = digest(data)
-            racy = found.st_mtime_ns >= started_ns - _RACY_NS
+            racy = codec.racy(found.st_mtime_ns, started_ns)
             if hashed == record.digest:
                 if (*stamp, racy) != (record.size, record.mtime_ns, record.racy):
                     touched[path] = record._replace(size=stamp[0], mtime_ns=stamp[1], racy=racy)
@@ -427,10 +425,11 @@ def _read_bytes(root: Path, path: str) -> bytes:
         raise _Stale(f"{path}: {error.strerror}") from None
 
 
-# The memo file: magic, the key's two halves (the vault's, then the configuration's of the memo
-# written last), the CRC-32 of the rest, then that memo's body (plain data, see
-# vaultgraph/packing.py). With memos of other configurations, their bodies follow, written last
-# first, then a table of their configuration keys and body lengths, their count and a trailer.
+# The memo file (vaultgraph/codec.py): magic, the key's two halves (the vault's, then the
+# configuration's of the memo written last), the CRC-32 of the rest, then that memo's body
+# (plain data, see vaultgraph/packing.py). With memos of other configurations, their bodies
+# follow, written last first, then a table of their configuration keys and body lengths, their
+# count and a trailer.
 # Same trust model as the note cache (vaultgraph/cache.py): nothing is decoded unless the vault's
 # half is this run's, then only the body whose configuration is this run's; a damaged file is
 # ignored whole.
@@ -453,13 +452,10 @@ def _key(root: Path, config: Config) -> _Key:
 def _read(file: Path, key: _Key) -> tuple[_Memo | None, _Others]:
     """This configuration's memo, if the file holds it, and the memos of the vault's others."""
     data = read_entry(file)
-    vault_half = slice(len(_MAGIC), len(_MAGIC) + _KEY_SIZE)
-    if data is None or not data.startswith(_MAGIC) or data[vault_half] != key.vault:
-        return None, ()  # none, or for another vault or version: not decoded
-    if zlib.crc32(data[_HEADER:]) != int.from_bytes(data[_HEADER - 4 : _HEADER], "big"):
-        _log.debug("check memo: %s is damaged; ignoring it", file)
-        return None, ()
-    memos = _split(data)
+    sealed = None if data is None else codec.unseal(data, _MAGIC, key.vault, log="check memo")
+    if sealed is None:
+        return None, ()  # none, for another vault or version (not decoded), or damaged
+    memos = _split(*sealed)
     if memos is None:
         _log.debug("check memo: %s has a damaged table; ignoring it", file)
         return None, ()
@@ -478,23 +474,22 @@ def _read(file: Path, key: _Key) -> tuple[_Memo | None, _Others]:
         return None, others
 
 
-def _split(data: bytes) -> list[tuple[bytes, bytes]] | None:
-    """The file's memos as (configuration key, body), from its header and table alone; ``None``
-    for a table that does not add up."""
-    first = data[len(_MAGIC) + _KEY_SIZE : _HEADER - 4]
+def _split(first: bytes, data: bytes) -> list[tuple[bytes, bytes]] | None:
+    """The memos of a file whose header names ``first`` and whose rest is ``data``, as
+    (configuration key, body), from the table alone; ``None`` for a table that does not add up."""
     if not data.endswith(_TRAILER):
-        return [(first, data[_HEADER:])]  # one memo: the rest is its body
+        return [(first, data)]  # one memo: the rest is its body
     end = len(data) - len(_TRAILER) - 1
-    count = data[end] if end >= _HEADER else 0
+    count = data[end] if end >= 0 else 0
     table = end - count * _TABLE_ROW
-    if not 0 < count < MAX_CONFIGURATIONS or table <= _HEADER:
+    if not 0 < count < MAX_CONFIGURATIONS or table <= 0:
         return None
     rows = [data[table + i * _TABLE_ROW : table + (i + 1) * _TABLE_ROW] for i in range(count)]
     lengths = [int.from_bytes(row[_KEY_SIZE:], "big") for row in rows]
     start = table - sum(lengths)
-    if start <= _HEADER:
+    if start <= 0:
         return None
-    memos = [(first, data[_HEADER:start])]
+    memos = [(first, data[:start])]
     for row, length in zip(rows, lengths, strict=True):
         memos.append((row[:_KEY_SIZE], data[start : start + length]))
         start += length
@@ -520,8 +515,6 @@ def _write(file: Path, memo: _Memo) -> None:
         if others:
             rest.extend(k + len(body).to_bytes(4, "big") for k, body in others)
             rest.append(len(others).to_bytes(1, "big") + _TRAILER)
-        body = b"".join(rest)
-        checksum = zlib.crc32(body).to_bytes(4, "big")
-        write_entry(file, _MAGIC + memo.key.vault + memo.key.config + checksum + body)
+        write_entry(file, codec.seal(_MAGIC, memo.key.vault, memo.key.config, b"".join(rest)))
     except Exception as error:  # a memo that cannot be written must not fail the check
         _log.debug("check memo: cannot write %s: %s: %s", file, type(error).__name__, error)
