@@ -24,6 +24,7 @@ __all__ = [
     "VaultFiles",
     "check_root",
     "decode_text",
+    "is_inside",
     "read_app_json",
     "read_failure",
     "read_inside",
@@ -181,7 +182,7 @@ def read_inside(root: str | os.PathLike[str], relpath: str, *, limit: int) -> by
     the vault: a vault's settings are read from the vault, never through a link out of it."""
     real_root = os.path.realpath(root)
     real = os.path.realpath(os.path.join(root, relpath))
-    if not _is_inside(real, real_root):
+    if not is_inside(real, real_root):
         raise OSError(errno.EACCES, "a symlink to outside the vault")
     # Opened by its real path without following links: a link put in its place since the check
     # is refused, not followed.
@@ -325,7 +326,7 @@ def _classify(entry: os.DirEntry[str], real_root: str) -> tuple[_Kind, str]:
 
 def _classify_symlink(path: str, real_root: str) -> tuple[_Kind, str]:
     target = os.path.realpath(path)
-    if not _is_inside(target, real_root):
+    if not is_inside(target, real_root):
         return "skip", "symlink to outside the vault"
     if _is_hidden(os.path.relpath(target, real_root)):
         return "skip", "symlink into a hidden folder"
@@ -336,7 +337,8 @@ def _classify_symlink(path: str, real_root: str) -> tuple[_Kind, str]:
     return "skip", "broken symlink"
 
 
-def _is_inside(target: str, real_root: str) -> bool:
+def is_inside(target: str, real_root: str) -> bool:
+    """Whether the real path ``target`` is ``real_root`` or lies under it."""
     return target == real_root or target.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
@@ -420,7 +422,7 @@ def _new_beside(target: Path) -> tuple[int, str]:
     makes a file (mode 0o666 less the umask; ``tempfile.mkstemp`` would give 0o600), and as
     ``mkstemp`` does, with ``O_EXCL`` and ``O_NOFOLLOW``: never an existing file or link."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
-    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    flags |= _NOFOLLOW | _BINARY
     for _ in range(100):
         name = os.path.join(target.parent, f".{target.name}.{os.urandom(6).hex()}.tmp")
         try:

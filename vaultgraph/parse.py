@@ -205,7 +205,7 @@ _OPAQUE_BLOCKS = frozenset(
 def _opaque_lines(tokens: Sequence[Token]) -> set[int]:
     """0-based indexes of the lines inside code, math, comment and HTML blocks.
 
-    A fence's opening line is left out: a too-long one, read as empty, opened no fence.
+    A fence's opening line is left out: a too-long one, read as its stand-in, opened no fence.
     """
     inside: set[int] = set()
     for token in tokens:

@@ -199,7 +199,9 @@ def _load_notes(
     known: Mapping[str, Entry] = store.entries if store is not None else {}
     shared = None
     unknown = [relpath for relpath in unsure if relpath not in known]
-    if store is not None and unknown:
+    # Other vaults' files serve a vault that has none of its own yet (a copy, a new worktree, a
+    # renamed folder); a note new to a vault that has one is new, and is parsed.
+    if store is not None and unknown and not known:
         shared = store.shared(unknown)
     pending: list[Pending] = [(relpath, _known(relpath, known, shared)) for relpath in unsure]
     reads = read_notes(root, pending, hashing=store is not None, jobs=jobs, progress=progress)

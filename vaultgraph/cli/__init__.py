@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-import traceback
 
 import click
 
@@ -123,6 +122,8 @@ def _internal_error(error: Exception, *, verbose: bool) -> None:
     from vaultgraph.terminal import visible
 
     if verbose:
+        import traceback  # only for --verbose: every command would pay for it otherwise
+
         traceback.print_exception(error, file=sys.stderr)
     message = visible(str(error))  # one line, and nothing in it acts on the terminal
     if len(message) > 500:

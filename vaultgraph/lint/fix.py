@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
-from vaultgraph.files import ReadFailure, decode_text
+from vaultgraph.files import ReadFailure, decode_text, is_inside
 from vaultgraph.lint.finding import Edit, Finding
 from vaultgraph.markdown import parser
 from vaultgraph.model import Note
@@ -331,7 +331,7 @@ def remove_leftovers(root: Path, notes: Iterable[str]) -> tuple[str, ...]:
         full = os.path.join(real_root, path)
         if os.path.islink(full):
             full = os.path.realpath(full)  # fixed where it lives, as _fix_file does
-            if not full.startswith(real_root.rstrip(os.sep) + os.sep):
+            if not is_inside(full, real_root):
                 continue
         folder, name = os.path.split(full)
         named.setdefault(folder, set()).add(name)

@@ -38,13 +38,13 @@ from vaultgraph.files import (
     VaultFiles,
     check_root,
     decode_text,
+    read_app_json,
     read_regular,
     scan_vault,
     stat_in,
 )
 from vaultgraph.lint.config import Config
 from vaultgraph.lint.finding import Edit, Finding, Severity
-from vaultgraph.lint.obsidian import read_app_json
 from vaultgraph.lint.runner import CheckRun, check_vault, select_rules
 from vaultgraph.packing import dump_plain, load_plain
 from vaultgraph.store import read_entry, write_entry
