@@ -21,10 +21,10 @@ from typing import TypeVar
 from vaultgraph.files import ReadFailure, read_text, scan_vault
 from vaultgraph.lint import formats
 from vaultgraph.lint.config import load_config
+from vaultgraph.lint.engine import run_rule
 from vaultgraph.lint.finding import Finding
 from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.runner import check_vault, select_rules
-from vaultgraph.lint.suggest import build_target_index, use_target_index
 from vaultgraph.markdown import parser
 from vaultgraph.model import Note
 from vaultgraph.parse import parse_note
@@ -90,8 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _findings(rule: Rule, vault: Vault) -> list[Finding]:
     # A fresh "did you mean" index, as if this rule ran alone: in a check the first rule that
     # needs it (broken-link) builds it and the next (broken-embed) reuses it.
-    use_target_index(vault, build_target_index(vault))
-    return list(rule.check(vault))
+    return run_rule(rule, vault)
 
 
 def _parse(texts: dict[str, str]) -> dict[str, Note]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tests.lint.test_rules import describe
 from tests.vaults import write_vault
+from vaultgraph.lint.engine import run_rule
 from vaultgraph.lint.rule import Rule
 from vaultgraph.vault import load_vault
 
@@ -28,5 +29,5 @@ def test_the_worked_example_rule_reports_what_the_page_shows(tmp_path: Path) -> 
         write_vault(tmp_path, {"Docker.md": "# Docker\nSee [[Docker]] and [[#Docker]].\n"}),
         cache=False,
     )
-    found = [line for finding in sorted(rule.check(vault)) for line in describe(finding)]
+    found = [line for finding in run_rule(rule, vault) for line in describe(finding)]
     assert found == _block("text").strip().splitlines()

@@ -10,7 +10,7 @@ import pytest
 from vaultgraph.lint.docs import COMMAND, parse_doc, render_rules_doc
 from vaultgraph.lint.finding import Finding
 from vaultgraph.lint.registry import RULES
-from vaultgraph.lint.rule import CheckFunction, Rule
+from vaultgraph.lint.rule import Rule, VaultCheck
 from vaultgraph.lint.rules import broken_link
 from vaultgraph.vault import Vault
 
@@ -63,9 +63,9 @@ def check_with_unindented_example(vault: Vault) -> list[Finding]:
 
 @pytest.mark.parametrize("check", [check_without_examples, check_with_unindented_example])
 def test_a_docstring_without_indented_bad_and_good_examples_is_refused(
-    check: CheckFunction,
+    check: VaultCheck,
 ) -> None:
-    rule = replace(broken_link.RULE, name="made-up", check=check)
+    rule = replace(broken_link.RULE, name="made-up", check_note=None, check_vault=check)
     with pytest.raises(ValueError, match="made-up"):
         parse_doc(rule)
 
@@ -86,5 +86,5 @@ def test_examples_are_fenced_longer_than_their_own_backticks() -> None:
         """
         return []
 
-    rule = replace(broken_link.RULE, check=check)
+    rule = replace(broken_link.RULE, check_note=None, check_vault=check)
     assert "````markdown\n```\n[[x]]\n```\n````" in render_rules_doc([rule])

@@ -24,8 +24,23 @@ def no_findings(vault: Vault) -> Iterator[Finding]:
 
 
 RULES = (
-    Rule("VG101", "broken-link", Severity.ERROR, True, "A broken link.", no_findings, True),
-    Rule("VG105", "ambiguous-link", Severity.WARNING, True, "An ambiguous link.", no_findings),
+    Rule(
+        "VG101",
+        "broken-link",
+        Severity.ERROR,
+        True,
+        "A broken link.",
+        check_vault=no_findings,
+        fixable=True,
+    ),
+    Rule(
+        "VG105",
+        "ambiguous-link",
+        Severity.WARNING,
+        True,
+        "An ambiguous link.",
+        check_vault=no_findings,
+    ),
 )
 
 BROKEN = Finding(

@@ -122,9 +122,13 @@ EDITS: dict[str, Callable[[Path], object]] = {
         v / "folder/Leaf.md", "[[Also missing]]", "%% vaultgraph-disable-next-line %%\n[[Also]]"
     ),
     "touch without a change": lambda v: os.utime(v / "Hub.md", ns=(1, 1_000_000_000)),
+    # Only the notes whose check used the index of names and aliases are checked again.
+    "change an alias a broken link names": lambda v: _replace(v / "Hub.md", "[Centre]", "[Mid]"),
+    "add an alias a broken link names": lambda v: _replace(
+        v / "Guide.md", "# Guide\n", "---\naliases: [Guid]\n---\n# Guide\n"
+    ),
 }
 FALLBACKS: dict[str, Callable[[Path], object]] = {
-    "change an alias": lambda v: _replace(v / "Hub.md", "[Centre]", "[Middle]"),
     "add a note": lambda v: write_vault(v, {"New.md": "[[Hub]]"}),
     "remove a note": lambda v: (v / "folder/Other.md").unlink(),
     "add an image": lambda v: write_vault(v, {"missing.png": b"png"}),

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from vaultgraph.lint.engine import run_rule
 from vaultgraph.lint.finding import Edit, Finding
 from vaultgraph.lint.registry import RULES, rule_by_name_or_code
 from vaultgraph.lint.rule import Rule
@@ -59,7 +60,7 @@ def test_rule_case(case: Path) -> None:
     rule = rule_by_name_or_code(case.parent.name)
     assert rule is not None, f"{case.parent.name} is not a rule name"
     vault = load_vault(case / "vault")
-    found = [line for finding in sorted(rule.check(vault)) for line in describe(finding)]
+    found = [line for finding in run_rule(rule, vault) for line in describe(finding)]
     assert found == expected(case)
 
 
@@ -80,7 +81,7 @@ def test_fixture_folders_are_rule_names() -> None:
 
 def test_sample_vault_reports_exactly_its_two_seed_defects() -> None:
     vault = load_vault(SAMPLE_VAULT)
-    found = sorted(finding for rule in RULES if rule.enabled for finding in rule.check(vault))
+    found = sorted(finding for rule in RULES if rule.enabled for finding in run_rule(rule, vault))
     assert [(f.path, f.line, f.column, f.rule) for f in found] == [
         ("AWS Containers.md", 22, 1, "empty-bullet"),
         ("AWS Containers.md", 23, 1, "broken-embed"),

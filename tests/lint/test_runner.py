@@ -32,7 +32,7 @@ def fake_rule(
         for path, line in places:
             yield Finding(path, line, 1, code, name, severity, f"{name} at {path}")
 
-    return Rule(code, name, severity, enabled, f"The {name} rule.", check)
+    return Rule(code, name, severity, enabled, f"The {name} rule.", check_vault=check)
 
 
 RULES = (

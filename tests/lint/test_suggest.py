@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import random
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,7 +20,6 @@ from vaultgraph.lint.suggest import (
     did_you_mean,
     link_text,
     normalise,
-    target_index,
 )
 from vaultgraph.lint.suggest import suggest_targets as suggest
 from vaultgraph.vault import Vault, load_vault
@@ -206,14 +204,3 @@ def test_the_shortlist_under_the_budget_is_the_full_count(monkeypatch: pytest.Mo
     wanted = [name() for _ in range(150)] + ["", "ab", "abc", "imagepng", "zzzz"]
     for key in wanted:
         assert keys._shortlist(key) == _counted_in_full(keys.keys, key), key
-
-
-def test_the_rules_checking_one_vault_share_its_index(tmp_path: Path) -> None:
-    first = make_vault(tmp_path / "first", {"Kubernetes.md": ""})
-    other = make_vault(tmp_path / "other", {"Kubernetes.md": ""})
-    index = target_index(first)
-    assert target_index(first) is index
-    assert target_index(other) is not index
-    del first, other
-    gc.collect()
-    assert not suggest_module._last_built

@@ -4,18 +4,19 @@ after a few edits checks again only the notes those edits can change.
 What a note's findings depend on, and so what the memo compares before it trusts them:
 
 - the note's own bytes (size and mtime, then a content hash when those differ);
-- the list of files in the vault (names decide every link), and the aliases of every note (they
-  appear in broken-link messages and suggestions);
-- the headings and block ids of the notes its ``#heading`` and ``#^block`` links name;
+- the list of files in the vault (names decide every link);
+- what its check asked for, as the engine recorded it (vaultgraph/lint/context.py): the notes
+  whose headings and block ids it looked into, and whether it used the index of names and
+  aliases (broken-link's "did you mean" and alias advice);
 - the configuration, Obsidian's excluded files, and vaultgraph and its parsing libraries.
 
 A vault's file keeps one memo for each of the last :data:`MAX_CONFIGURATIONS` configurations
 written (a pre-commit hook's ``--select`` and a CI run without both stay warm), each whole on its
 own: its stamps, findings and warnings are those of its last run.
 
-An edit that changes a file list or an alias, touches more than :data:`MAX_EDITED` notes, or
-meets a rule that looks at the whole graph (orphan-note) sends the check back to the full path;
-so does anything unexpected. The full path is always right; this one only saves time.
+An edit that changes the file list, touches more than :data:`MAX_EDITED` notes, or meets a
+selected whole-vault rule (orphan-note) sends the check back to the full path; so does anything
+unexpected. The full path is always right; this one only saves time.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import os
 import re
 import time
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -40,20 +41,23 @@ from vaultgraph.files import (
     decode_text,
     read_app_json,
     read_regular,
+    read_text,
     scan_vault,
     stat_in,
 )
 from vaultgraph.lint.config import Config
 from vaultgraph.lint.finding import Edit, Finding, Severity
-from vaultgraph.lint.runner import CheckRun, check_vault, select_rules
+from vaultgraph.lint.runner import CheckRun, Evaluation, check_notes_of, evaluate, select_rules
 from vaultgraph.packing import dump_plain, load_plain
+from vaultgraph.positions import split_lines
 from vaultgraph.store import read_entry, write_entry
 
 if TYPE_CHECKING:
+    from vaultgraph.lint.suggest import TargetIndex
     from vaultgraph.model import Note
     from vaultgraph.reading import Progress
-    from vaultgraph.resolve import ResolvedLink
-    from vaultgraph.vault import Stamped, Vault
+    from vaultgraph.resolve import LinkIndex
+    from vaultgraph.vault import Stamped
 
 __all__ = ["MAX_CONFIGURATIONS", "MAX_EDITED", "remembered_check"]
 
@@ -63,7 +67,7 @@ MAX_EDITED = 64
 _MAX_RECHECKED = 256
 # The memos a vault's file keeps, one per configuration, those written last.
 MAX_CONFIGURATIONS = 4
-_FORMAT = 5
+_FORMAT = 6
 _MAGIC = codec.magic("check", _FORMAT)
 _KEY_SIZE = codec.HALF_KEY  # each half: the vault's (its folder, app.json, the code), the config's
 _TABLE_ROW = _KEY_SIZE + 4  # another configuration's key and the length of its body
@@ -86,7 +90,8 @@ class _NoteRecord(NamedTuple):
     findings: tuple[_Packed, ...]
     warnings: tuple[str, ...]  # its suppression comments that name unknown rules
     aliases: tuple[str, ...]
-    depends_on: frozenset[str]  # notes whose headings or block ids its links name
+    depends_on: frozenset[str]  # the notes its check looked into (NoteContext.asked)
+    used_names: bool  # whether its check used the index of names and aliases
 
 
 class _Key(NamedTuple):
@@ -132,7 +137,8 @@ def remembered_check(
     file = cache_file_outside(root, directory, "check")
     if file is None:
         return _full(root, config, jobs, progress, directory, None)
-    key = _key(root, config)
+    app_json = _app_json(root)
+    key = _key(root, config, app_json)
     memo, others = _read(file, key)
     if memo is None or memo.files != scan_vault(root):
         return _full(root, config, jobs, progress, directory, (file, key, others))
@@ -142,7 +148,7 @@ def remembered_check(
             if touched:
                 _write(file, replace(memo, records={**memo.records, **touched}))
             return _replay(memo, config)
-        run, memo = _recheck(root, config, memo, edited, touched)
+        run, memo = _recheck(root, config, memo, edited, touched, app_json)
     except _Stale as why:
         _log.debug("check memo: %s; checking the whole vault", why)
         return _full(root, config, jobs, progress, directory, (file, key, others))
@@ -167,17 +173,18 @@ def _full(
     from vaultgraph.vault import load_stamped
 
     stamped = load_stamped(root, cache=directory or True, jobs=jobs, progress=progress)
-    run = check_vault(stamped.vault, config)
+    evaluation = evaluate(stamped.vault, config)
+    run = evaluation.run
     if into is not None:
         file, key, others = into
-        memo = _remember(stamped, run, key, others)
+        memo = _remember(stamped, evaluation, key, others)
         if memo is not None:
             _write(file, memo)
     return run
 
 
-def _remember(stamped: Stamped, run: CheckRun, key: _Key, others: _Others) -> _Memo | None:
-    vault = stamped.vault
+def _remember(stamped: Stamped, evaluation: Evaluation, key: _Key, others: _Others) -> _Memo | None:
+    vault, run = stamped.vault, evaluation.run
     paths = [*vault.notes, *vault.unreadable]
     if any(path not in stamped.stamps for path in paths):
         return None  # a note the system refused to read: read it again next time
@@ -185,11 +192,11 @@ def _remember(stamped: Stamped, run: CheckRun, key: _Key, others: _Others) -> _M
         return None  # a finding no note owns: nothing here knows what it depends on
     findings = _by_path(run.findings)
     vault_warnings, note_warnings = _split_warnings(run.warnings, paths)
-    depends_on = _depends_on(vault.links, vault.notes)
     records = {}
     for path in paths:
         size, mtime_ns, hashed = stamped.stamps[path]
         note = vault.notes.get(path)
+        asked = evaluation.notes.get(path)
         records[path] = _NoteRecord(
             size,
             mtime_ns,
@@ -198,7 +205,8 @@ def _remember(stamped: Stamped, run: CheckRun, key: _Key, others: _Others) -> _M
             findings.get(path, ()),
             note_warnings.get(path, ()),
             note.aliases if note is not None else (),
-            depends_on.get(path, frozenset()),
+            asked.asked if asked is not None else frozenset(),
+            asked is not None and asked.used_names,
         )
     return _Memo(
         key,
@@ -208,7 +216,7 @@ def _remember(stamped: Stamped, run: CheckRun, key: _Key, others: _Others) -> _M
         records,
         run.checked,
         vault_warnings,
-        _suggestions_of(vault),
+        _suggestions_of(evaluation.names),
     )
 
 
@@ -278,16 +286,16 @@ def _recheck(
     memo: _Memo,
     edited: Mapping[str, tuple[bytes, _Stamp]],
     touched: Mapping[str, _NoteRecord],
+    app_json: bytes | OSError,
 ) -> tuple[CheckRun, _Memo]:
-    """Check the edited notes, and the notes whose subpath links lead into them, against the
-    rest of the vault as remembered."""
-    from vaultgraph.lint.suggest import Suggestion, TargetIndex, use_target_index
+    """Check the edited notes again, and the notes whose last check asked for what the edits
+    changed (an edited note's headings and block ids; the names, if an alias changed), against
+    the rest of the vault as remembered."""
     from vaultgraph.parse import parse_note
     from vaultgraph.resolve import index_for, resolve_link
-    from vaultgraph.vault import Vault
 
-    if any(rule.whole_vault for rule in select_rules(config)):
-        raise _Stale("a selected rule looks at the whole graph")
+    if not all(rule.per_note for rule in select_rules(config)):
+        raise _Stale("a selected rule looks at the whole vault")
     stamps: dict[str, _Stamp] = {}
     parsed: dict[str, Note] = {}
 
@@ -300,8 +308,6 @@ def _recheck(
 
     def parse_unchanged(path: str) -> Note:
         record = memo.records[path]
-        if path in memo.unreadable:
-            raise _Stale(f"{path} is needed and cannot be read")
         data = _read_bytes(root, path)
         if digest(data) != record.digest:
             raise _Stale(f"{path} changed while it was checked")
@@ -309,11 +315,18 @@ def _recheck(
 
     for path, (data, stamp) in edited.items():
         parsed[path] = parse(path, data, stamp)
-        if parsed[path].aliases != memo.records[path].aliases:
-            raise _Stale(f"the aliases of {path} changed")
-    rechecked = {*edited, *(p for p, r in memo.records.items() if r.depends_on & edited.keys())}
+    renamed = any(parsed[path].aliases != memo.records[path].aliases for path in edited)
+    rechecked = {
+        *edited,
+        *(
+            path
+            for path, record in memo.records.items()
+            if record.depends_on & edited.keys() or (renamed and record.used_names)
+        ),
+    }
     if len(rechecked) > _MAX_RECHECKED:
         raise _Stale(f"{len(rechecked)} notes depend on the edited ones")
+    readable = frozenset(memo.files.notes) - memo.unreadable.keys()
     for path in sorted(rechecked - parsed.keys()):
         parsed[path] = parse_unchanged(path)
     # Only the files the re-checked links can name are indexed: a few, not the whole vault.
@@ -321,37 +334,37 @@ def _recheck(
         [*memo.files.notes, *memo.files.attachments],
         ((path, link) for path in rechecked for link in parsed[path].links),
     )
-    # The vault the rules see holds the parsed notes only: a link to any other note needs no
-    # more than the file list, but a subpath link's target, which is parsed before the links
-    # are final; and the "did you mean" index is built from the remembered files and aliases.
-    readable = frozenset(memo.files.notes) - memo.unreadable.keys()
-
-    def resolve() -> tuple[ResolvedLink, ...]:
-        return tuple(
-            resolve_link(index, path, link, parsed)
-            for path in sorted(rechecked)
-            for link in parsed[path].links
-        )
-
-    targets = {rl.resolved for rl in resolve() if rl.link.subpath is not None}
-    for path in sorted(p for p in targets if p in readable and p not in parsed):
-        parsed[path] = parse_unchanged(path)
-    links = resolve()
-    vault = Vault(root, parsed, memo.files.attachments, memo.unreadable, links, memo.files.skipped)
-    known = {
-        target: tuple(Suggestion(*pair) for pair in pairs)
-        for target, pairs in memo.suggestions.items()
-    }
     aliases_of = {path: r.aliases for path, r in sorted(memo.records.items()) if r.aliases}
-    files = sorted({*memo.files.notes, *memo.files.attachments})
-    use_target_index(vault, TargetIndex(files, aliases_of, known))
-    run = check_vault(vault, config)
-    new_findings = _by_path(f for f in run.findings if f.path in rechecked)
-    _, new_warnings = _split_warnings(run.warnings, rechecked)
-    depends_on = _depends_on(links, readable)
+    aliases_of.update((path, parsed[path].aliases) for path in edited)
+    view = _RememberedView(
+        root,
+        index,
+        memo.files,
+        readable,
+        parsed,
+        parse_unchanged,
+        {path: aliases for path, aliases in sorted(aliases_of.items()) if aliases},
+        {} if renamed else memo.suggestions,
+    )
+    notes = _Readable(view)
+    links = {
+        path: tuple(resolve_link(index, path, link, notes) for link in parsed[path].links)
+        for path in sorted(rechecked)
+    }
+    found = check_notes_of(
+        view,
+        config,
+        {path: parsed[path] for path in sorted(rechecked)},
+        links,
+        every_note=sorted(memo.records),
+        app_json=app_json,
+    )
+    new_findings = _by_path(found.run.findings)
+    _, new_warnings = _split_warnings(found.run.warnings, rechecked)
     records = {**memo.records, **touched}
     for path in rechecked:
         size, mtime_ns, hashed, racy = stamps[path]
+        result = found.notes[path]
         records[path] = _NoteRecord(
             size,
             mtime_ns,
@@ -360,28 +373,100 @@ def _recheck(
             new_findings.get(path, ()),
             new_warnings.get(path, ()),
             parsed[path].aliases,
-            depends_on.get(path, frozenset()),
+            result.asked,
+            result.used_names,
         )
-    memo = replace(memo, records=records, suggestions=_suggestions_of(vault))
+    built = view.built_targets()
+    suggestions = (
+        _suggestions_of(built) if built is not None else ({} if renamed else memo.suggestions)
+    )
+    memo = replace(memo, records=records, suggestions=suggestions)
     return _replay(memo, config), memo
 
 
-def _suggestions_of(vault: Vault) -> dict[str, tuple[tuple[str, str | None], ...]]:
-    from vaultgraph.lint.suggest import target_index
+class _RememberedView:
+    """The vault as the memo remembers it, for the per-note rules re-checking a few notes: its
+    files as last listed, its notes parsed again when a check asks for one (and only if its
+    bytes are as remembered), and the names index built from the remembered aliases."""
 
-    known = target_index(vault).known()
-    return {target: tuple((s.target, s.alias) for s in found) for target, found in known.items()}
+    def __init__(
+        self,
+        root: Path,
+        index: LinkIndex,
+        files: VaultFiles,
+        readable: frozenset[str],
+        parsed: dict[str, Note],
+        parse: Callable[[str], Note],
+        aliases_of: Mapping[str, tuple[str, ...]],
+        known: Mapping[str, tuple[tuple[str, str | None], ...]],
+    ) -> None:
+        self.root = root
+        self.index = index
+        self._files = files
+        self.readable = readable
+        self._parsed = parsed
+        self._parse = parse
+        self._aliases_of = aliases_of
+        self._known = known
+        self._targets: TargetIndex | None = None
+
+    @property
+    def unseen(self) -> tuple[str, ...]:
+        return tuple(skipped.path for skipped in self._files.skipped if skipped.unseen)
+
+    def note(self, path: str) -> Note | None:
+        if path not in self.readable:
+            return None
+        if path not in self._parsed:
+            self._parsed[path] = self._parse(path)
+        return self._parsed[path]
+
+    def targets(self) -> TargetIndex:
+        from vaultgraph.lint.suggest import Suggestion, TargetIndex
+
+        if self._targets is None:
+            known = {
+                target: tuple(Suggestion(*pair) for pair in pairs)
+                for target, pairs in self._known.items()
+            }
+            files = sorted({*self._files.notes, *self._files.attachments})
+            self._targets = TargetIndex(files, self._aliases_of, known)
+        return self._targets
+
+    def built_targets(self) -> TargetIndex | None:
+        return self._targets
+
+    def lines(self, path: str) -> list[str] | None:
+        text = read_text(self.root, path)
+        return split_lines(text) if isinstance(text, str) else None
 
 
-def _depends_on(links: Iterable[ResolvedLink], notes: Collection[str]) -> dict[str, frozenset[str]]:
-    found: defaultdict[str, set[str]] = defaultdict(set)
-    for rl in links:
-        target = rl.resolved
-        if rl.link.subpath is None or target is None or target == rl.source:
-            continue
-        if target in notes:
-            found[rl.source].add(target)
-    return {path: frozenset(targets) for path, targets in found.items()}
+class _Readable(Mapping[str, "Note"]):
+    """The view's readable notes as the mapping resolution looks subpaths up in, parsed only
+    when looked up."""
+
+    def __init__(self, view: _RememberedView) -> None:
+        self._view = view
+
+    def __getitem__(self, path: str) -> Note:
+        note = self._view.note(path)
+        if note is None:
+            raise KeyError(path)
+        return note
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._view.readable))
+
+    def __len__(self) -> int:
+        return len(self._view.readable)
+
+
+def _suggestions_of(index: TargetIndex | None) -> dict[str, tuple[tuple[str, str | None], ...]]:
+    if index is None:
+        return {}
+    return {
+        target: tuple((s.target, s.alias) for s in found) for target, found in index.known().items()
+    }
 
 
 def _by_path(findings: Iterable[Finding]) -> dict[str, tuple[_Packed, ...]]:
@@ -435,15 +520,22 @@ def _read_bytes(root: Path, path: str) -> bytes:
 # ignored whole.
 
 
-def _key(root: Path, config: Config) -> _Key:
+def _app_json(root: Path) -> bytes | OSError:
+    try:
+        return read_app_json(root)  # bounded, never waited on, as the check reads it
+    except OSError as error:
+        return error
+
+
+def _key(root: Path, config: Config, app_json: bytes | OSError) -> _Key:
     """Everything besides the notes that decides the findings: the vault's half (its folder,
     Obsidian's excluded files, the code) and the configuration's."""
     seen = hashlib.blake2b(digest_size=_KEY_SIZE)
     seen.update(os.fsencode(os.path.realpath(root)) + b"\0")
-    try:
-        seen.update(read_app_json(root))  # bounded, never waited on, as the check reads it
-    except OSError as error:
-        seen.update(f"app.json: {error.errno}".encode())
+    if isinstance(app_json, OSError):
+        seen.update(f"app.json: {app_json.errno}".encode())
+    else:
+        seen.update(app_json)
     seen.update(fingerprint(downstream=True))
     configured = hashlib.blake2b(repr(config).encode(), digest_size=_KEY_SIZE)
     return _Key(seen.digest(), configured.digest())

@@ -9,16 +9,40 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vaultgraph.lint.config import Config, SelectorError, expand_selector, glob_matches
+from vaultgraph.lint.engine import (
+    NoteChecked,
+    check_notes,
+    check_whole_vault,
+    links_by_source,
+    vault_view,
+)
 from vaultgraph.lint.finding import Finding, Severity
 from vaultgraph.lint.obsidian import obsidian_excluded, read_excluded_files
 from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.suppress import Directive, covers, directives
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from vaultgraph.files import SkippedPath
+    from vaultgraph.lint.context import VaultView
+    from vaultgraph.lint.suggest import TargetIndex
+    from vaultgraph.model import Note
+    from vaultgraph.resolve import ResolvedLink
     from vaultgraph.vault import Vault
 
-__all__ = ["CheckRun", "check_vault", "obsidian_excluded", "run_checks", "select_rules"]
+__all__ = [
+    "CheckRun",
+    "Evaluation",
+    "NotesChecked",
+    "Screen",
+    "check_notes_of",
+    "check_vault",
+    "evaluate",
+    "obsidian_excluded",
+    "run_checks",
+    "select_rules",
+]
 
 _log = logging.getLogger("vaultgraph")
 
@@ -59,42 +83,119 @@ def check_vault(vault: Vault, config: Config, *, rules: Sequence[Rule] | None = 
     "Excluded files"), per-path ignores and suppression comments drop out. Excluding a note
     silences it; links to it still resolve. Raises ``SelectorError`` for an unknown selector.
     """
+    return evaluate(vault, config, rules=rules).run
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """A check with what the memo keeps of it: each note's per-note findings (those the
+    configuration lets through) with what its check asked for, and the index of names if a
+    rule asked for it (its suggestions hold for the next check of the same names)."""
+
+    run: CheckRun
+    notes: Mapping[str, NoteChecked]
+    names: TargetIndex | None
+
+
+def evaluate(vault: Vault, config: Config, *, rules: Sequence[Rule] | None = None) -> Evaluation:
+    """:func:`check_vault`, with what each note's check found and asked for."""
+    view = vault_view(vault)
+    found = check_notes_of(
+        view,
+        config,
+        vault.notes,
+        links_by_source(vault.links),
+        every_note=sorted([*vault.notes, *vault.unreadable]),
+        unreadable=vault.unreadable,
+        app_json=vault.app_json,
+        rules=rules,
+    )
+    whole = [f for f in check_whole_vault(found.run.rules, vault) if found.screen.keep(f)]
+    findings = tuple(sorted([*found.run.findings, *whole]))
+    run = dataclasses.replace(found.run, findings=findings, skipped=vault.skipped)
+    return Evaluation(run, found.notes, view.built_targets())
+
+
+@dataclass(frozen=True, slots=True)
+class NotesChecked:
+    """:func:`check_notes_of`'s answer: the run over those notes, each note's result, and the
+    screen that filtered them (for findings made elsewhere, such as whole-vault rules')."""
+
+    run: CheckRun
+    notes: Mapping[str, NoteChecked]
+    screen: Screen
+
+
+def check_notes_of(
+    view: VaultView,
+    config: Config,
+    notes: Mapping[str, Note],
+    links: Mapping[str, tuple[ResolvedLink, ...]],
+    *,
+    every_note: Sequence[str],
+    unreadable: Mapping[str, str] | None = None,
+    app_json: bytes | OSError | None = None,
+    rules: Sequence[Rule] | None = None,
+) -> NotesChecked:
+    """The per-note rules ``config`` selects, run on ``notes`` (and ``unreadable``) of a vault
+    whose notes, readable or not, are ``every_note`` (sorted), filtered as
+    :func:`check_vault` filters. ``app_json``: the bytes of Obsidian's settings, if read."""
     registry = _registry() if rules is None else tuple(rules)
     selected = select_rules(config, registry)
-    notes = sorted([*vault.notes, *vault.unreadable])
-    obsidian = read_excluded_files(vault.root, app_json=vault.app_json)
-    # Every filter is asked about every note once, in order, before anything else: a regex
-    # that runs out of its budget then excludes nothing, whichever finding asked first.
-    hidden, costly = obsidian.matching(notes)
-    globs = [_glob_test(g) for g in config.exclude]
-    excluded = hidden | {path for path in notes if any(test(path) for test in globs)}
-    known = frozenset(notes)
-    path_ignores = [
-        (_glob_test(glob), _codes(selectors, registry))
-        for glob, selectors in config.per_path_ignores.items()
-    ]
-    suppressions = _Suppressions(vault, registry)
+    screen = Screen(view.root, config, registry, every_note, notes, app_json)
+    found = check_notes(selected, view, notes, links, unreadable)
+    kept = {
+        path: dataclasses.replace(
+            result, findings=tuple(f for f in result.findings if screen.keep(f))
+        )
+        for path, result in found.items()
+    }
+    findings = tuple(sorted(f for result in kept.values() for f in result.findings))
+    run = CheckRun(findings, selected, screen.checked, screen.warnings)
+    return NotesChecked(run, kept, screen)
 
-    def keep(finding: Finding) -> bool:
-        if finding.path in excluded:
+
+class Screen:
+    """What a configuration lets through: no finding in an excluded note (``exclude``,
+    Obsidian's "Excluded files"), none a per-path ignore or a suppression comment hides.
+    ``notes`` are all the vault's notes, readable or not, sorted; ``commented`` the parsed
+    notes whose suppression comments apply (their warnings end :attr:`warnings`)."""
+
+    def __init__(
+        self,
+        root: Path,
+        config: Config,
+        registry: Sequence[Rule],
+        notes: Sequence[str],
+        commented: Mapping[str, Note],
+        app_json: bytes | OSError | None = None,
+    ) -> None:
+        self._obsidian = read_excluded_files(root, app_json=app_json)
+        # Every filter is asked about every note once, in order, before anything else: a regex
+        # that runs out of its budget then excludes nothing, whichever finding asked first.
+        hidden, costly = self._obsidian.matching(notes)
+        self._globs = [_glob_test(g) for g in config.exclude]
+        excluded = hidden | {path for path in notes if any(test(path) for test in self._globs)}
+        self._excluded = excluded
+        self._known = frozenset(notes)
+        self._path_ignores = [
+            (_glob_test(glob), _codes(selectors, registry))
+            for glob, selectors in config.per_path_ignores.items()
+        ]
+        self.checked = tuple(p for p in notes if p not in excluded)
+        self._suppressions = _Suppressions(commented, registry)
+        self.warnings = (*self._obsidian.warnings, *costly, *self._suppressions.warnings)
+
+    def keep(self, finding: Finding) -> bool:
+        if finding.path in self._excluded:
             return False
-        if finding.path not in known and (
-            obsidian.excludes(finding.path) or any(test(finding.path) for test in globs)
+        if finding.path not in self._known and (
+            self._obsidian.excludes(finding.path) or any(test(finding.path) for test in self._globs)
         ):
             return False
-        if any(test(finding.path) and finding.code in codes for test, codes in path_ignores):
+        if any(test(finding.path) and finding.code in codes for test, codes in self._path_ignores):
             return False
-        return not suppressions.hide(finding)
-
-    found = (
-        dataclasses.replace(f, severity=rule.severity)
-        for rule in selected
-        for f in rule.check(vault)
-    )
-    findings = tuple(sorted(f for f in found if keep(f)))
-    checked = tuple(p for p in notes if p not in excluded)
-    warnings = (*obsidian.warnings, *costly, *suppressions.warnings)
-    return CheckRun(findings, selected, checked, warnings, vault.skipped)
+        return not self._suppressions.hide(finding)
 
 
 def select_rules(config: Config, rules: Sequence[Rule] | None = None) -> tuple[Rule, ...]:
@@ -148,12 +249,12 @@ def _glob_test(glob: str) -> _PathTest:
 class _Suppressions:
     """Each note's suppression comments, read once, with the rule codes they name."""
 
-    def __init__(self, vault: Vault, rules: Sequence[Rule]) -> None:
+    def __init__(self, notes: Mapping[str, Note], rules: Sequence[Rule]) -> None:
         self._rules = rules
         self.warnings: list[str] = []
         self._by_path = {
             path: tuple((d, self._resolve(path, d)) for d in found)
-            for path, note in vault.notes.items()
+            for path, note in notes.items()
             if (found := directives(note.comments))
         }
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-import weakref
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,8 +27,6 @@ __all__ = [
     "link_text",
     "normalise",
     "suggest_targets",
-    "target_index",
-    "use_target_index",
 ]
 
 # Below this difflib ratio two names are different names, not a typo of each other.
@@ -241,39 +238,6 @@ def build_target_index(
     same files and aliases made before (:meth:`TargetIndex.known`)."""
     aliases_of = {path: note.aliases for path, note in sorted(vault.notes.items()) if note.aliases}
     return TargetIndex(_all_files(vault), aliases_of, known)
-
-
-# The index of the vault being checked, for the next rule that asks: broken-link and
-# broken-embed both need it, and each target's suggestions are then looked for once. The vault
-# is held by a weak reference, and the index goes with it.
-_last_built: list[tuple[weakref.ref[Vault], TargetIndex]] = []
-
-
-def target_index(
-    vault: Vault, known: Mapping[str, tuple[Suggestion, ...]] | None = None
-) -> TargetIndex:
-    """:func:`build_target_index` of ``vault``, built once for every rule that checks it.
-    ``known`` (see :func:`build_target_index`) is used when this call builds the index."""
-    for ref, index in _last_built:
-        if ref() is vault:
-            return index
-    index = build_target_index(vault, known)
-    try:
-        _last_built[:] = [(weakref.ref(vault, _forget), index)]
-    except TypeError:  # a vault without weak references is indexed for each rule
-        _last_built.clear()
-    return index
-
-
-def use_target_index(vault: Vault, index: TargetIndex) -> None:
-    """Make ``index`` the one :func:`target_index` gives for ``vault``: for a vault that holds
-    only some of the notes of the vault ``index`` describes (a partial re-check)."""
-    _last_built[:] = [(weakref.ref(vault, _forget), index)]
-
-
-def _forget(gone: weakref.ref[Vault]) -> None:
-    if _last_built and _last_built[0][0] is gone:
-        _last_built.clear()
 
 
 def suggest_targets(

@@ -11,6 +11,7 @@ import yaml
 
 from vaultgraph.cli import main
 from vaultgraph.lint.config import Config
+from vaultgraph.lint.engine import run_rule
 from vaultgraph.lint.fix import apply_fixes
 from vaultgraph.lint.rules.unquoted_property_link import RULE, quoted
 from vaultgraph.lint.runner import check_vault
@@ -62,7 +63,7 @@ def test_the_fix_quotes_the_value_and_keeps_every_other_byte(
     assert _fix(tmp_path) == 0
     assert note.read_bytes() == after
     vault = load_vault(tmp_path, cache=False)
-    assert list(RULE.check(vault)) == []
+    assert run_rule(RULE, vault) == []
     assert not vault.notes["A.md"].problems
 
 
@@ -83,7 +84,7 @@ def test_the_unquoted_form_links_nowhere_and_the_fixed_one_is_a_property_link(
 def test_a_value_that_runs_on_to_the_next_line_is_reported_but_not_fixed(tmp_path: Path) -> None:
     before = b"---\nup: [[B]] and\n  more\n---\n"
     note = _vault(tmp_path, before)
-    [found] = RULE.check(load_vault(tmp_path, cache=False))
+    [found] = run_rule(RULE, load_vault(tmp_path, cache=False))
     assert found.fix is None
     assert found.message.endswith("put the whole value in quotes")
     _fix(tmp_path)

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from vaultgraph.lint.finding import Edit, Finding
 from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.suggest import TargetIndex, did_you_mean, suggest_targets
 from vaultgraph.model import Link
 from vaultgraph.resolve import Resolution, ResolvedLink
-
-if TYPE_CHECKING:
-    from vaultgraph.vault import Vault
 
 
 def finding(
@@ -33,7 +29,7 @@ def as_written(link: Link) -> str:
 
 def missing_target(resolved: ResolvedLink, index: TargetIndex, unseen: Sequence[str] = ()) -> str:
     """Why nothing matches the target, with the closest existing names when there are any, and
-    the places of the vault that could not be read, where it may be (see :func:`unseen`)."""
+    the places of the vault that could not be read, where it may be (``NoteContext.unseen``)."""
     target = resolved.link.target
     if resolved.rule is Resolution.OUTSIDE_VAULT:
         return f'"{target}" points outside the vault'
@@ -42,12 +38,6 @@ def missing_target(resolved: ResolvedLink, index: TargetIndex, unseen: Sequence[
         nearest, in_table=resolved.link.in_table
     )
     return found + maybe_in(unseen)
-
-
-def unseen(vault: Vault) -> tuple[str, ...]:
-    """The paths of the vault whose files its listing could not see (a folder that could not
-    be listed): a link that matches nothing may name a file there, so it is not surely broken."""
-    return tuple(skipped.path for skipped in vault.skipped if skipped.unseen)
 
 
 def maybe_in(unseen: Sequence[str]) -> str:

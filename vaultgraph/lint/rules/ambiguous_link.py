@@ -11,7 +11,8 @@ from vaultgraph.lint.rules._shared import as_written, at_link
 from vaultgraph.resolve import Resolution
 
 if TYPE_CHECKING:
-    from vaultgraph.vault import Vault
+    from vaultgraph.lint.context import NoteContext
+    from vaultgraph.model import Note
 
 __all__ = ["RULE", "check"]
 
@@ -21,7 +22,7 @@ _WHY = {
 }
 
 
-def check(vault: Vault) -> Iterator[Finding]:
+def check(note: Note, context: NoteContext) -> Iterator[Finding]:
     """A link or embed that is not the vault path of a file but whose name matches more than one
     file, so Obsidian's tie-break (the file in the linking note's folder, else the one with the
     shortest path) decides where it goes, and moving or adding a file silently changes it.
@@ -37,7 +38,7 @@ def check(vault: Vault) -> Iterator[Finding]:
 
         See [[projects/Plan]] or [[archive/2023/Plan]].
     """
-    for resolved in vault.links:
+    for resolved in context.links:
         if resolved.ambiguous:
             listed = ", ".join(f'"{path}"' for path in resolved.candidates)
             message = (
@@ -54,5 +55,5 @@ RULE = Rule(
     severity=Severity.WARNING,
     enabled=True,
     summary="A link whose name matches several files, so only Obsidian's tie-break picks one.",
-    check=check,
+    check_note=check,
 )

@@ -11,12 +11,13 @@ from vaultgraph.lint.rules._shared import as_written, at_link, target_note
 from vaultgraph.lint.suggest import closest
 
 if TYPE_CHECKING:
-    from vaultgraph.vault import Vault
+    from vaultgraph.lint.context import NoteContext
+    from vaultgraph.model import Note
 
 __all__ = ["RULE", "check"]
 
 
-def check(vault: Vault) -> Iterator[Finding]:
+def check(note: Note, context: NoteContext) -> Iterator[Finding]:
     """A link or embed to a block (`[[Note#^id]]`, `[[#^id]]`, `![[Note#^id]]`) whose note
     exists but has no block marked `^id`, so Obsidian opens the note at the top or embeds
     nothing. This happens when the block was deleted or its id edited.
@@ -33,11 +34,11 @@ def check(vault: Vault) -> Iterator[Finding]:
 
         As said in [[#^scheduling]].
     """
-    for resolved in vault.links:
+    for resolved in context.links:
         link = resolved.link
         if resolved.subpath_exists is False and link.is_block_ref and resolved.resolved:
-            note = vault.notes.get(resolved.resolved)
-            ids = [block.id for block in note.block_ids] if note else []
+            target = context.linked(resolved.resolved)
+            ids = [block.id for block in target.block_ids] if target else []
             wanted = (link.subpath or "")[1:]
             nearest = closest(wanted, ids, limit=1)
             hint = f" (did you mean ^{nearest[0]}?)" if nearest else ""
@@ -54,5 +55,5 @@ RULE = Rule(
     severity=Severity.ERROR,
     enabled=True,
     summary="A link to a block id that the target note does not have.",
-    check=check,
+    check_note=check,
 )

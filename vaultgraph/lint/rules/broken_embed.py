@@ -7,17 +7,17 @@ from typing import TYPE_CHECKING
 
 from vaultgraph.lint.finding import Finding, Severity
 from vaultgraph.lint.rule import Rule
-from vaultgraph.lint.rules._shared import as_written, at_link, missing_target, unseen
-from vaultgraph.lint.suggest import TargetIndex, target_index
+from vaultgraph.lint.rules._shared import as_written, at_link, missing_target
 from vaultgraph.model import LinkKind
 
 if TYPE_CHECKING:
-    from vaultgraph.vault import Vault
+    from vaultgraph.lint.context import NoteContext
+    from vaultgraph.model import Note
 
 __all__ = ["RULE", "check"]
 
 
-def check(vault: Vault) -> Iterator[Finding]:
+def check(note: Note, context: NoteContext) -> Iterator[Finding]:
     """An embed (`![[file]]` or `![alt](file)`) whose target matches no file in the vault, so
     Obsidian shows an empty frame where the image, PDF or note should be. Targets resolve as
     links do: by name or by path, case-insensitive.
@@ -32,12 +32,9 @@ def check(vault: Vault) -> Iterator[Finding]:
         ![[diagram.png]]
         ![architecture](assets/architecture.jpg)
     """
-    index: TargetIndex | None = None
-    hidden = unseen(vault)
-    for resolved in vault.links:
+    for resolved in context.links:
         if resolved.link.kind is LinkKind.EMBED and resolved.resolved is None:
-            index = index or target_index(vault)
-            reason = missing_target(resolved, index, hidden)
+            reason = missing_target(resolved, context.names, context.unseen)
             yield at_link(RULE, resolved, f"broken embed {as_written(resolved.link)}: {reason}")
 
 
@@ -47,5 +44,5 @@ RULE = Rule(
     severity=Severity.ERROR,
     enabled=True,
     summary="An embed of a note or file that does not exist.",
-    check=check,
+    check_note=check,
 )

@@ -12,12 +12,13 @@ from vaultgraph.lint.suggest import closest
 from vaultgraph.resolve import ResolvedLink
 
 if TYPE_CHECKING:
-    from vaultgraph.vault import Vault
+    from vaultgraph.lint.context import NoteContext
+    from vaultgraph.model import Note
 
 __all__ = ["RULE", "check"]
 
 
-def check(vault: Vault) -> Iterator[Finding]:
+def check(note: Note, context: NoteContext) -> Iterator[Finding]:
     """A link or embed to a heading (`[[Note#Heading]]`, `[[#Heading]]`, `![[Note#Heading]]`,
     `[text](Note.md#Heading)`) whose note exists but has no such heading, so Obsidian opens the
     note at the top or embeds nothing. Headings compare as Obsidian compares them: case does not
@@ -39,11 +40,11 @@ def check(vault: Vault) -> Iterator[Finding]:
 
         See [[#Setup]] and [[Kubernetes#Installation]].
     """
-    for resolved in vault.links:
+    for resolved in context.links:
         link = resolved.link
         if resolved.subpath_exists is False and not link.is_block_ref and resolved.resolved:
-            note = vault.notes.get(resolved.resolved)
-            headings = [heading.plain for heading in note.headings] if note else []
+            target = context.linked(resolved.resolved)
+            headings = [heading.plain for heading in target.headings] if target else []
             yield at_link(RULE, resolved, _message(resolved, headings))
 
 
@@ -64,5 +65,5 @@ RULE = Rule(
     severity=Severity.ERROR,
     enabled=True,
     summary="A link to a heading that the target note does not have.",
-    check=check,
+    check_note=check,
 )

@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING
 
 from vaultgraph.lint.finding import Edit, Finding, Severity
 from vaultgraph.lint.rule import Rule
-from vaultgraph.lint.rules._shared import as_written, at_link, maybe_in, missing_target, unseen
-from vaultgraph.lint.suggest import TargetIndex, alias_owners, target_index
+from vaultgraph.lint.rules._shared import as_written, at_link, maybe_in, missing_target
+from vaultgraph.lint.suggest import TargetIndex, alias_owners
 from vaultgraph.model import Link, LinkKind, LinkSyntax
 from vaultgraph.resolve import Resolution, ResolvedLink
 
 if TYPE_CHECKING:
-    from vaultgraph.vault import Vault
+    from vaultgraph.lint.context import NoteContext
+    from vaultgraph.model import Note
 
 __all__ = ["RULE", "check"]
 
@@ -21,7 +22,7 @@ __all__ = ["RULE", "check"]
 _NOT_IN_TARGET = frozenset("|#^[]")
 
 
-def check(vault: Vault) -> Iterator[Finding]:
+def check(note: Note, context: NoteContext) -> Iterator[Finding]:
     """A wikilink, Markdown link or frontmatter link whose target matches no file in the vault,
     resolved the way Obsidian resolves it (case-insensitive, by name or by path). Aliases are
     not link targets: Obsidian shows `[[AI]]` as an unresolved link even when a note lists `AI`
@@ -39,12 +40,9 @@ def check(vault: Vault) -> Iterator[Finding]:
 
         See [[Kubernetes]] and [[Artificial Intelligence|AI]].
     """
-    index: TargetIndex | None = None
-    hidden = unseen(vault)
-    for resolved in vault.links:
+    for resolved in context.links:
         if resolved.link.kind is LinkKind.LINK and resolved.resolved is None:
-            index = index or target_index(vault)
-            yield _report(index, resolved, hidden)
+            yield _report(context.names, resolved, context.unseen)
 
 
 def _report(index: TargetIndex, resolved: ResolvedLink, hidden: tuple[str, ...]) -> Finding:
@@ -83,6 +81,6 @@ RULE = Rule(
     severity=Severity.ERROR,
     enabled=True,
     summary="A link to a note or file that does not exist (aliases are not targets).",
-    check=check,
+    check_note=check,
     fixable=True,
 )

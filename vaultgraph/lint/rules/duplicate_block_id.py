@@ -12,12 +12,13 @@ from vaultgraph.model import BlockId
 from vaultgraph.resolve import fold
 
 if TYPE_CHECKING:
-    from vaultgraph.vault import Vault
+    from vaultgraph.lint.context import NoteContext
+    from vaultgraph.model import Note
 
 __all__ = ["RULE", "check"]
 
 
-def check(vault: Vault) -> Iterator[Finding]:
+def check(note: Note, context: NoteContext) -> Iterator[Finding]:
     """A block id (`^id` at the end of a paragraph or list item) used a second time in the same
     note. A link `[[Note#^id]]` can only reach one of the blocks, so the other is unreachable
     and may be embedded by mistake. Ids compare case-insensitively; each repeat is reported
@@ -35,13 +36,13 @@ def check(vault: Vault) -> Iterator[Finding]:
 
         A pod holds one or more containers. ^pod-containers
     """
-    for path, note in sorted(vault.notes.items()):
-        first: dict[str, BlockId] = {}
-        for block in note.block_ids:
-            earlier = first.setdefault(fold(block.id), block)
-            if earlier is not block:
-                message = f"duplicate block id ^{block.id}: already used on line {earlier.line}"
-                yield finding(RULE, path, block.line, block.column, message)
+    path = note.path
+    first: dict[str, BlockId] = {}
+    for block in note.block_ids:
+        earlier = first.setdefault(fold(block.id), block)
+        if earlier is not block:
+            message = f"duplicate block id ^{block.id}: already used on line {earlier.line}"
+            yield finding(RULE, path, block.line, block.column, message)
 
 
 RULE = Rule(
@@ -50,5 +51,5 @@ RULE = Rule(
     severity=Severity.ERROR,
     enabled=True,
     summary="The same block id (^id) twice in one note.",
-    check=check,
+    check_note=check,
 )

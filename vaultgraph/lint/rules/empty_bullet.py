@@ -12,14 +12,14 @@ from vaultgraph.lint.rules._shared import finding
 from vaultgraph.model import ListItem, Note
 
 if TYPE_CHECKING:
-    from vaultgraph.vault import Vault
+    from vaultgraph.lint.context import NoteContext
 
 __all__ = ["RULE", "check"]
 
 _TASK_BOX = re.compile(r"\[.\]")
 
 
-def check(vault: Vault) -> Iterator[Finding]:
+def check(note: Note, context: NoteContext) -> Iterator[Finding]:
     """A list item (bullet, number or task) with no text and no nested items: a stray `-` left
     behind while writing, which Obsidian shows as an empty bullet. It is decided from the parsed
     note, so a `-` under a line of text (a heading underline), a `---` rule and anything inside a
@@ -37,17 +37,17 @@ def check(vault: Vault) -> Iterator[Finding]:
         - Consistency
         - [ ] Portability
     """
-    for path, note in sorted(vault.notes.items()):
-        empty = [item for item in note.list_items if item.empty]
-        if not empty:
-            continue
-        lines = vault.lines(path) or []
-        for item in empty:
-            source = lines[item.line - 1] if item.line <= len(lines) else ""
-            written = source[item.column - 1 :].strip() or item.marker
-            kind = "task" if item.task else "list item"
-            fix = _fix(item, lines, note)
-            yield finding(RULE, path, item.line, item.column, f'empty {kind} "{written}"', fix)
+    path = note.path
+    empty = [item for item in note.list_items if item.empty]
+    if not empty:
+        return
+    lines = context.lines() or []
+    for item in empty:
+        source = lines[item.line - 1] if item.line <= len(lines) else ""
+        written = source[item.column - 1 :].strip() or item.marker
+        kind = "task" if item.task else "list item"
+        fix = _fix(item, lines, note)
+        yield finding(RULE, path, item.line, item.column, f'empty {kind} "{written}"', fix)
 
 
 def _fix(item: ListItem, lines: Sequence[str], note: Note) -> Edit | None:
@@ -76,6 +76,6 @@ RULE = Rule(
     severity=Severity.ERROR,
     enabled=True,
     summary="A list item (bullet, number or task) that holds only its marker.",
-    check=check,
+    check_note=check,
     fixable=True,
 )

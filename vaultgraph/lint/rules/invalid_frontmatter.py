@@ -11,12 +11,13 @@ from vaultgraph.lint.rules._shared import finding
 from vaultgraph.model import FRONTMATTER_PROBLEMS
 
 if TYPE_CHECKING:
-    from vaultgraph.vault import Vault
+    from vaultgraph.lint.context import NoteContext
+    from vaultgraph.model import Note
 
 __all__ = ["RULE", "check"]
 
 
-def check(vault: Vault) -> Iterator[Finding]:
+def check(note: Note, context: NoteContext) -> Iterator[Finding]:
     """Frontmatter (the `---` block at the top of a note) that is not valid YAML, is not a set
     of `key: value` properties, or gives `tags` or `aliases` a value that is not a text or a
     list of texts. Obsidian then ignores all of the note's properties, or those tags and
@@ -36,10 +37,10 @@ def check(vault: Vault) -> Iterator[Finding]:
         aliases: [AWS]
         ---
     """
-    for path, note in sorted(vault.notes.items()):
-        for problem in note.problems:
-            if problem.code in FRONTMATTER_PROBLEMS:
-                yield finding(RULE, path, problem.line, problem.column, problem.message)
+    path = note.path
+    for problem in note.problems:
+        if problem.code in FRONTMATTER_PROBLEMS:
+            yield finding(RULE, path, problem.line, problem.column, problem.message)
 
 
 RULE = Rule(
@@ -48,5 +49,5 @@ RULE = Rule(
     severity=Severity.ERROR,
     enabled=True,
     summary="Frontmatter YAML that does not parse, or tags/aliases of the wrong type.",
-    check=check,
+    check_note=check,
 )

@@ -41,7 +41,6 @@ RULE = Rule(
     name="orphan-note",
     severity=Severity.ERROR,
     enabled=False,
-    whole_vault=True,
     summary="A note with no resolved link or embed to or from another file.",
-    check=check,
+    check_vault=check,
 )

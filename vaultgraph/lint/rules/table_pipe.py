@@ -11,12 +11,13 @@ from vaultgraph.lint.rules._shared import as_written, finding
 from vaultgraph.model import Link
 
 if TYPE_CHECKING:
-    from vaultgraph.vault import Vault
+    from vaultgraph.lint.context import NoteContext
+    from vaultgraph.model import Note
 
 __all__ = ["RULE", "check"]
 
 
-def check(vault: Vault) -> Iterator[Finding]:
+def check(note: Note, context: NoteContext) -> Iterator[Finding]:
     """A wikilink or embed with display text or a size (`[[Note|text]]`, `![[image.png|300]]`)
     inside a table row, written with a bare `|`. The table reads that `|` as the end of a cell,
     so Obsidian shows a broken row. Inside a table the pipe must be escaped as `\\|`; the fix
@@ -34,14 +35,14 @@ def check(vault: Vault) -> Iterator[Finding]:
         | --- | --- |
         | [[ECS\\|Elastic Container Service]] | ![[ecs.png\\|300]] |
     """
-    for path, note in sorted(vault.notes.items()):
-        for link in note.links:
-            if link.bare_table_pipe:
-                message = (
-                    f'{as_written(link)} has a bare "|" inside a table row, which ends the '
-                    'cell; write "\\|"'
-                )
-                yield finding(RULE, path, link.line, link.column, message, _fix(link))
+    path = note.path
+    for link in note.links:
+        if link.bare_table_pipe:
+            message = (
+                f'{as_written(link)} has a bare "|" inside a table row, which ends the '
+                'cell; write "\\|"'
+            )
+            yield finding(RULE, path, link.line, link.column, message, _fix(link))
 
 
 def _fix(link: Link) -> Edit:
@@ -58,6 +59,6 @@ RULE = Rule(
     severity=Severity.WARNING,
     enabled=True,
     summary="A wikilink or embed with a bare | inside a table row, which breaks the row.",
-    check=check,
+    check_note=check,
     fixable=True,
 )

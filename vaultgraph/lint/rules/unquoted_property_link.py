@@ -11,12 +11,13 @@ from vaultgraph.lint.rules._shared import finding
 from vaultgraph.model import PROPERTY_LINK_PROBLEMS, Problem
 
 if TYPE_CHECKING:
-    from vaultgraph.vault import Vault
+    from vaultgraph.lint.context import NoteContext
+    from vaultgraph.model import Note
 
 __all__ = ["RULE", "check", "quoted"]
 
 
-def check(vault: Vault) -> Iterator[Finding]:
+def check(note: Note, context: NoteContext) -> Iterator[Finding]:
     """A wikilink or embed written as a property's value without quotes. To YAML, `up: [[B]]`
     is a list inside a list, not a link: Obsidian shows no link and the graph has no edge.
     `![[cover.png]]` starts with a YAML tag and `[[B]] and text` is no YAML at all, so Obsidian
@@ -44,13 +45,13 @@ def check(vault: Vault) -> Iterator[Finding]:
         cover: "![[ecs.png]]"
         ---
     """
-    for path, note in sorted(vault.notes.items()):
-        for problem in note.problems:
-            if problem.code in PROPERTY_LINK_PROBLEMS:
-                fix = _fix(problem)
-                advice = f"write {fix.replacement}" if fix else "put the whole value in quotes"
-                message = f"{problem.message}; {advice}"
-                yield finding(RULE, path, problem.line, problem.column, message, fix)
+    path = note.path
+    for problem in note.problems:
+        if problem.code in PROPERTY_LINK_PROBLEMS:
+            fix = _fix(problem)
+            advice = f"write {fix.replacement}" if fix else "put the whole value in quotes"
+            message = f"{problem.message}; {advice}"
+            yield finding(RULE, path, problem.line, problem.column, message, fix)
 
 
 def _fix(problem: Problem) -> Edit | None:
@@ -84,6 +85,6 @@ RULE = Rule(
     severity=Severity.WARNING,
     enabled=True,
     summary="A link in a property without quotes: YAML reads it as a nested list or a tag.",
-    check=check,
+    check_note=check,
     fixable=True,
 )

@@ -11,12 +11,13 @@ from vaultgraph.lint.rules._shared import finding
 from vaultgraph.model import UNREAD_PROBLEMS
 
 if TYPE_CHECKING:
-    from vaultgraph.vault import Vault
+    from vaultgraph.lint.context import NoteContext
+    from vaultgraph.model import Note
 
-__all__ = ["RULE", "check"]
+__all__ = ["RULE", "check", "check_unreadable"]
 
 
-def check(vault: Vault) -> Iterator[Finding]:
+def check(note: Note, context: NoteContext) -> Iterator[Finding]:
     """A `.md` file that cannot be read (permission denied) or decoded as UTF-8 (a binary file,
     or text saved in another encoding such as Latin-1). It is skipped, so its links, tags and
     headings are missing from every other check; the run goes on. Save it as UTF-8, or give it
@@ -34,12 +35,14 @@ def check(vault: Vault) -> Iterator[Finding]:
         <!-- Notes.md saved as UTF-8 -->
         Café
     """
-    for path, reason in sorted(vault.unreadable.items()):
-        yield finding(RULE, path, 1, 1, f"{reason}; note skipped, nothing in it was checked")
-    for path, note in sorted(vault.notes.items()):
-        for problem in note.problems:
-            if problem.code in UNREAD_PROBLEMS:
-                yield finding(RULE, path, problem.line, problem.column, problem.message)
+    path = note.path
+    for problem in note.problems:
+        if problem.code in UNREAD_PROBLEMS:
+            yield finding(RULE, path, problem.line, problem.column, problem.message)
+
+
+def check_unreadable(path: str, reason: str) -> Iterator[Finding]:
+    yield finding(RULE, path, 1, 1, f"{reason}; note skipped, nothing in it was checked")
 
 
 RULE = Rule(
@@ -48,5 +51,6 @@ RULE = Rule(
     severity=Severity.WARNING,
     enabled=True,
     summary="A .md file (or part of one) that cannot be read as UTF-8 in bounded time; skipped.",
-    check=check,
+    check_note=check,
+    check_unreadable=check_unreadable,
 )
