@@ -10,8 +10,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from vaultgraph.cache import cache_dir, cache_file
-from vaultgraph.store import store_dir
+from vaultgraph.store import cache_dir, cache_file, store_dir
 
 if sys.platform != "win32":
     import fcntl
@@ -50,7 +49,7 @@ class WriteLock:
 
 def lock_file(root: Path, directory: Path | None = None) -> Path:
     """The lock file of the vault at ``root``: in the cache folder (``directory``, by default
-    :func:`~vaultgraph.cache.cache_dir`), named by the vault's key as its cache files are, so
+    :func:`~vaultgraph.store.cache_dir`), named by the vault's key as its cache files are, so
     that every path to one vault folder takes the same lock. Never removed, by the cache's size
     cap or ``cache clean`` either: a run that removed it would let two runs lock two files."""
     real = Path(os.path.realpath(root))

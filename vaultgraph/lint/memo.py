@@ -31,8 +31,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from vaultgraph import codec
-from vaultgraph.cache import cache_file_outside, digest, fingerprint
 from vaultgraph.files import (
     SkippedPath,
     VaultFiles,
@@ -47,7 +45,7 @@ from vaultgraph.lint.config import Config
 from vaultgraph.lint.finding import Edit, Finding, Severity
 from vaultgraph.lint.runner import CheckRun, check_vault, select_rules
 from vaultgraph.packing import dump_plain, load_plain
-from vaultgraph.store import read_entry, write_entry
+from vaultgraph.store import cache_file_outside, codec, digest, fingerprint, read_entry, write_entry
 
 if TYPE_CHECKING:
     from vaultgraph.model import Note
