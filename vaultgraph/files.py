@@ -140,7 +140,11 @@ def read_text(root: Path, relpath: str) -> str | ReadFailure:
 
 
 def read_regular(
-    path: str | os.PathLike[str], *, limit: int | None = None, follow_symlinks: bool = True
+    path: str | os.PathLike[str],
+    *,
+    limit: int | None = None,
+    follow_symlinks: bool = True,
+    owner: int | None = None,
 ) -> tuple[bytes, os.stat_result]:
     """The bytes of a regular file, and its ``fstat`` taken before they were read.
 
@@ -149,7 +153,8 @@ def read_regular(
     pipe, a device such as ``/dev/zero``, a folder) is refused with an :class:`OSError`, as is
     a file of more than ``limit`` bytes. A file swapped for one of those between the listing
     of a vault and this read is refused the same way. Without ``follow_symlinks``, a symbolic
-    link is refused too (its last component: ``O_NOFOLLOW``).
+    link is refused too (its last component: ``O_NOFOLLOW``). With ``owner`` (a user id), a
+    file that user does not own is refused as well, before any of it is read.
     """
     flags = os.O_RDONLY | _NONBLOCK | _BINARY | (0 if follow_symlinks else _NOFOLLOW)
     descriptor = os.open(path, flags)
@@ -157,6 +162,8 @@ def read_regular(
         found = os.fstat(descriptor)
         if not stat.S_ISREG(found.st_mode):
             raise OSError(errno.EINVAL, f"not a regular file ({_file_kind(found.st_mode)})")
+        if owner is not None and found.st_uid != owner:
+            raise OSError(errno.EACCES, f"owned by another user (uid {found.st_uid})")
         if limit is not None and found.st_size > limit:
             raise OSError(errno.EFBIG, f"over {limit:,} bytes")
         data = stream.read() if limit is None else stream.read(limit + 1)
