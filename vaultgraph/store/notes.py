@@ -382,31 +382,27 @@ def _segments(
     return segments
 
 
-# The file (codec.py): magic, the parser's key, the vault's key, a CRC-32 of the body,
-# the body. The keys are checked before anything else is read, so a file for another format or
-# parser is never decoded, nor one for another vault but to find notes by content.
+# The file (codec.py): magic, the parser's key, the vault's key (the 16 bytes of vault_key, which
+# names the file too), a CRC-32 of the body, the body. The keys are checked before anything else
+# is read, so a file for another format or parser is never decoded, nor one for another vault but
+# to find notes by content.
 
 
 def _parser_key() -> bytes:
     return fingerprint()[: codec.HALF_KEY]
 
 
-def _root_key(root: str) -> bytes:
-    return hashlib.blake2b(os.fsencode(root), digest_size=codec.HALF_KEY).digest()
-
-
 def _encode(payload: _Payload, root: str) -> bytes:
     segments = [(s.paths, s.sizes, s.mtimes, s.digests, s.results) for s in payload.segments]
     body = dump_plain((payload.started_ns, segments))
-    return codec.seal(_MAGIC, _parser_key(), _root_key(root), body)
+    return codec.seal(_MAGIC, _parser_key(), bytes.fromhex(vault_key(root)), body)
 
 
 def _decode(data: bytes, root: str | None) -> _Payload | None:
     """The payload, ``None`` if the file is for another format or version, (unless ``root`` is
     ``None``: any vault) another folder, or damaged; raises if its body does not decode."""
-    sealed = codec.unseal(
-        data, _MAGIC, _parser_key(), second=None if root is None else _root_key(root)
-    )
+    second = None if root is None else bytes.fromhex(vault_key(root))
+    sealed = codec.unseal(data, _MAGIC, _parser_key(), second=second)
     if sealed is None:
         return None
     started_ns, segments = load_plain(sealed[1])
