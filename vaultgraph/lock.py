@@ -10,6 +10,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from vaultgraph.files import DIRECTORY, NOFOLLOW
 from vaultgraph.store import cache_dir, cache_file, store_dir
 
 if sys.platform != "win32":
@@ -17,9 +18,6 @@ if sys.platform != "win32":
 
 __all__ = ["VaultBusy", "WriteLock", "lock_file", "writing"]
 
-# Where the system lacks a flag (Windows has no O_NOFOLLOW), the checks after opening remain.
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 # A lock file replaced while it was being locked (a cache folder emptied by hand) is opened
 # again; more than this many times in a row and something keeps replacing it.
 _ATTEMPTS = 5
@@ -116,7 +114,7 @@ def _lock_file(file: Path) -> int:
 
 def _lock_folder(root: Path) -> int:
     """A descriptor of the vault folder holding its exclusive lock."""
-    descriptor = os.open(root, os.O_RDONLY | _DIRECTORY)
+    descriptor = os.open(root, os.O_RDONLY | DIRECTORY)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BaseException:
@@ -128,7 +126,7 @@ def _lock_folder(root: Path) -> int:
 def _open(file: Path) -> int:
     # Never through a symbolic link, and never someone else's file: a lock that another user
     # could hold would let them stop every fix.
-    descriptor = os.open(file, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
+    descriptor = os.open(file, os.O_RDWR | os.O_CREAT | NOFOLLOW, 0o600)
     found = os.fstat(descriptor)
     if not stat.S_ISREG(found.st_mode) or (hasattr(os, "geteuid") and found.st_uid != os.geteuid()):
         os.close(descriptor)
@@ -147,7 +145,7 @@ def _same_file(found: os.stat_result, file: Path) -> bool:
 def _holder(file: Path) -> int | None:
     """The process id the lock file names, if it can be read."""
     try:
-        descriptor = os.open(file, os.O_RDONLY | _NOFOLLOW)
+        descriptor = os.open(file, os.O_RDONLY | NOFOLLOW)
     except OSError:
         return None
     try:
