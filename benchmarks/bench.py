@@ -35,8 +35,8 @@ from typing import Any
 
 import vaultgraph
 from benchmarks.synth import GENERATOR_VERSION, generate
-from vaultgraph.cache import cache_file
 from vaultgraph.files import scan_vault
+from vaultgraph.store import cache_file
 
 # Runs in each measured process: the floor, or vaultgraph's command line in-process (exactly what
 # `python -m vaultgraph` runs). At exit it writes its own peak RSS and that of its largest child

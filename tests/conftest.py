@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from vaultgraph.cache import CACHE_DIR_ENV
+from vaultgraph.store import CACHE_DIR_ENV
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -831,7 +831,7 @@ def test_check_fix_without_its_lock_says_so_and_leaves_temporary_files_alone(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import vaultgraph.lock
-    from vaultgraph.cache import CACHE_DIR_ENV
+    from vaultgraph.store import CACHE_DIR_ENV
 
     def no_folder_locks(root: Path) -> int:  # as over NFS
         raise OSError(9, "Bad file descriptor", str(root))

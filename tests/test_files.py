@@ -316,6 +316,15 @@ def test_read_regular_can_refuse_a_symlink(tmp_path: Path) -> None:
     assert caught.value.errno == errno.ELOOP
 
 
+def test_read_regular_can_refuse_a_file_of_another_user(tmp_path: Path) -> None:
+    note = write_vault(tmp_path, {"a.md": "x"}) / "a.md"
+    mine = note.stat().st_uid
+    assert read_regular(note, owner=mine)[0] == b"x"
+    with pytest.raises(OSError, match=f"owned by another user \\(uid {mine}\\)") as caught:
+        read_regular(note, owner=mine + 1)
+    assert caught.value.errno == errno.EACCES
+
+
 def test_read_inside_refuses_a_file_whose_real_path_is_outside(tmp_path: Path) -> None:
     vault = write_vault(tmp_path / "vault", {".obsidian/inside.json": "{}", "note.md": ""})
     write_vault(tmp_path / "outside", {"app.json": "{}"})

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.vaults import write_vault
-from vaultgraph.cache import cache_dir
 from vaultgraph.lock import VaultBusy, lock_file, writing
+from vaultgraph.store import cache_dir
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="no flock on Windows")
 

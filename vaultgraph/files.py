@@ -17,7 +17,11 @@ from typing import IO, Literal
 
 __all__ = [
     "APP_JSON",
+    "BINARY",
+    "DIRECTORY",
     "MAX_APP_JSON",
+    "NOFOLLOW",
+    "NONBLOCK",
     "ReadFailure",
     "SkippedPath",
     "VaultError",
@@ -36,6 +40,15 @@ __all__ = [
 ]
 
 _Kind = Literal["file", "dir", "linked-dir", "skip"]
+
+# The flags of os.open that not every system has, defined here once for this module and those
+# that open files themselves (lock.py, lint/fix.py): 0 where the system lacks one (Windows has no
+# named pipes in folders, no O_NOFOLLOW and no O_DIRECTORY; only Windows has O_BINARY), and the
+# checks after opening still refuse what is not a regular file, or not a folder.
+NONBLOCK: int = getattr(os, "O_NONBLOCK", 0)
+NOFOLLOW: int = getattr(os, "O_NOFOLLOW", 0)
+BINARY: int = getattr(os, "O_BINARY", 0)
+DIRECTORY: int = getattr(os, "O_DIRECTORY", 0)
 
 
 # Why the scan skips a path whose files it could not see: a folder it could not list (no
@@ -140,7 +153,11 @@ def read_text(root: Path, relpath: str) -> str | ReadFailure:
 
 
 def read_regular(
-    path: str | os.PathLike[str], *, limit: int | None = None, follow_symlinks: bool = True
+    path: str | os.PathLike[str],
+    *,
+    limit: int | None = None,
+    follow_symlinks: bool = True,
+    owner: int | None = None,
 ) -> tuple[bytes, os.stat_result]:
     """The bytes of a regular file, and its ``fstat`` taken before they were read.
 
@@ -149,14 +166,17 @@ def read_regular(
     pipe, a device such as ``/dev/zero``, a folder) is refused with an :class:`OSError`, as is
     a file of more than ``limit`` bytes. A file swapped for one of those between the listing
     of a vault and this read is refused the same way. Without ``follow_symlinks``, a symbolic
-    link is refused too (its last component: ``O_NOFOLLOW``).
+    link is refused too (its last component: ``O_NOFOLLOW``). With ``owner`` (a user id), a
+    file that user does not own is refused as well, before any of it is read.
     """
-    flags = os.O_RDONLY | _NONBLOCK | _BINARY | (0 if follow_symlinks else _NOFOLLOW)
+    flags = os.O_RDONLY | NONBLOCK | BINARY | (0 if follow_symlinks else NOFOLLOW)
     descriptor = os.open(path, flags)
     with os.fdopen(descriptor, "rb") as stream:
         found = os.fstat(descriptor)
         if not stat.S_ISREG(found.st_mode):
             raise OSError(errno.EINVAL, f"not a regular file ({_file_kind(found.st_mode)})")
+        if owner is not None and found.st_uid != owner:
+            raise OSError(errno.EACCES, f"owned by another user (uid {found.st_uid})")
         if limit is not None and found.st_size > limit:
             raise OSError(errno.EFBIG, f"over {limit:,} bytes")
         data = stream.read() if limit is None else stream.read(limit + 1)
@@ -188,13 +208,6 @@ def read_inside(root: str | os.PathLike[str], relpath: str, *, limit: int) -> by
     # is refused, not followed.
     data, _ = read_regular(real, limit=limit, follow_symlinks=False)
     return data
-
-
-# Where the system lacks a flag (Windows has no named pipes in folders and no O_NOFOLLOW), the
-# checks after opening still refuse what is not a regular file.
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_BINARY = getattr(os, "O_BINARY", 0)
 
 
 def _file_kind(mode: int) -> str:
@@ -422,7 +435,7 @@ def _new_beside(target: Path) -> tuple[int, str]:
     makes a file (mode 0o666 less the umask; ``tempfile.mkstemp`` would give 0o600), and as
     ``mkstemp`` does, with ``O_EXCL`` and ``O_NOFOLLOW``: never an existing file or link."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
-    flags |= _NOFOLLOW | _BINARY
+    flags |= NOFOLLOW | BINARY
     for _ in range(100):
         name = os.path.join(target.parent, f".{target.name}.{os.urandom(6).hex()}.tmp")
         try:

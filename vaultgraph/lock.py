@@ -10,17 +10,14 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from vaultgraph.cache import cache_dir, cache_file
-from vaultgraph.store import store_dir
+from vaultgraph.files import DIRECTORY, NOFOLLOW
+from vaultgraph.store import cache_dir, cache_file, store_dir
 
 if sys.platform != "win32":
     import fcntl
 
 __all__ = ["VaultBusy", "WriteLock", "lock_file", "writing"]
 
-# Where the system lacks a flag (Windows has no O_NOFOLLOW), the checks after opening remain.
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 # A lock file replaced while it was being locked (a cache folder emptied by hand) is opened
 # again; more than this many times in a row and something keeps replacing it.
 _ATTEMPTS = 5
@@ -50,7 +47,7 @@ class WriteLock:
 
 def lock_file(root: Path, directory: Path | None = None) -> Path:
     """The lock file of the vault at ``root``: in the cache folder (``directory``, by default
-    :func:`~vaultgraph.cache.cache_dir`), named by the vault's key as its cache files are, so
+    :func:`~vaultgraph.store.cache_dir`), named by the vault's key as its cache files are, so
     that every path to one vault folder takes the same lock. Never removed, by the cache's size
     cap or ``cache clean`` either: a run that removed it would let two runs lock two files."""
     real = Path(os.path.realpath(root))
@@ -117,7 +114,7 @@ def _lock_file(file: Path) -> int:
 
 def _lock_folder(root: Path) -> int:
     """A descriptor of the vault folder holding its exclusive lock."""
-    descriptor = os.open(root, os.O_RDONLY | _DIRECTORY)
+    descriptor = os.open(root, os.O_RDONLY | DIRECTORY)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BaseException:
@@ -129,7 +126,7 @@ def _lock_folder(root: Path) -> int:
 def _open(file: Path) -> int:
     # Never through a symbolic link, and never someone else's file: a lock that another user
     # could hold would let them stop every fix.
-    descriptor = os.open(file, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
+    descriptor = os.open(file, os.O_RDWR | os.O_CREAT | NOFOLLOW, 0o600)
     found = os.fstat(descriptor)
     if not stat.S_ISREG(found.st_mode) or (hasattr(os, "geteuid") and found.st_uid != os.geteuid()):
         os.close(descriptor)
@@ -148,7 +145,7 @@ def _same_file(found: os.stat_result, file: Path) -> bool:
 def _holder(file: Path) -> int | None:
     """The process id the lock file names, if it can be read."""
     try:
-        descriptor = os.open(file, os.O_RDONLY | _NOFOLLOW)
+        descriptor = os.open(file, os.O_RDONLY | NOFOLLOW)
     except OSError:
         return None
     try:

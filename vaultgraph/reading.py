@@ -20,7 +20,6 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import cast
 
-from vaultgraph.cache import digest
 from vaultgraph.files import ReadFailure, decode_text, read_failure, read_regular
 from vaultgraph.model import Note
 from vaultgraph.packing import (
@@ -32,6 +31,7 @@ from vaultgraph.packing import (
     unpack_results,
 )
 from vaultgraph.parse import parse_note
+from vaultgraph.store import digest
 
 __all__ = ["PARALLEL_MIN", "Pending", "Progress", "Read", "read_notes"]
 

@@ -10,7 +10,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vaultgraph.cache import Entry, NoteCache, SharedNotes
 from vaultgraph.files import (
     ReadFailure,
     SkippedPath,
@@ -27,6 +26,7 @@ from vaultgraph.packing import paused_gc
 from vaultgraph.positions import split_lines
 from vaultgraph.reading import Pending, Progress, Read, read_notes
 from vaultgraph.resolve import LinkIndex, ResolvedLink, build_index, resolve_all
+from vaultgraph.store import Entry, NoteCache, SharedNotes
 
 if TYPE_CHECKING:
     import networkx as nx

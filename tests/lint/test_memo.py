@@ -423,8 +423,8 @@ def test_any_sequence_of_edits_and_configurations_gives_the_full_checks_findings
 def test_check_uses_the_memo_and_no_cache_neither_reads_nor_writes_it(
     vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from vaultgraph.cache import CACHE_DIR_ENV
     from vaultgraph.cli import main
+    from vaultgraph.store import CACHE_DIR_ENV
 
     cache = tmp_path / "cli-cache"
     monkeypatch.setenv(CACHE_DIR_ENV, str(cache))
@@ -442,7 +442,7 @@ def test_check_uses_the_memo_and_no_cache_neither_reads_nor_writes_it(
 
 
 def _plant(file: Path, body: bytes) -> None:
-    """Give the memo ``body``, keeping its header and fixing the CRC-32 (see test_cache.plant)."""
+    """Give the memo ``body``, keeping its header, fixing its CRC-32 (store/test_notes.plant)."""
     data = file.read_bytes()
     at = next(
         k for k in range(64) if zlib.crc32(data[k + 4 :]) == int.from_bytes(data[k : k + 4], "big")

@@ -40,7 +40,7 @@ def _clean_command(vault: Path, every_vault: bool) -> None:
     VAULT is the working directory by default. Only vaultgraph's own files are removed: the
     folder and anything else in it stay.
     """
-    from vaultgraph.cache import vault_key
+    from vaultgraph.store import vault_key
     from vaultgraph.terminal import visible
 
     folder = cache_dir()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
-from vaultgraph.files import ReadFailure, decode_text, is_inside
+from vaultgraph.files import DIRECTORY, NOFOLLOW, ReadFailure, decode_text, is_inside
 from vaultgraph.lint.finding import Edit, Finding
 from vaultgraph.markdown import parser
 from vaultgraph.model import Note
@@ -350,7 +350,7 @@ def _remove_temporaries(folder: str, notes: set[str]) -> list[str]:
     # By the folder's descriptor where the system allows: every look and the removal are then
     # in this very folder, even if a folder on its path is swapped for a link meanwhile.
     by_fd = {os.stat, os.unlink} <= os.supports_dir_fd and os.scandir in os.supports_fd
-    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    flags = os.O_RDONLY | DIRECTORY | NOFOLLOW
     try:
         fd = os.open(folder, flags) if by_fd else None
     except OSError:

@@ -32,8 +32,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from vaultgraph import codec
-from vaultgraph.cache import cache_file_outside, digest, fingerprint
 from vaultgraph.files import (
     SkippedPath,
     VaultFiles,
@@ -50,7 +48,7 @@ from vaultgraph.lint.finding import Edit, Finding, Severity
 from vaultgraph.lint.runner import CheckRun, Evaluation, check_notes_of, evaluate, select_rules
 from vaultgraph.packing import dump_plain, load_plain
 from vaultgraph.positions import split_lines
-from vaultgraph.store import read_entry, write_entry
+from vaultgraph.store import cache_file_outside, codec, digest, fingerprint, read_entry, write_entry
 
 if TYPE_CHECKING:
     from vaultgraph.lint.suggest import TargetIndex
@@ -130,7 +128,7 @@ def remembered_check(
     directory: Path | None = None,
 ) -> CheckRun:
     """``check_vault(load_vault(root), config)``, answered from the findings remembered in the
-    cache folder (``directory``, by default :func:`~vaultgraph.cache.cache_dir`) where they still
+    cache folder (``directory``, by default :func:`~vaultgraph.store.cache_dir`) where they still
     hold. Raises what those two raise (``VaultError``, ``SelectorError``)."""
     check_root(root)
     started_ns = time.time_ns()
@@ -510,14 +508,14 @@ def _read_bytes(root: Path, path: str) -> bytes:
         raise _Stale(f"{path}: {error.strerror}") from None
 
 
-# The memo file (vaultgraph/codec.py): magic, the key's two halves (the vault's, then the
+# The memo file (vaultgraph/store/codec.py): magic, the key's two halves (the vault's, then the
 # configuration's of the memo written last), the CRC-32 of the rest, then that memo's body
 # (plain data, see vaultgraph/packing.py). With memos of other configurations, their bodies
 # follow, written last first, then a table of their configuration keys and body lengths, their
 # count and a trailer.
-# Same trust model as the note cache (vaultgraph/cache.py): nothing is decoded unless the vault's
-# half is this run's, then only the body whose configuration is this run's; a damaged file is
-# ignored whole.
+# Same trust model as the note cache (vaultgraph/store/notes.py): nothing is decoded unless the
+# vault's half is this run's, then only the body whose configuration is this run's; a damaged
+# file is ignored whole.
 
 
 def _app_json(root: Path) -> bytes | OSError:

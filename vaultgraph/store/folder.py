@@ -14,6 +14,8 @@ from pathlib import Path
 
 import platformdirs
 
+from vaultgraph.files import read_regular
+
 __all__ = [
     "CACHE_DIR_ENV",
     "MAX_STORE_BYTES",
@@ -46,10 +48,6 @@ _ENTRY = re.compile(r"(?P<kind>vault|check)-(?P<key>[0-9a-f]{32})\.pickle")
 _TEMPORARY = re.compile(r"\.(?P<kind>vault|check)-(?P<key>[0-9a-f]{32})\.pickle\.[^/]+\.tmp")
 _NAME = re.compile(r"[a-z]+-[0-9a-f]{32}\.pickle")
 _WRITABLE_BY_OTHERS = stat.S_IWGRP | stat.S_IWOTH
-# Where the system lacks a flag (Windows has no O_NOFOLLOW), the checks after opening remain.
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
-_BINARY = getattr(os, "O_BINARY", 0)
 
 _log = logging.getLogger("vaultgraph")
 _warned: set[tuple[str, str]] = set()  # (folder, reason): one warning per process, not per cache
@@ -169,23 +167,18 @@ def entry_files(folder: Path, kind: str) -> list[Path]:
 
 def read_entry(file: Path) -> bytes | None:
     """The bytes of a cache file, or ``None`` when it is missing or not to be read: a symbolic
-    link (never followed), anything but a regular file, or a file of another user."""
+    link (never followed), anything but a regular file (a pipe is not waited on), a file of
+    another user (refused before it is read), or one the system fails to read. Never raises
+    :class:`OSError`: it is :func:`~vaultgraph.files.read_regular` without following links."""
+    owner = os.geteuid() if hasattr(os, "geteuid") else None
     try:
-        descriptor = os.open(file, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY)
+        data, _ = read_regular(file, follow_symlinks=False, owner=owner)
     except FileNotFoundError:
         return None
-    except OSError as error:  # ELOOP: a symbolic link stands in its place
+    except OSError as error:  # ELOOP: a symbolic link stands in its place; EINVAL, EACCES
         _log.debug("cache: not reading %s: %s", file, error)
         return None
-    with os.fdopen(descriptor, "rb") as stream:
-        found = os.fstat(descriptor)
-        if not stat.S_ISREG(found.st_mode):
-            _log.debug("cache: not reading %s: not a regular file", file)
-            return None
-        if hasattr(os, "geteuid") and found.st_uid != os.geteuid():
-            _log.debug("cache: not reading %s: owned by uid %d", file, found.st_uid)
-            return None
-        return stream.read()
+    return data
 
 
 def write_entry(file: Path, data: bytes) -> None:

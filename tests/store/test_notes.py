@@ -20,11 +20,10 @@ from typing import Any
 import networkx as nx
 import pytest
 
-import vaultgraph.cache
 import vaultgraph.lint.memo
 import vaultgraph.reading
+import vaultgraph.store.notes
 from tests.vaults import write_vault
-from vaultgraph.cache import CACHE_DIR_ENV, Entry, NoteCache, cache_dir, cache_file
 from vaultgraph.cli import main, progress_bar
 from vaultgraph.files import ReadFailure
 from vaultgraph.lint.config import Config
@@ -39,10 +38,10 @@ from vaultgraph.packing import (
     unpack_results,
 )
 from vaultgraph.parse import parse_note
-from vaultgraph.store import read_entry
+from vaultgraph.store import CACHE_DIR_ENV, Entry, NoteCache, cache_dir, cache_file, read_entry
 from vaultgraph.vault import Vault, load_vault
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 FIXTURES = TESTS / "fixtures"
 SAMPLE_VAULT = TESTS.parent / "sample_vault"
 OLD = 1_600_000_000  # 2020: a stamp far from any run's racy window
@@ -232,8 +231,8 @@ def small_segments(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         encoded.append(len(results))
         return original(results)
 
-    monkeypatch.setattr(vaultgraph.cache, "_SEGMENT_NOTES", 4)
-    monkeypatch.setattr(vaultgraph.cache, "dump_results", counting)
+    monkeypatch.setattr(vaultgraph.store.notes, "_SEGMENT_NOTES", 4)
+    monkeypatch.setattr(vaultgraph.store.notes, "dump_results", counting)
     return encoded
 
 
@@ -464,7 +463,7 @@ def test_a_planted_segment_in_another_vaults_file_runs_no_code(
     (file,) = cache_files(cache)
     marker = tmp_path / "ran"
     evil = pickle.dumps(Payload(marker, "os.system"), protocol=5)
-    hashed = vaultgraph.cache.digest(b"# A\n")  # the very note the copy will look for
+    hashed = vaultgraph.store.notes.digest(b"# A\n")  # the very note the copy will look for
     plant(file, dump_plain((0, [(["a.md"], [4], [OLD], [hashed], evil)])))
     copy = copy_of(one, tmp_path / "copy")
     parses.clear()
@@ -489,7 +488,7 @@ def test_the_other_vaults_files_are_read_until_every_note_is_found(
         opened.append(file.name)
         return read_entry(file)
 
-    monkeypatch.setattr(vaultgraph.cache, "read_entry", reading)
+    monkeypatch.setattr(vaultgraph.store.notes, "read_entry", reading)
     parses.clear()
     load_vault(copy, cache=cache)
     assert parses == []
@@ -515,7 +514,7 @@ def test_a_donor_that_does_not_fit_gives_nothing(
     if damage == "garbage":
         file.write_bytes(file.read_bytes()[:-7] + b"garbage")
     elif damage == "another-parser":
-        monkeypatch.setattr(vaultgraph.cache, "_parser_key", lambda: b"\xff" * 16)
+        monkeypatch.setattr(vaultgraph.store.notes, "_parser_key", lambda: b"\xff" * 16)
     elif damage == "short-digests":
         plant(file, dump_plain((0, [(["a.md", "b.md"], [4, 6], [OLD, OLD], [bytes(32)], b"")])))
     elif damage == "list-path":
@@ -590,7 +589,7 @@ def test_cache_files_hold_plain_data_only(
     main(["check", str(rich_vault)])
     (notes,) = cache.glob("vault-*.pickle")
     (memo,) = cache.glob("check-*.pickle")
-    header = vaultgraph.cache._HEADER
+    header = vaultgraph.store.notes._HEADER
     _, segments = load_plain(notes.read_bytes()[header:])
     bodies = [notes.read_bytes()[header:], *(segment[-1] for segment in segments)]
     bodies.append(memo.read_bytes()[len(vaultgraph.lint.memo._MAGIC) + 36 :])
@@ -678,15 +677,15 @@ def test_another_parser_version_rebuilds(
     root = write_vault(tmp_path / "v", {"a.md": "", "b.md": ""})
     age(root)
     load_vault(root, cache=cache)
-    monkeypatch.setattr(vaultgraph.cache, "fingerprint", lambda: b"\1" * 32)
+    monkeypatch.setattr(vaultgraph.store.notes, "fingerprint", lambda: b"\1" * 32)
     parses.clear()
     load_vault(root, cache=cache)
     assert parses == ["a.md", "b.md"]
 
 
 def test_the_fingerprint_covers_the_parser_source() -> None:
-    package = Path(vaultgraph.cache.__file__).parent
-    hashed = [name for name, _ in vaultgraph.cache._sources(str(package))]
+    package = Path(vaultgraph.__file__).parent
+    hashed = [name for name, _ in vaultgraph.store.notes._sources(str(package))]
     assert {"parse.py", "markdown.py", "model.py", "plugins/wikilinks.py"} <= set(hashed)
     assert not [name for name in hashed if name.startswith(("lint/", "map/"))]
     assert hashed == sorted(hashed)

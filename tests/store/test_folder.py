@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-import vaultgraph.store as store
+import vaultgraph.store.folder as store
 from tests.vaults import write_vault
-from vaultgraph.cache import cache_file, vault_key
 from vaultgraph.lint.config import Config
 from vaultgraph.lint.memo import remembered_check
 from vaultgraph.lint.runner import check_vault
+from vaultgraph.store import cache_file, vault_key
 from vaultgraph.vault import load_vault
 
 OTHER_UID = 4242  # no user of this machine: a folder chowned to it belongs to "someone else"

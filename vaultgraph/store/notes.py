@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import vaultgraph
-from vaultgraph import codec
 from vaultgraph.files import ReadFailure
 from vaultgraph.model import Note
 from vaultgraph.packing import (
@@ -29,8 +28,8 @@ from vaultgraph.packing import (
     paused_gc,
     unpack_records,
 )
-from vaultgraph.store import (
-    CACHE_DIR_ENV,
+from vaultgraph.store import codec
+from vaultgraph.store.folder import (
     cache_dir,
     entry_files,
     entry_name,
@@ -40,12 +39,10 @@ from vaultgraph.store import (
 )
 
 __all__ = [
-    "CACHE_DIR_ENV",
     "FORMAT",
     "Entry",
     "NoteCache",
     "SharedNotes",
-    "cache_dir",
     "cache_file",
     "cache_file_outside",
     "digest",
@@ -53,7 +50,7 @@ __all__ = [
     "vault_key",
 ]
 
-# Trust model: the cache folder is used only when it is the user's alone (vaultgraph/store.py),
+# Trust model: the cache folder is used only when it is the user's alone (folder.py),
 # and what is read from it is plain data, by an unpickler that refuses every global
 # (vaultgraph/packing.py): a file planted there cannot run code. Nor is its content trusted: a
 # file whose key (this vault, this format, this parser) is not the one expected is not decoded
@@ -284,7 +281,7 @@ def cache_file(real_root: Path, directory: Path, kind: str = "vault") -> Path:
 def cache_file_outside(root: Path, directory: Path | None, kind: str) -> Path | None:
     """:func:`cache_file` of the vault at ``root`` in ``directory`` (default :func:`cache_dir`),
     or ``None`` when that would lie inside the vault (a cache never writes into a vault) or
-    when :func:`~vaultgraph.store.store_dir` refuses the folder (it warns once)."""
+    when :func:`~vaultgraph.store.folder.store_dir` refuses the folder (it warns once)."""
     real = Path(os.path.realpath(root))
     folder = cache_dir() if directory is None else directory
     file = cache_file(real, folder, kind)
@@ -385,31 +382,27 @@ def _segments(
     return segments
 
 
-# The file (vaultgraph/codec.py): magic, the parser's key, the vault's key, a CRC-32 of the body,
-# the body. The keys are checked before anything else is read, so a file for another format or
-# parser is never decoded, nor one for another vault but to find notes by content.
+# The file (codec.py): magic, the parser's key, the vault's key (the 16 bytes of vault_key, which
+# names the file too), a CRC-32 of the body, the body. The keys are checked before anything else
+# is read, so a file for another format or parser is never decoded, nor one for another vault but
+# to find notes by content.
 
 
 def _parser_key() -> bytes:
     return fingerprint()[: codec.HALF_KEY]
 
 
-def _root_key(root: str) -> bytes:
-    return hashlib.blake2b(os.fsencode(root), digest_size=codec.HALF_KEY).digest()
-
-
 def _encode(payload: _Payload, root: str) -> bytes:
     segments = [(s.paths, s.sizes, s.mtimes, s.digests, s.results) for s in payload.segments]
     body = dump_plain((payload.started_ns, segments))
-    return codec.seal(_MAGIC, _parser_key(), _root_key(root), body)
+    return codec.seal(_MAGIC, _parser_key(), bytes.fromhex(vault_key(root)), body)
 
 
 def _decode(data: bytes, root: str | None) -> _Payload | None:
     """The payload, ``None`` if the file is for another format or version, (unless ``root`` is
     ``None``: any vault) another folder, or damaged; raises if its body does not decode."""
-    sealed = codec.unseal(
-        data, _MAGIC, _parser_key(), second=None if root is None else _root_key(root)
-    )
+    second = None if root is None else bytes.fromhex(vault_key(root))
+    sealed = codec.unseal(data, _MAGIC, _parser_key(), second=second)
     if sealed is None:
         return None
     started_ns, segments = load_plain(sealed[1])
