@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -19,7 +19,8 @@ from typing import IO
 import pytest
 
 from tests.vaults import write_vault
-from vaultgraph.reading import Pending, read_notes
+from vaultgraph.model import Note
+from vaultgraph.reading import PARALLEL_MIN, NotePool, Pending, read_notes
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -265,3 +266,52 @@ def test_a_serial_read_collects_only_its_newest_objects_between_chunks(
     assert sum(freed for *_, freed in runs) >= len(pending)
     assert all(read.result is not None for read in reads)
     assert gc.isenabled()  # the caller's collector, as it was
+
+
+def _where_and_links(notes: Mapping[str, Note], shared: object) -> dict[str, tuple[int, int]]:
+    """A visit: the process each note is in, and its number of links plus ``shared``."""
+    assert isinstance(shared, int)
+    return {path: (os.getpid(), len(note.links) + shared) for path, note in notes.items()}
+
+
+def _fail(notes: Mapping[str, Note], shared: object) -> dict[str, object]:
+    raise RuntimeError("this visit fails")
+
+
+def _pending(root: Path, count: int) -> list[Pending]:
+    write_vault(root, {f"n{i}.md": f"[[a]] [[b{i}]]\n" for i in range(count)})
+    return [(f"n{i}.md", None) for i in range(count)]
+
+
+def test_a_pool_visits_each_parsed_note_where_it_was_parsed(tmp_path: Path) -> None:
+    pending = _pending(tmp_path, PARALLEL_MIN + 50)
+    with NotePool(2) as pool:
+        reads = pool.read(str(tmp_path), pending, hashing=False)
+        visited = pool.visit(_where_and_links, 10)
+    assert visited is not None
+    assert sorted(visited) == sorted(path for path, _ in pending)
+    assert {count for _, count in visited.values()} == {12}
+    workers = {pid for pid, _ in visited.values()}
+    assert os.getpid() not in workers
+    assert len(workers) == 2
+    assert all(isinstance(read.result, Note) for read in reads)
+
+
+def test_a_pool_that_parsed_here_visits_nothing(tmp_path: Path) -> None:
+    pending = _pending(tmp_path, PARALLEL_MIN + 5)
+    with NotePool(1) as serial:
+        serial.read(str(tmp_path), pending, hashing=False)
+        assert serial.visit(_where_and_links, 0) is None
+    with NotePool(2) as few:
+        few.read(str(tmp_path), pending[:5], hashing=False)  # too few to start workers
+        assert few.visit(_where_and_links, 0) is None
+
+
+def test_a_failed_visit_gives_nothing_and_the_pool_goes_on_in_process(tmp_path: Path) -> None:
+    pending = _pending(tmp_path, PARALLEL_MIN + 5)
+    with NotePool(2) as pool:
+        first = pool.read(str(tmp_path), pending, hashing=False)
+        assert pool.visit(_fail, None) is None
+        assert pool.visit(_where_and_links, 0) is None  # its workers are gone
+        again = pool.read(str(tmp_path), pending, hashing=False)
+    assert [read.result for read in again] == [read.result for read in first]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 __all__ = [
     "FRONTMATTER_PROBLEMS",
@@ -18,6 +18,8 @@ __all__ = [
     "LinkSyntax",
     "ListItem",
     "Note",
+    "Outline",
+    "Outlined",
     "Problem",
     "Tag",
 ]
@@ -159,6 +161,17 @@ class Note:
     comments: tuple[Comment, ...] = ()
 
     @property
+    def partly_read(self) -> bool:
+        """Whether the parser left part of the note unread (too large, a line too long, nested
+        too deep): a heading or block id not found may be in that part."""
+        return any(problem.code in UNREAD_PROBLEMS for problem in self.problems)
+
+    @property
+    def outline(self) -> Outline:
+        """What a link's ``#heading`` or ``#^block`` into this note is looked up in."""
+        return Outline(self.headings, self.block_ids, self.partly_read)
+
+    @property
     def title(self) -> str:
         """The file name without ``.md``: what Obsidian shows and links by."""
         name = self.path.rsplit("/", 1)[-1]
@@ -168,3 +181,26 @@ class Note:
     def folder(self) -> str:
         """The vault-relative folder (``""`` at the root)."""
         return self.path.rsplit("/", 1)[0] if "/" in self.path else ""
+
+
+class Outlined(Protocol):
+    """What a subpath is looked up in: a :class:`Note`, or its :class:`Outline` alone."""
+
+    @property
+    def headings(self) -> tuple[Heading, ...]: ...
+
+    @property
+    def block_ids(self) -> tuple[BlockId, ...]: ...
+
+    @property
+    def partly_read(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """A note's headings and block ids, and whether part of it went unread: all that a link
+    into it with a subpath depends on, small enough to hand to another process."""
+
+    headings: tuple[Heading, ...] = ()
+    block_ids: tuple[BlockId, ...] = ()
+    partly_read: bool = False

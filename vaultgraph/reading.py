@@ -13,12 +13,12 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from typing import cast
+from typing import Any, cast
 
 from vaultgraph.files import ReadFailure, decode_text, read_failure, read_regular
 from vaultgraph.model import Note
@@ -33,13 +33,17 @@ from vaultgraph.packing import (
 from vaultgraph.parse import parse_note
 from vaultgraph.store import digest
 
-__all__ = ["PARALLEL_MIN", "Pending", "Progress", "Read", "read_notes"]
+__all__ = ["PARALLEL_MIN", "NotePool", "Pending", "Progress", "Read", "Visit", "read_notes"]
 
 Progress = Callable[[int, int], None]
 """Called with (notes read so far, notes to read) while notes are read and parsed."""
 
 Pending = tuple[str, bytes | None]
 """A note to read, and the digest of the bytes it was last parsed from (``None``: unknown)."""
+
+Visit = Callable[[Mapping[str, Note], Any], Mapping[str, Any]]
+"""A pass over the notes a worker parsed (path -> note) with data shared by every worker; it
+gives a result by path. A module-level function: it is sent to the workers by name."""
 
 # Below this many notes to parse, starting processes costs more than it saves.
 PARALLEL_MIN = 200
@@ -82,19 +86,91 @@ def read_notes(
     hashing: bool,
     jobs: int | None,
     progress: Progress | None,
+    pool: NotePool | None = None,
 ) -> list[Read]:
     """Read the notes of ``pending`` under ``root``, in order; a note whose bytes hash to the
     known digest is not parsed. With many notes and ``jobs`` other than 1, worker processes
-    parse them; if no pool can run here, this process does, with the same results."""
-    workers = jobs or _cpus()
-    if workers > 1 and len(pending) >= max(PARALLEL_MIN, 1):
+    parse them (``pool``'s, which keep the notes for :meth:`NotePool.visit`, else a pool of
+    this call's own); if no pool can run here, this process does, with the same results."""
+    if pool is not None:
+        return pool.read(root, pending, hashing=hashing, progress=progress)
+    with NotePool(jobs, keep=False) as own:
+        return own.read(root, pending, hashing=hashing, progress=progress)
+
+
+class NotePool:
+    """Worker processes that parse notes, started when there are enough to parse, and that
+    keep what they parsed for a later pass over it (:meth:`visit`): the work that needs only
+    each note (and what every worker is given) is done where the notes already are, in
+    parallel, and nothing but its results comes back.
+
+    Leaving the block ends the workers (see ``_Workers``). A pool whose workers failed parses
+    in this process from then on, and visits nothing.
+    """
+
+    def __init__(self, jobs: int | None = None, *, keep: bool = True) -> None:
+        if jobs is not None and jobs < 1:
+            raise ValueError(f"jobs must be at least 1, not {jobs}")
+        self._jobs = jobs or _cpus()
+        self._keep = keep
+        self._stack = contextlib.ExitStack()
+        self._workers: _Workers | None = None
+        self._failed = False
+        self._held = False  # whether the workers hold notes to visit
+
+    def __enter__(self) -> NotePool:
+        return self
+
+    def __exit__(self, *error: object) -> None:
+        self._stack.__exit__(*error)  # type: ignore[arg-type]
+        self._workers = None
+
+    def read(
+        self,
+        root: str,
+        pending: Sequence[Pending],
+        *,
+        hashing: bool,
+        progress: Progress | None = None,
+    ) -> list[Read]:
+        """:func:`read_notes` of ``pending``, in this pool's workers when there are enough."""
+        if self._jobs > 1 and not self._failed and len(pending) >= max(PARALLEL_MIN, 1):
+            try:
+                workers = self._start(min(self._jobs, len(pending)))
+                reads = _read_in_pool(workers, root, pending, hashing, self._keep, progress)
+                self._held = self._held or self._keep
+                return reads
+            except Exception as error:  # no processes here, or a worker failed: parse here
+                self._fail(error)
+        # A few notes make little garbage, left to the caller's collector as it is: a
+        # collection here would walk all the caller made since its last one (a warm load's
+        # decoded cache).
+        return _read_all(root, pending, hashing, progress, collect=len(pending) >= PARALLEL_MIN)
+
+    def visit(self, task: Visit, shared: object) -> dict[str, Any] | None:
+        """``task(notes, shared)`` in every worker, over the notes it parsed and kept, their
+        results merged by path; ``None`` when no worker holds notes or one failed (the caller
+        then does the work itself). ``shared`` is sent to each worker: keep it small."""
+        if self._workers is None or not self._held or self._failed:
+            return None
         try:
-            return _read_in_pool(root, pending, hashing, workers, progress)
-        except Exception as error:  # no processes here, or a worker failed: parse in-process
-            _log.debug("parallel parsing failed (%s: %s); parsing serially", type(error), error)
-    # A few notes make little garbage, left to the caller's collector as it is: a collection
-    # here would walk all the caller made since its last one (a warm load's decoded cache).
-    return _read_all(root, pending, hashing, progress, collect=len(pending) >= PARALLEL_MIN)
+            return _visit_in_pool(self._workers, task, shared)
+        except Exception as error:
+            self._fail(error)
+            return None
+
+    def _start(self, count: int) -> _Workers:
+        if self._workers is None:
+            self._stack.enter_context(_stopped_by_signals())
+            self._workers = self._stack.enter_context(_Workers(count))
+        return self._workers
+
+    def _fail(self, error: Exception) -> None:
+        _log.debug("parallel parsing failed (%s: %s); going on in-process", type(error), error)
+        self._failed = True
+        if self._workers is not None:
+            self._workers.kill()
+            self._workers = None
 
 
 def _read_all(
@@ -129,43 +205,73 @@ def _read_all(
 
 
 def _read_in_pool(
+    pool: _Workers,
     root: str,
     pending: Sequence[Pending],
     hashing: bool,
-    workers: int,
+    keep: bool,
     progress: Progress | None,
 ) -> list[Read]:
-    size = max(1, min(_CHUNK_MAX, len(pending) // (workers * 4)))
+    size = max(1, min(_CHUNK_MAX, len(pending) // (len(pool.connections) * 4)))
     chunks = deque(
         (index, pending[start : start + size])
         for index, start in enumerate(range(0, len(pending), size))
     )
     batches: list[list[Read]] = [[] for _ in chunks]
     done = 0
-    with _stopped_by_signals(), _Workers(min(workers, len(chunks))) as pool:
-        busy: dict[Connection, tuple[int, int]] = {}  # a worker's pipe -> its chunk, its notes
+    busy: dict[Connection, tuple[int, int]] = {}  # a worker's pipe -> its chunk, its notes
 
-        def feed(worker: Connection) -> None:
-            if chunks:
-                index, chunk = chunks.popleft()
-                worker.send((root, chunk, hashing))
-                busy[worker] = (index, len(chunk))
+    def feed(worker: Connection) -> None:
+        if chunks:
+            index, chunk = chunks.popleft()
+            worker.send(_Parse(root, chunk, hashing, keep))
+            busy[worker] = (index, len(chunk))
 
-        for worker in pool.connections:
-            feed(worker)
-        while busy:
-            for ready in wait(list(busy)):
-                worker = cast(Connection, ready)
-                reply = worker.recv()  # EOFError if the worker died: the caller parses here
-                index, count = busy.pop(worker)
-                feed(worker)  # before unpacking, so that it parses while this process unpacks
-                if isinstance(reply, _Failed):
-                    raise RuntimeError(f"a parse worker failed: {reply.error}")
-                batches[index] = _unpack_batch(reply)
-                done += count
-                if progress is not None:
-                    progress(done, len(pending))
+    for worker in pool.connections:
+        feed(worker)
+    while busy:
+        for ready in wait(list(busy)):
+            worker = cast(Connection, ready)
+            reply = worker.recv()  # EOFError if the worker died: the caller parses here
+            index, count = busy.pop(worker)
+            feed(worker)  # before unpacking, so that it parses while this process unpacks
+            if isinstance(reply, _Failed):
+                raise RuntimeError(f"a parse worker failed: {reply.error}")
+            batches[index] = _unpack_batch(reply)
+            done += count
+            if progress is not None:
+                progress(done, len(pending))
     return [read for batch in batches for read in batch]
+
+
+def _visit_in_pool(pool: _Workers, task: Visit, shared: object) -> dict[str, Any]:
+    for worker in pool.connections:
+        worker.send(_Visiting(task, shared))
+    merged: dict[str, Any] = {}
+    for worker in pool.connections:
+        reply = worker.recv()
+        if isinstance(reply, _Failed):
+            raise RuntimeError(f"a worker failed: {reply.error}")
+        merged.update(reply)
+    return merged
+
+
+@dataclass(frozen=True, slots=True)
+class _Parse:
+    """A chunk of notes for a worker to read and parse, and whether to keep them after."""
+
+    root: str
+    chunk: Sequence[Pending]
+    hashing: bool
+    keep: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Visiting:
+    """A pass for a worker to run over the notes it kept."""
+
+    task: Visit
+    shared: object
 
 
 class _Workers:
@@ -209,6 +315,10 @@ class _Workers:
                 connection.send(None)  # stop
         self._join()
 
+    def kill(self) -> None:
+        """End the workers at once (the pool is of no more use)."""
+        self._kill()
+
     def _kill(self) -> None:
         for process in self._processes:
             with contextlib.suppress(OSError):  # gone already
@@ -241,6 +351,7 @@ def _work(connection: Connection, parent: int) -> None:
     # copy the pages it shares with its parent.
     gc.disable()
     gc.freeze()
+    kept: dict[str, Note] = {}  # the notes parsed, for a visit
     while True:
         try:
             task = connection.recv()
@@ -248,9 +359,20 @@ def _work(connection: Connection, parent: int) -> None:
             return  # the parent closed its end, or died
         if task is None:
             return
-        root, chunk, hashing = task
+        reply: object
         try:
-            reply: _Batch | _Failed = _read_chunk(root, chunk, hashing)
+            if isinstance(task, _Visiting):
+                reply = dict(task.task(kept, task.shared))
+                gc.collect(0)
+            else:
+                reads = _read_all(task.root, task.chunk, task.hashing)
+                if task.keep:
+                    kept.update(
+                        (relpath, read.result)
+                        for (relpath, _), read in zip(task.chunk, reads, strict=True)
+                        if isinstance(read.result, Note)
+                    )
+                reply = _pack_batch(reads)
         except Exception as error:
             reply = _Failed(f"{type(error).__name__}: {error}")
         try:
@@ -362,9 +484,8 @@ def _restore(handlers: dict[int, signal.Handlers]) -> None:
         signal.signal(number, handler)
 
 
-def _read_chunk(root: str, chunk: Sequence[Pending], hashing: bool) -> _Batch:
-    """In a worker process: read and parse a chunk of notes."""
-    reads = _read_all(root, chunk, hashing)
+def _pack_batch(reads: Sequence[Read]) -> _Batch:
+    """In a worker process: a chunk's reads, for the trip back."""
     columns = pack_records(Read, reads)
     results = pack_results(columns.pop("result"))
     return _Batch(columns, results)

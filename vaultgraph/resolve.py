@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from vaultgraph.model import UNREAD_PROBLEMS, Heading, Link, LinkKind, LinkSyntax, Note
+from vaultgraph.model import Heading, Link, LinkKind, LinkSyntax, Note, Outlined
 
 __all__ = [
     "IndexedFile",
@@ -153,9 +153,10 @@ def files_named(index: LinkIndex, target: str) -> tuple[str, ...]:
 
 
 def resolve_link(
-    index: LinkIndex, source_path: str, link: Link, notes: Mapping[str, Note]
+    index: LinkIndex, source_path: str, link: Link, notes: Mapping[str, Outlined]
 ) -> ResolvedLink:
-    """Resolve one link written in the note at ``source_path``."""
+    """Resolve one link written in the note at ``source_path``; ``notes`` are the vault's
+    readable notes (or their outlines), where a subpath is looked up."""
     found = _locate(index, _folder(source_path), link.target) if link.target else None
     resolved, candidates, rule = found or (source_path, (source_path,), Resolution.SELF)
     note = notes.get(resolved) if resolved is not None else None
@@ -171,12 +172,20 @@ def resolve_name(index: LinkIndex, target: str) -> ResolvedLink:
 
 
 def resolve_all(
-    notes: Mapping[str, Note], paths: Iterable[str], *, index: LinkIndex | None = None
+    notes: Mapping[str, Note],
+    paths: Iterable[str],
+    *,
+    index: LinkIndex | None = None,
+    targets: Mapping[str, Outlined] | None = None,
 ) -> tuple[ResolvedLink, ...]:
     """Resolve every link of every note against the vault's files (``paths`` plus the notes),
-    or against ``index`` when the caller has built it over those files already."""
+    or against ``index`` when the caller has built it over those files already. A subpath is
+    looked up in ``targets``, the vault's readable notes or their outlines (by default
+    ``notes``: when they are all of them)."""
     if index is None:
         index = build_index([*paths, *notes])
+    if targets is None:
+        targets = notes
     # Vaults link the same names from the same folders, and the same headings of the same
     # notes, over and over: each target is matched against the files, each pair of folder and
     # target located, and each subpath of a note looked up, once.
@@ -203,11 +212,11 @@ def resolve_all(
                 found = located[(folder, link.target)] = _locate(index, folder, link.target, named)
             target, subpath = found[0], link.subpath
             exists: bool | None = None
-            if target is not None and subpath is not None and target in notes:
+            if target is not None and subpath is not None and target in targets:
                 if (target, subpath) in looked_up:
                     exists = looked_up[(target, subpath)]
                 else:
-                    note = notes[target]
+                    note = targets[target]
                     if not subpath.startswith("^") and target not in keys_of:
                         keys_of[target] = _heading_keys(note.headings)
                     exists = _subpath_exists(note, subpath, keys_of.get(target))
@@ -303,7 +312,7 @@ def _heading_keys(headings: Sequence[Heading]) -> _HeadingKeys:
 
 
 def _subpath_exists(
-    note: Note | None, subpath: str | None, keys: _HeadingKeys | None = None
+    note: Outlined | None, subpath: str | None, keys: _HeadingKeys | None = None
 ) -> bool | None:
     """Whether ``note`` has the heading path or block ``subpath`` names; ``keys`` are the
     note's heading keys when the caller already has them. ``None`` when that cannot be known:
@@ -321,7 +330,7 @@ def _subpath_exists(
         if keys is None:
             keys = _heading_keys(note.headings)
         found = _heading_path_exists(note.headings, keys, parts, 0, len(note.headings))
-    if not found and any(problem.code in UNREAD_PROBLEMS for problem in note.problems):
+    if not found and note.partly_read:
         return None
     return found
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from vaultgraph.lint.suggest import TargetIndex
-    from vaultgraph.model import Note
+    from vaultgraph.model import Outlined
     from vaultgraph.resolve import LinkIndex, ResolvedLink
 
 __all__ = ["NoteContext", "VaultView"]
@@ -41,8 +41,9 @@ class VaultView(Protocol):
         """The vault's folders that could not be listed: a missing target may be there."""
         ...
 
-    def note(self, path: str) -> Note | None:
-        """The readable note at ``path``, or ``None`` for any other path."""
+    def outline(self, path: str) -> Outlined | None:
+        """The headings and block ids of the readable note at ``path``; ``None`` for any
+        other path."""
         ...
 
     def targets(self) -> TargetIndex:
@@ -87,12 +88,12 @@ class NoteContext:
         self._names = True
         return self._view.targets()
 
-    def linked(self, path: str) -> Note | None:
-        """The readable note at ``path`` (one this note links to), for its headings and
-        block ids; ``None`` for an attachment, an unreadable note or no file at all."""
+    def linked(self, path: str) -> Outlined | None:
+        """The headings and block ids of the readable note at ``path`` (one this note links
+        to); ``None`` for an attachment, an unreadable note or no file at all."""
         if path != self.path:
             self._asked.add(path)
-        return self._view.note(path)
+        return self._view.outline(path)
 
     def lines(self) -> list[str] | None:
         """This note's lines as markdown-it counts them (a finding's line ``n`` is

@@ -21,7 +21,7 @@ from vaultgraph.lint.rule import Rule
 
 if TYPE_CHECKING:
     from vaultgraph.lint.suggest import TargetIndex
-    from vaultgraph.model import Note
+    from vaultgraph.model import Note, Outlined
     from vaultgraph.resolve import LinkIndex, ResolvedLink
     from vaultgraph.vault import Vault
 
@@ -150,7 +150,7 @@ class _LoadedView:
     def unseen(self) -> tuple[str, ...]:
         return tuple(skipped.path for skipped in self._vault.skipped if skipped.unseen)
 
-    def note(self, path: str) -> Note | None:
+    def outline(self, path: str) -> Outlined | None:
         return self._vault.notes.get(path)
 
     @cached_property

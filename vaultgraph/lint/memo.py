@@ -412,7 +412,7 @@ class _RememberedView:
     def unseen(self) -> tuple[str, ...]:
         return tuple(skipped.path for skipped in self._files.skipped if skipped.unseen)
 
-    def note(self, path: str) -> Note | None:
+    def outline(self, path: str) -> Note | None:
         if path not in self.readable:
             return None
         if path not in self._parsed:
@@ -447,7 +447,7 @@ class _Readable(Mapping[str, "Note"]):
         self._view = view
 
     def __getitem__(self, path: str) -> Note:
-        note = self._view.note(path)
+        note = self._view.outline(path)
         if note is None:
             raise KeyError(path)
         return note
