@@ -9,25 +9,27 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vaultgraph.lint.context import NoteContext, VaultView
-from vaultgraph.lint.finding import Finding
+from vaultgraph.lint.finding import Edit, Finding, Severity
 from vaultgraph.lint.rule import Rule
 
 if TYPE_CHECKING:
     from vaultgraph.lint.suggest import TargetIndex
     from vaultgraph.model import Note, Outlined
+    from vaultgraph.reading import NotePool
     from vaultgraph.resolve import LinkIndex, ResolvedLink
     from vaultgraph.vault import Vault
 
 __all__ = [
     "NoteChecked",
     "RuleContractError",
+    "check_in_pool",
     "check_note",
     "check_notes",
     "check_unreadable",
@@ -119,6 +121,38 @@ def run_rule(rule: Rule, vault: Vault) -> list[Finding]:
     return sorted(f for result in checked.values() for f in result.findings)
 
 
+def check_in_pool(pool: NotePool, rules: Sequence[Rule], vault: Vault) -> dict[str, NoteChecked]:
+    """:func:`check_note` for each note ``pool``'s workers parsed, run in those workers, with
+    the severities of ``rules`` (whole-vault rules are skipped); by path. Empty when the
+    workers hold no notes or could not check them: the caller checks the notes left."""
+    per_note = tuple(rule for rule in rules if rule.per_note)
+    if not per_note or not vault.notes:
+        return {}
+    shared = _Shared(
+        per_note,
+        str(vault.root),
+        tuple(sorted({*vault.notes, *vault.unreadable, *vault.attachments})),
+        tuple(skipped.path for skipped in vault.skipped if skipped.unseen),
+        {path: note.aliases for path, note in sorted(vault.notes.items()) if note.aliases},
+        {
+            path: _packed_outline(note)
+            for path, note in vault.notes.items()
+            if note.headings or note.block_ids or note.partly_read
+        },
+        tuple(vault.notes),
+    )
+    found = pool.visit(_check_kept, shared)
+    if found is None:
+        return {}
+    severities = {severity.value: severity for severity in Severity}
+    return {
+        path: NoteChecked(
+            tuple(_unpacked(packed, severities) for packed in findings), frozenset(asked), names
+        )
+        for path, (findings, asked, names) in found.items()
+    }
+
+
 def links_by_source(links: Iterable[ResolvedLink]) -> dict[str, tuple[ResolvedLink, ...]]:
     """Resolved links grouped by the note they are written in, each group in source order."""
     grouped: defaultdict[str, list[ResolvedLink]] = defaultdict(list)
@@ -168,6 +202,137 @@ class _LoadedView:
     def built_targets(self) -> TargetIndex | None:
         """The index of names, if a rule asked for it."""
         return self.__dict__.get("_targets")
+
+
+# What the workers are sent to check the notes they parsed: plain data, pickled once per worker.
+_PackedHeading = tuple[int, str, str, int, int]
+_PackedOutline = tuple[tuple[_PackedHeading, ...], tuple[tuple[str, int, int], ...], bool]
+_PackedEdit = tuple[int, int, int, str, bool]
+_PackedFinding = tuple[str, int, int, str, str, str, str, _PackedEdit | None]
+_PackedChecked = tuple[tuple[_PackedFinding, ...], tuple[str, ...], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class _Shared:
+    rules: tuple[Rule, ...]  # the per-note rules, with their severities
+    root: str
+    files: tuple[str, ...]  # every file of the vault, sorted
+    unseen: tuple[str, ...]
+    aliases_of: dict[str, tuple[str, ...]]  # in path order, notes with aliases only
+    outlines: dict[str, _PackedOutline]  # notes with headings, block ids or an unread part
+    readable: tuple[str, ...]  # every readable note
+
+
+def _check_kept(notes: Mapping[str, Note], shared: _Shared) -> dict[str, _PackedChecked]:
+    """In a worker: the per-note rules over the notes it parsed, as a check in the main
+    process runs them (the same index, names and outlines, built from ``shared``)."""
+    from vaultgraph.resolve import build_index, resolve_all
+
+    view = _SharedView(shared, build_index(shared.files))
+    links = links_by_source(resolve_all(notes, (), index=view.index, targets=view.outlines))
+    checked: dict[str, _PackedChecked] = {}
+    for path, note in notes.items():
+        result = check_note(shared.rules, note, links.get(path, _NO_LINKS), view)
+        findings = tuple(_packed_finding(finding) for finding in result.findings)
+        checked[path] = (findings, tuple(sorted(result.asked)), result.used_names)
+    return checked
+
+
+class _SharedView:
+    """A worker's view of the vault, rebuilt from what it was sent."""
+
+    def __init__(self, shared: _Shared, index: LinkIndex) -> None:
+        self._shared = shared
+        self.root = Path(shared.root)
+        self.index = index
+        self.unseen = shared.unseen
+        self.outlines = _Outlines(shared.outlines, frozenset(shared.readable))
+        self._targets: TargetIndex | None = None
+
+    def outline(self, path: str) -> Outlined | None:
+        return self.outlines.get(path)
+
+    def targets(self) -> TargetIndex:
+        from vaultgraph.lint.suggest import TargetIndex
+
+        if self._targets is None:
+            self._targets = TargetIndex(self._shared.files, self._shared.aliases_of)
+        return self._targets
+
+    def lines(self, path: str) -> list[str] | None:
+        from vaultgraph.files import read_text
+        from vaultgraph.positions import split_lines
+
+        text = read_text(self.root, path)
+        return split_lines(text) if isinstance(text, str) else None
+
+
+class _Outlines(Mapping[str, "Outlined"]):
+    """The readable notes' outlines, each rebuilt when first looked up."""
+
+    def __init__(self, packed: Mapping[str, _PackedOutline], readable: frozenset[str]) -> None:
+        self._packed = packed
+        self._readable = readable
+        self._built: dict[str, Outlined] = {}
+
+    def __getitem__(self, path: str) -> Outlined:
+        if path not in self._readable:
+            raise KeyError(path)
+        if path not in self._built:
+            self._built[path] = _outline(self._packed.get(path))
+        return self._built[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._readable
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._readable)
+
+    def __len__(self) -> int:
+        return len(self._readable)
+
+
+def _packed_outline(note: Note) -> _PackedOutline:
+    headings = tuple((h.level, h.text, h.plain, h.line, h.column) for h in note.headings)
+    return headings, tuple((b.id, b.line, b.column) for b in note.block_ids), note.partly_read
+
+
+def _outline(packed: _PackedOutline | None) -> Outlined:
+    from vaultgraph.model import BlockId, Heading, Outline
+
+    if packed is None:
+        return Outline()
+    headings, blocks, partly_read = packed
+    return Outline(
+        tuple(Heading(*heading) for heading in headings),
+        tuple(BlockId(*block) for block in blocks),
+        partly_read,
+    )
+
+
+def _packed_finding(finding: Finding) -> _PackedFinding:
+    fix = finding.fix
+    edit = (
+        None
+        if fix is None
+        else (fix.line, fix.column, fix.end_column, fix.replacement, fix.delete_line)
+    )
+    return (
+        finding.path,
+        finding.line,
+        finding.column,
+        finding.code,
+        finding.rule,
+        finding.severity.value,
+        finding.message,
+        edit,
+    )
+
+
+def _unpacked(packed: _PackedFinding, severities: Mapping[str, Severity]) -> Finding:
+    path, line, column, code, rule, severity, message, edit = packed
+    fix = None if edit is None else Edit(*edit)
+    return Finding(path, line, column, code, rule, severities[severity], message, fix)
 
 
 def _own(rule: Rule, path: str, found: Iterable[Finding]) -> Iterable[Finding]:

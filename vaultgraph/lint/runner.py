@@ -97,18 +97,28 @@ class Evaluation:
     names: TargetIndex | None
 
 
-def evaluate(vault: Vault, config: Config, *, rules: Sequence[Rule] | None = None) -> Evaluation:
-    """:func:`check_vault`, with what each note's check found and asked for."""
+def evaluate(
+    vault: Vault,
+    config: Config,
+    *,
+    rules: Sequence[Rule] | None = None,
+    done: Mapping[str, NoteChecked] | None = None,
+) -> Evaluation:
+    """:func:`check_vault`, with what each note's check found and asked for. ``done``: the
+    per-note results of notes checked already, with the same rules (by
+    :func:`~vaultgraph.lint.engine.check_in_pool`, where they were parsed): only the other notes
+    are checked here."""
     view = vault_view(vault)
     found = check_notes_of(
         view,
         config,
         vault.notes,
-        links_by_source(vault.links),
+        _links_of(vault, done or {}),
         every_note=sorted([*vault.notes, *vault.unreadable]),
         unreadable=vault.unreadable,
         app_json=vault.app_json,
         rules=rules,
+        done=done,
     )
     whole = [f for f in check_whole_vault(found.run.rules, vault) if found.screen.keep(f)]
     findings = tuple(sorted([*found.run.findings, *whole]))
@@ -136,14 +146,21 @@ def check_notes_of(
     unreadable: Mapping[str, str] | None = None,
     app_json: bytes | OSError | None = None,
     rules: Sequence[Rule] | None = None,
+    done: Mapping[str, NoteChecked] | None = None,
 ) -> NotesChecked:
     """The per-note rules ``config`` selects, run on ``notes`` (and ``unreadable``) of a vault
     whose notes, readable or not, are ``every_note`` (sorted), filtered as
-    :func:`check_vault` filters. ``app_json``: the bytes of Obsidian's settings, if read."""
+    :func:`check_vault` filters. ``app_json``: the bytes of Obsidian's settings, if read;
+    ``done``: the results of notes checked already (see :func:`evaluate`)."""
     registry = _registry() if rules is None else tuple(rules)
     selected = select_rules(config, registry)
     screen = Screen(view.root, config, registry, every_note, notes, app_json)
-    found = check_notes(selected, view, notes, links, unreadable)
+    done = done or {}
+    left = {path: note for path, note in notes.items() if path not in done}
+    found = {
+        **{path: done[path] for path in notes if path in done},
+        **check_notes(selected, view, left, links, unreadable),
+    }
     kept = {
         path: dataclasses.replace(
             result, findings=tuple(f for f in result.findings if screen.keep(f))
@@ -153,6 +170,20 @@ def check_notes_of(
     findings = tuple(sorted(f for result in kept.values() for f in result.findings))
     run = CheckRun(findings, selected, screen.checked, screen.warnings)
     return NotesChecked(run, kept, screen)
+
+
+def _links_of(vault: Vault, done: Mapping[str, NoteChecked]) -> dict[str, tuple[ResolvedLink, ...]]:
+    """The resolved links of the notes not in ``done``, by note: the vault's own when that is
+    every note, else only theirs (a check whose notes were checked in the workers that parsed
+    them never resolves the whole vault)."""
+    if not done:
+        return links_by_source(vault.links)
+    from vaultgraph.resolve import resolve_all
+
+    left = {path: note for path, note in vault.notes.items() if path not in done}
+    if not left:
+        return {}
+    return links_by_source(resolve_all(left, (), index=vault.index, targets=vault.notes))
 
 
 class Screen:
