@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import vaultgraph.lint.memo
 import vaultgraph.reading
+import vaultgraph.store.checks
 from tests.vaults import write_vault
 from vaultgraph import vault as vault_module
 from vaultgraph.lint.config import Config, load_config
@@ -323,7 +323,7 @@ def test_the_configuration_written_longest_ago_is_forgotten(
     assert len(loads) == len(configs) + 1, "the first, written longest ago, was dropped"
 
 
-_HEADER = len(vaultgraph.lint.memo._MAGIC) + 36  # magic, the key's halves, CRC-32 of the rest
+_HEADER = len(vaultgraph.store.checks.MAGIC) + 36  # magic, the key's halves, CRC-32 of the rest
 
 
 def _memo_file(folder: Path) -> Path:

@@ -20,8 +20,8 @@ from typing import Any
 import networkx as nx
 import pytest
 
-import vaultgraph.lint.memo
 import vaultgraph.reading
+import vaultgraph.store.checks
 import vaultgraph.store.notes
 from tests.vaults import write_vault
 from vaultgraph.cli import main, progress_bar
@@ -592,7 +592,7 @@ def test_cache_files_hold_plain_data_only(
     header = vaultgraph.store.notes._HEADER
     _, segments = load_plain(notes.read_bytes()[header:])
     bodies = [notes.read_bytes()[header:], *(segment[-1] for segment in segments)]
-    bodies.append(memo.read_bytes()[len(vaultgraph.lint.memo._MAGIC) + 36 :])
+    bodies.append(memo.read_bytes()[len(vaultgraph.store.checks.MAGIC) + 36 :])
     for body in bodies:
         assert not _opcodes(body) & _CODE_OPCODES
     assert "BINPERSID" in set().union(*map(_opcodes, bodies)), "the dates, as plain ints"

@@ -12,7 +12,8 @@ What a note's findings depend on, and so what the memo compares before it trusts
 
 A vault's file keeps one memo for each of the last :data:`MAX_CONFIGURATIONS` configurations
 written (a pre-commit hook's ``--select`` and a CI run without both stay warm), each whole on its
-own: its stamps, findings and warnings are those of its last run.
+own: its stamps, findings and warnings are those of its last run. The file, its layout and its
+key are :mod:`vaultgraph.store.checks`'s; this module decides what the memo answers.
 
 An edit that changes the file list, touches more than :data:`MAX_EDITED` notes, or meets a
 selected whole-vault rule (orphan-note) sends the check back to the full path; so does anything
@@ -21,23 +22,19 @@ unexpected. The full path is always right; this one only saves time.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from vaultgraph.files import (
-    SkippedPath,
     VaultFiles,
     check_root,
     decode_text,
-    read_app_json,
     read_regular,
     read_text,
     scan_vault,
@@ -46,9 +43,21 @@ from vaultgraph.files import (
 from vaultgraph.lint.config import Config
 from vaultgraph.lint.finding import Edit, Finding, Severity
 from vaultgraph.lint.runner import CheckRun, Evaluation, check_notes_of, evaluate, select_rules
-from vaultgraph.packing import dump_plain, load_plain
 from vaultgraph.positions import split_lines
-from vaultgraph.store import cache_file_outside, codec, digest, fingerprint, read_entry, write_entry
+from vaultgraph.store import cache_file_outside, codec, digest
+from vaultgraph.store.checks import (
+    MAX_CONFIGURATIONS,
+    CheckKey,
+    Memo,
+    NoteRecord,
+    Others,
+    Packed,
+    Stamp,
+    app_json_of,
+    memo_key,
+    read_memo,
+    write_memo,
+)
 
 if TYPE_CHECKING:
     from vaultgraph.lint.suggest import TargetIndex
@@ -63,60 +72,8 @@ __all__ = ["MAX_CONFIGURATIONS", "MAX_EDITED", "remembered_check"]
 MAX_EDITED = 64
 # Notes re-checked at most: the edited ones and the notes whose subpath links lead into them.
 _MAX_RECHECKED = 256
-# The memos a vault's file keeps, one per configuration, those written last.
-MAX_CONFIGURATIONS = 4
-_FORMAT = 6
-_MAGIC = codec.magic("check", _FORMAT)
-_KEY_SIZE = codec.HALF_KEY  # each half: the vault's (its folder, app.json, the code), the config's
-_TABLE_ROW = _KEY_SIZE + 4  # another configuration's key and the length of its body
-_TRAILER = b"\x00vaultgraph-memos"  # ends a file of several memos; a body ends with STOP, "."
 
 _log = logging.getLogger("vaultgraph")
-
-
-# A finding as the memo keeps it: plain values, which unpickle many times faster than frozen
-# dataclasses (a warm check of 10,000 notes reads some 20,000 records and findings).
-_PackedEdit = tuple[int, int, int, str, bool]
-_Packed = tuple[str, int, int, str, str, str, str, _PackedEdit | None]
-
-
-class _NoteRecord(NamedTuple):
-    size: int
-    mtime_ns: int
-    digest: bytes
-    racy: bool  # changed so close to its read that its stamp alone cannot be trusted
-    findings: tuple[_Packed, ...]
-    warnings: tuple[str, ...]  # its suppression comments that name unknown rules
-    aliases: tuple[str, ...]
-    depends_on: frozenset[str]  # the notes its check looked into (NoteContext.asked)
-    used_names: bool  # whether its check used the index of names and aliases
-
-
-class _Key(NamedTuple):
-    vault: bytes  # the folder, Obsidian's app.json, vaultgraph and its libraries
-    config: bytes
-
-
-# The memos of the vault's other configurations, written last first: each its key's configuration
-# half and its body, carried as bytes from the file read to the file written, never decoded.
-_Others = tuple[tuple[bytes, bytes], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class _Memo:
-    key: _Key
-    others: _Others
-    files: VaultFiles
-    unreadable: Mapping[str, str]
-    records: Mapping[str, _NoteRecord]  # every note and unreadable note of ``files``
-    checked: tuple[str, ...]
-    vault_warnings: tuple[str, ...]  # the run's warnings that belong to no note
-    # The "did you mean" targets found for each broken target: they depend on the file list and
-    # the aliases only, so a re-check of a few notes need not index the vault's names again.
-    suggestions: Mapping[str, tuple[tuple[str, str | None], ...]]
-
-
-_Stamp = tuple[int, int, bytes, bool]  # size, mtime in ns, content hash, racy
 
 
 def remembered_check(
@@ -135,22 +92,22 @@ def remembered_check(
     file = cache_file_outside(root, directory, "check")
     if file is None:
         return _full(root, config, jobs, progress, directory, None)
-    app_json = _app_json(root)
-    key = _key(root, config, app_json)
-    memo, others = _read(file, key)
+    app_json = app_json_of(root)
+    key = memo_key(root, repr(config).encode(), app_json)
+    memo, others = read_memo(file, key)
     if memo is None or memo.files != scan_vault(root):
         return _full(root, config, jobs, progress, directory, (file, key, others))
     try:
         edited, touched = _edited(root, memo, started_ns)
         if not edited:
             if touched:
-                _write(file, replace(memo, records={**memo.records, **touched}))
+                write_memo(file, replace(memo, records={**memo.records, **touched}))
             return _replay(memo, config)
         run, memo = _recheck(root, config, memo, edited, touched, app_json)
     except _Stale as why:
         _log.debug("check memo: %s; checking the whole vault", why)
         return _full(root, config, jobs, progress, directory, (file, key, others))
-    _write(file, memo)
+    write_memo(file, memo)
     return run
 
 
@@ -164,7 +121,7 @@ def _full(
     jobs: int | None,
     progress: Progress | None,
     directory: Path | None,
-    into: tuple[Path, _Key, _Others] | None,
+    into: tuple[Path, CheckKey, Others] | None,
 ) -> CheckRun:
     """The whole check, remembered in ``into`` (the file, this run's key and the memos of the
     vault's other configurations found there) unless that is ``None``."""
@@ -177,11 +134,13 @@ def _full(
         file, key, others = into
         memo = _remember(stamped, evaluation, key, others)
         if memo is not None:
-            _write(file, memo)
+            write_memo(file, memo)
     return run
 
 
-def _remember(stamped: Stamped, evaluation: Evaluation, key: _Key, others: _Others) -> _Memo | None:
+def _remember(
+    stamped: Stamped, evaluation: Evaluation, key: CheckKey, others: Others
+) -> Memo | None:
     vault, run = stamped.vault, evaluation.run
     paths = [*vault.notes, *vault.unreadable]
     if any(path not in stamped.stamps for path in paths):
@@ -195,7 +154,7 @@ def _remember(stamped: Stamped, evaluation: Evaluation, key: _Key, others: _Othe
         size, mtime_ns, hashed = stamped.stamps[path]
         note = vault.notes.get(path)
         asked = evaluation.notes.get(path)
-        records[path] = _NoteRecord(
+        records[path] = NoteRecord(
             size,
             mtime_ns,
             hashed,
@@ -206,7 +165,7 @@ def _remember(stamped: Stamped, evaluation: Evaluation, key: _Key, others: _Othe
             asked.asked if asked is not None else frozenset(),
             asked is not None and asked.used_names,
         )
-    return _Memo(
+    return Memo(
         key,
         others,
         stamped.files,
@@ -218,7 +177,7 @@ def _remember(stamped: Stamped, evaluation: Evaluation, key: _Key, others: _Othe
     )
 
 
-def _replay(memo: _Memo, config: Config) -> CheckRun:
+def _replay(memo: Memo, config: Config) -> CheckRun:
     severities = {severity.value: severity for severity in Severity}
     # Each record's findings are kept in order, and every finding is in its own note's record:
     # records in path order give the findings in order, without comparing 10,000 dataclasses.
@@ -247,12 +206,12 @@ def _replay(memo: _Memo, config: Config) -> CheckRun:
 
 
 def _edited(
-    root: Path, memo: _Memo, started_ns: int
-) -> tuple[dict[str, tuple[bytes, _Stamp]], dict[str, _NoteRecord]]:
+    root: Path, memo: Memo, started_ns: int
+) -> tuple[dict[str, tuple[bytes, Stamp]], dict[str, NoteRecord]]:
     """The notes whose bytes changed (path -> bytes and their stamp), and the records of notes
     whose stamp changed but whose bytes did not (to keep with their new stamp)."""
-    edited: dict[str, tuple[bytes, _Stamp]] = {}
-    touched: dict[str, _NoteRecord] = {}
+    edited: dict[str, tuple[bytes, Stamp]] = {}
+    touched: dict[str, NoteRecord] = {}
     with stat_in(root) as stat:
         for path in memo.files.notes:
             record = memo.records[path]
@@ -281,11 +240,11 @@ def _edited(
 def _recheck(
     root: Path,
     config: Config,
-    memo: _Memo,
-    edited: Mapping[str, tuple[bytes, _Stamp]],
-    touched: Mapping[str, _NoteRecord],
+    memo: Memo,
+    edited: Mapping[str, tuple[bytes, Stamp]],
+    touched: Mapping[str, NoteRecord],
     app_json: bytes | OSError,
-) -> tuple[CheckRun, _Memo]:
+) -> tuple[CheckRun, Memo]:
     """Check the edited notes again, and the notes whose last check asked for what the edits
     changed (an edited note's headings and block ids; the names, if an alias changed), against
     the rest of the vault as remembered."""
@@ -294,10 +253,10 @@ def _recheck(
 
     if not all(rule.per_note for rule in select_rules(config)):
         raise _Stale("a selected rule looks at the whole vault")
-    stamps: dict[str, _Stamp] = {}
+    stamps: dict[str, Stamp] = {}
     parsed: dict[str, Note] = {}
 
-    def parse(path: str, data: bytes, stamp: _Stamp) -> Note:
+    def parse(path: str, data: bytes, stamp: Stamp) -> Note:
         text = decode_text(data)
         if not isinstance(text, str):
             raise _Stale(f"{path} can no longer be read as a note")
@@ -363,7 +322,7 @@ def _recheck(
     for path in rechecked:
         size, mtime_ns, hashed, racy = stamps[path]
         result = found.notes[path]
-        records[path] = _NoteRecord(
+        records[path] = NoteRecord(
             size,
             mtime_ns,
             hashed,
@@ -467,8 +426,8 @@ def _suggestions_of(index: TargetIndex | None) -> dict[str, tuple[tuple[str, str
     }
 
 
-def _by_path(findings: Iterable[Finding]) -> dict[str, tuple[_Packed, ...]]:
-    grouped: defaultdict[str, list[_Packed]] = defaultdict(list)
+def _by_path(findings: Iterable[Finding]) -> dict[str, tuple[Packed, ...]]:
+    grouped: defaultdict[str, list[Packed]] = defaultdict(list)
     for f in findings:
         fix = f.fix
         edit = (
@@ -506,105 +465,3 @@ def _read_bytes(root: Path, path: str) -> bytes:
         return read_regular(root / path)[0]  # a note swapped for a pipe is refused, not waited on
     except OSError as error:
         raise _Stale(f"{path}: {error.strerror}") from None
-
-
-# The memo file (vaultgraph/store/codec.py): magic, the key's two halves (the vault's, then the
-# configuration's of the memo written last), the CRC-32 of the rest, then that memo's body
-# (plain data, see vaultgraph/packing.py). With memos of other configurations, their bodies
-# follow, written last first, then a table of their configuration keys and body lengths, their
-# count and a trailer.
-# Same trust model as the note cache (vaultgraph/store/notes.py): nothing is decoded unless the
-# vault's half is this run's, then only the body whose configuration is this run's; a damaged
-# file is ignored whole.
-
-
-def _app_json(root: Path) -> bytes | OSError:
-    try:
-        return read_app_json(root)  # bounded, never waited on, as the check reads it
-    except OSError as error:
-        return error
-
-
-def _key(root: Path, config: Config, app_json: bytes | OSError) -> _Key:
-    """Everything besides the notes that decides the findings: the vault's half (its folder,
-    Obsidian's excluded files, the code) and the configuration's."""
-    seen = hashlib.blake2b(digest_size=_KEY_SIZE)
-    seen.update(os.fsencode(os.path.realpath(root)) + b"\0")
-    if isinstance(app_json, OSError):
-        seen.update(f"app.json: {app_json.errno}".encode())
-    else:
-        seen.update(app_json)
-    seen.update(fingerprint(downstream=True))
-    configured = hashlib.blake2b(repr(config).encode(), digest_size=_KEY_SIZE)
-    return _Key(seen.digest(), configured.digest())
-
-
-def _read(file: Path, key: _Key) -> tuple[_Memo | None, _Others]:
-    """This configuration's memo, if the file holds it, and the memos of the vault's others."""
-    data = read_entry(file)
-    sealed = None if data is None else codec.unseal(data, _MAGIC, key.vault, log="check memo")
-    if sealed is None:
-        return None, ()  # none, for another vault or version (not decoded), or damaged
-    memos = _split(*sealed)
-    if memos is None:
-        _log.debug("check memo: %s has a damaged table; ignoring it", file)
-        return None, ()
-    body = next((b for k, b in memos if k == key.config), None)
-    others = tuple((k, b) for k, b in memos if k != key.config)[: MAX_CONFIGURATIONS - 1]
-    if body is None:
-        return None, others  # only other configurations': not decoded
-    try:
-        files, unreadable, records, *rest = load_plain(body)
-        notes, attachments, skipped = files
-        scanned = VaultFiles(notes, attachments, tuple(SkippedPath(*s) for s in skipped))
-        known = {path: _NoteRecord._make(fields) for path, fields in records.items()}
-        return _Memo(key, others, scanned, unreadable, known, *rest), others
-    except Exception as error:  # a damaged file may fail in any way decoding can
-        _log.debug("check memo: ignoring %s: %s", file, error)
-        return None, others
-
-
-def _split(first: bytes, data: bytes) -> list[tuple[bytes, bytes]] | None:
-    """The memos of a file whose header names ``first`` and whose rest is ``data``, as
-    (configuration key, body), from the table alone; ``None`` for a table that does not add up."""
-    if not data.endswith(_TRAILER):
-        return [(first, data)]  # one memo: the rest is its body
-    end = len(data) - len(_TRAILER) - 1
-    count = data[end] if end >= 0 else 0
-    table = end - count * _TABLE_ROW
-    if not 0 < count < MAX_CONFIGURATIONS or table <= 0:
-        return None
-    rows = [data[table + i * _TABLE_ROW : table + (i + 1) * _TABLE_ROW] for i in range(count)]
-    lengths = [int.from_bytes(row[_KEY_SIZE:], "big") for row in rows]
-    start = table - sum(lengths)
-    if start <= 0:
-        return None
-    memos = [(first, data[:start])]
-    for row, length in zip(rows, lengths, strict=True):
-        memos.append((row[:_KEY_SIZE], data[start : start + length]))
-        start += length
-    return memos
-
-
-def _write(file: Path, memo: _Memo) -> None:
-    # Stored as plain tuples, records too: pickling 10,000 named tuples costs four times more,
-    # and the file must hold nothing but plain data (see vaultgraph/packing.py).
-    records = {path: tuple(record) for path, record in memo.records.items()}
-    skipped = tuple((s.path, s.reason) for s in memo.files.skipped)
-    stored = (
-        (memo.files.notes, memo.files.attachments, skipped),
-        dict(memo.unreadable),
-        records,
-        memo.checked,
-        memo.vault_warnings,
-        dict(memo.suggestions),
-    )
-    others = [(k, b) for k, b in memo.others if k != memo.key.config][: MAX_CONFIGURATIONS - 1]
-    try:
-        rest = [dump_plain(stored), *(body for _, body in others)]
-        if others:
-            rest.extend(k + len(body).to_bytes(4, "big") for k, body in others)
-            rest.append(len(others).to_bytes(1, "big") + _TRAILER)
-        write_entry(file, codec.seal(_MAGIC, memo.key.vault, memo.key.config, b"".join(rest)))
-    except Exception as error:  # a memo that cannot be written must not fail the check
-        _log.debug("check memo: cannot write %s: %s: %s", file, type(error).__name__, error)

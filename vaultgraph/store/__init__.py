@@ -6,8 +6,10 @@ What is kept, per vault, each file named by a hash of the vault's resolved path
 - ``vault-<key>.pickle``, the parsed notes (:mod:`vaultgraph.store.notes`): each note's stamp
   (size, mtime) and content hash (:func:`digest`) with what it parsed to, in segments of plain
   data columns. Other vaults' files serve a vault with none of its own, by path and content.
-- ``check-<key>.pickle``, the check's memo (:mod:`vaultgraph.lint.memo`, which uses this
-  package): the findings of the last few configurations.
+- ``check-<key>.pickle``, the check's memo (:mod:`vaultgraph.store.checks`): the findings of
+  the last few configurations, each under a key of the vault's half and the configuration's
+  (its bytes, as :mod:`vaultgraph.lint.memo` gives them: the store is below the rules, and
+  imports nothing from them). When a memo still answers a check is :mod:`vaultgraph.lint.memo`'s.
 - ``lock-<key>.pickle``, the write lock of ``check --fix`` (:mod:`vaultgraph.lock`): never
   removed by the size cap or :func:`clean`.
 
@@ -31,8 +33,10 @@ is trusted beyond that: a file planted there anyway can make a run slower, or wr
 rebuilt, never run code; a damaged or foreign file is ignored and rebuilt.
 
 The modules: :mod:`~vaultgraph.store.folder` (the folder and its entry files),
-:mod:`~vaultgraph.store.codec` (the file layout and the freshness rule) and
-:mod:`~vaultgraph.store.notes` (the parsed notes, by vault and by content).
+:mod:`~vaultgraph.store.codec` (the file layout and the freshness rule),
+:mod:`~vaultgraph.store.notes` (the parsed notes, by vault and by content) and
+:mod:`~vaultgraph.store.checks` (the check memo's file and its key; imported as that module, its
+one caller being :mod:`vaultgraph.lint.memo`).
 """
 
 from __future__ import annotations
