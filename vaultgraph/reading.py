@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -82,19 +82,26 @@ def read_notes(
     hashing: bool,
     jobs: int | None,
     progress: Progress | None,
+    blobs: Mapping[str, bytes] | None = None,
 ) -> list[Read]:
     """Read the notes of ``pending`` under ``root``, in order; a note whose bytes hash to the
     known digest is not parsed. With many notes and ``jobs`` other than 1, worker processes
-    parse them; if no pool can run here, this process does, with the same results."""
+    parse them; if no pool can run here, this process does, with the same results.
+
+    ``blobs``: the bytes of each note when they are in hand already (a git revision's): they
+    are hashed and parsed as a file's bytes are, and nothing is read from ``root``; such a
+    read's stamp is the size of the bytes and an mtime of 0.
+    """
     workers = jobs or _cpus()
     if workers > 1 and len(pending) >= max(PARALLEL_MIN, 1):
         try:
-            return _read_in_pool(root, pending, hashing, workers, progress)
+            return _read_in_pool(root, pending, hashing, workers, progress, blobs)
         except Exception as error:  # no processes here, or a worker failed: parse in-process
             _log.debug("parallel parsing failed (%s: %s); parsing serially", type(error), error)
     # A few notes make little garbage, left to the caller's collector as it is: a collection
     # here would walk all the caller made since its last one (a warm load's decoded cache).
-    return _read_all(root, pending, hashing, progress, collect=len(pending) >= PARALLEL_MIN)
+    collect = len(pending) >= PARALLEL_MIN
+    return _read_all(root, pending, hashing, progress, collect=collect, blobs=blobs)
 
 
 def _read_all(
@@ -104,6 +111,7 @@ def _read_all(
     progress: Progress | None = None,
     *,
     collect: bool = True,
+    blobs: Mapping[str, bytes] | None = None,
 ) -> list[Read]:
     """Read the notes; if ``collect``, with the cycle collector held, collecting only the
     youngest generation every ``_COLLECT_EVERY`` notes and at the end.
@@ -118,7 +126,11 @@ def _read_all(
     reads: list[Read] = []
     with paused_gc() if collect else nullcontext():
         for relpath, known in pending:
-            reads.append(_read(root, relpath, known, hashing))
+            if blobs is None:
+                reads.append(_read(root, relpath, known, hashing))
+            else:
+                data = blobs[relpath]
+                reads.append(_parse_bytes(relpath, data, len(data), 0, known, hashing))
             if collect and len(reads) % _COLLECT_EVERY == 0:
                 gc.collect(0)
             if progress is not None:
@@ -134,6 +146,7 @@ def _read_in_pool(
     hashing: bool,
     workers: int,
     progress: Progress | None,
+    blobs: Mapping[str, bytes] | None,
 ) -> list[Read]:
     size = max(1, min(_CHUNK_MAX, len(pending) // (workers * 4)))
     chunks = deque(
@@ -148,7 +161,8 @@ def _read_in_pool(
         def feed(worker: Connection) -> None:
             if chunks:
                 index, chunk = chunks.popleft()
-                worker.send((root, chunk, hashing))
+                given = None if blobs is None else {path: blobs[path] for path, _ in chunk}
+                worker.send((root, chunk, hashing, given))
                 busy[worker] = (index, len(chunk))
 
         for worker in pool.connections:
@@ -248,9 +262,9 @@ def _work(connection: Connection, parent: int) -> None:
             return  # the parent closed its end, or died
         if task is None:
             return
-        root, chunk, hashing = task
+        root, chunk, hashing, blobs = task
         try:
-            reply: _Batch | _Failed = _read_chunk(root, chunk, hashing)
+            reply: _Batch | _Failed = _read_chunk(root, chunk, hashing, blobs)
         except Exception as error:
             reply = _Failed(f"{type(error).__name__}: {error}")
         try:
@@ -362,9 +376,11 @@ def _restore(handlers: dict[int, signal.Handlers]) -> None:
         signal.signal(number, handler)
 
 
-def _read_chunk(root: str, chunk: Sequence[Pending], hashing: bool) -> _Batch:
-    """In a worker process: read and parse a chunk of notes."""
-    reads = _read_all(root, chunk, hashing)
+def _read_chunk(
+    root: str, chunk: Sequence[Pending], hashing: bool, blobs: Mapping[str, bytes] | None
+) -> _Batch:
+    """In a worker process: read and parse a chunk of notes (of ``blobs``, if given)."""
+    reads = _read_all(root, chunk, hashing, blobs=blobs)
     columns = pack_records(Read, reads)
     results = pack_results(columns.pop("result"))
     return _Batch(columns, results)
@@ -382,12 +398,20 @@ def _read(root: str, relpath: str, known: bytes | None, hashing: bool) -> Read:
         data, stat = read_regular(os.path.join(root, relpath))  # never a pipe swapped in
     except OSError as error:
         return Read(0, 0, None, read_failure(error))
+    return _parse_bytes(relpath, data, stat.st_size, stat.st_mtime_ns, known, hashing)
+
+
+def _parse_bytes(
+    relpath: str, data: bytes, size: int, mtime_ns: int, known: bytes | None, hashing: bool
+) -> Read:
+    """Hash and parse a note's bytes, however they were read (a file, a git blob): the one
+    place where a note's bytes become a note."""
     hashed = digest(data) if hashing else None
     if hashed is not None and hashed == known:
-        return Read(stat.st_size, stat.st_mtime_ns, hashed, None)
+        return Read(size, mtime_ns, hashed, None)
     text = decode_text(data)
     result = text if isinstance(text, ReadFailure) else parse_note(relpath, text)
-    return Read(stat.st_size, stat.st_mtime_ns, hashed, result)
+    return Read(size, mtime_ns, hashed, result)
 
 
 def _cpus() -> int:
