@@ -9,7 +9,7 @@ import pytest
 
 from tests.query.gitrepo import Repo
 from vaultgraph import gitfiles, load_vault
-from vaultgraph.files import SkippedPath, VaultError, scan_vault
+from vaultgraph.files import MAX_APP_JSON, SkippedPath, VaultError, scan_vault
 from vaultgraph.gitfiles import RevisionError, read_revision, revision_commit
 from vaultgraph.parse import MAX_NOTE_CHARS
 
@@ -131,3 +131,34 @@ def test_no_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_git_runs_offline_and_without_locks() -> None:
     assert gitfiles._ENV["GIT_NO_LAZY_FETCH"] == "1"
     assert gitfiles._ENV["GIT_OPTIONAL_LOCKS"] == "0"
+
+
+def test_the_settings_are_the_revision_s_read_as_on_disk(repo: Repo) -> None:
+    repo.write({"A.md": "", ".obsidian/app.json": '{"userIgnoreFilters": ["x/"]}'})
+    repo.commit("one")
+    repo.write({".obsidian/app.json": "{}"})
+    assert read_revision(repo.root, "HEAD").app_json == b'{"userIgnoreFilters": ["x/"]}'
+    assert load_vault(repo.root, revision="HEAD", cache=False).app_json == (
+        b'{"userIgnoreFilters": ["x/"]}'
+    )
+    assert load_vault(repo.root, cache=False).app_json == b"{}"
+
+
+def test_settings_missing_linked_or_too_large_are_the_error_reading_them_gives(
+    repo: Repo,
+) -> None:
+    repo.write({"A.md": ""})
+    repo.commit("none")
+    assert isinstance(read_revision(repo.root, "HEAD").app_json, FileNotFoundError)
+    (repo.root / ".obsidian").mkdir()
+    (repo.root / ".obsidian" / "app.json").symlink_to("/etc/passwd")
+    repo.commit("a link")
+    linked = read_revision(repo.root, "HEAD").app_json
+    assert isinstance(linked, OSError)
+    assert "not a regular file" in str(linked)
+    (repo.root / ".obsidian" / "app.json").unlink()
+    repo.write({".obsidian/app.json": "{}" + " " * MAX_APP_JSON})
+    repo.commit("too large")
+    large = read_revision(repo.root, "HEAD").app_json
+    assert isinstance(large, OSError)
+    assert "over 1,048,576 bytes" in str(large)

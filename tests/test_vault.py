@@ -344,3 +344,15 @@ def test_a_vault_built_by_hand_hashes_its_notes_on_first_use(tmp_path: Path) -> 
     by_hand = Vault(root, loaded.notes, loaded.attachments, loaded.unreadable, loaded.links)
     assert by_hand.digests == {"A.md": digest(b"a")}  # what cannot be read has none
     assert loaded.digests == {"A.md": digest(b"a"), "Gone.md": digest(b"")}  # as it was read
+
+
+def test_a_revision_s_source_and_lines_are_the_revision_s(repo: Repo) -> None:
+    repo.write({"A.md": "one\n[[B]]\n", "B.md": "", "Bad.md": b"\xff"})
+    repo.commit("one")
+    repo.write({"A.md": "changed since"})
+    at = load_vault(repo.root, revision="HEAD", cache=False)
+    assert at.source("A.md") == "one\n[[B]]\n"
+    assert at.lines("A.md") == ["one", "[[B]]", ""]
+    assert at.source("Bad.md") == ReadFailure("not UTF-8 (byte 0xff at offset 0)")
+    assert at.source("Gone.md") == ReadFailure("cannot read: No such file or directory")
+    assert load_vault(repo.root, cache=False).source("Gone.md") == at.source("Gone.md")

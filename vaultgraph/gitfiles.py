@@ -3,13 +3,14 @@ nothing written to the repository, and nothing ever fetched."""
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from vaultgraph.files import SkippedPath, VaultError, VaultFiles
+from vaultgraph.files import APP_JSON, MAX_APP_JSON, SkippedPath, VaultError, VaultFiles
 
 __all__ = ["Revision", "RevisionError", "read_revision", "revision_commit"]
 
@@ -30,6 +31,9 @@ class Revision:
     label: str  # ``HEAD~1 (1a2b3c4)``: the revision as given, and the commit it named
     files: VaultFiles
     blobs: Mapping[str, bytes]  # note path -> its bytes at that commit
+    # Obsidian's settings at that commit, as read_app_json reads them on disk (at most
+    # MAX_APP_JSON bytes, a regular file), or why they cannot be read.
+    app_json: bytes | OSError
 
 
 def revision_commit(root: Path, revision: str) -> str:
@@ -74,17 +78,29 @@ def read_revision(root: Path, revision: str) -> Revision:
         if _missing_object(str(error)):
             raise _not_in_clone(f"the file list of {label}") from None
         raise RevisionError(f"git cannot list the files of {label}: {_last_line(error)}") from None
-    entries, skipped = _blobs(listing)
+    entries, skipped, settings = _blobs(listing)
     notes = sorted(path for path in entries if path.lower().endswith(".md"))
     attachments = sorted(path for path in entries if not path.lower().endswith(".md"))
     wanted: dict[str, str] = {}  # blob id -> the first note holding those bytes
     for path in notes:
         wanted.setdefault(entries[path], path)
+    if isinstance(settings, str):
+        wanted.setdefault(settings, APP_JSON)
     contents = _read_blobs(root, wanted, label)
     files = VaultFiles(
         tuple(notes), tuple(attachments), tuple(sorted(skipped, key=lambda s: s.path))
     )
-    return Revision(commit, label, files, {path: contents[entries[path]] for path in notes})
+    blobs = {path: contents[entries[path]] for path in notes}
+    return Revision(commit, label, files, blobs, _app_json(settings, contents))
+
+
+def _app_json(settings: str | OSError, contents: Mapping[str, bytes]) -> bytes | OSError:
+    if isinstance(settings, OSError):
+        return settings
+    data = contents[settings]
+    if len(data) > MAX_APP_JSON:
+        return OSError(errno.EFBIG, f"over {MAX_APP_JSON:,} bytes")
+    return data
 
 
 class _GitFailed(Exception):
@@ -159,13 +175,16 @@ def _offline(cwd: Path) -> list[str]:
 _SKIP_SYMLINK = "symlink (not followed at a revision)"
 _SKIP_SUBMODULE = "submodule (not read)"
 _SKIP_NAME = "file name is not valid UTF-8"
+_NOT_REGULAR = "not a regular file (a symlink or a submodule at the revision)"
 
 
-def _blobs(listing: bytes) -> tuple[dict[str, str], list[SkippedPath]]:
+def _blobs(listing: bytes) -> tuple[dict[str, str], list[SkippedPath], str | OSError]:
     """Vault path -> blob id for each regular file ``ls-tree -r -z`` lists, hidden ones left
-    out; and the symlinks, submodules and names that are not UTF-8 left out with them."""
+    out; the symlinks, submodules and names that are not UTF-8 left out with them; and the
+    blob id of ``.obsidian/app.json``, or why it cannot be read."""
     found: dict[str, str] = {}
     skipped: list[SkippedPath] = []
+    settings: str | OSError = FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT))
     for entry in listing.split(b"\0"):
         if not entry:
             continue
@@ -173,6 +192,9 @@ def _blobs(listing: bytes) -> tuple[dict[str, str], list[SkippedPath]]:
         mode, kind, oid = info.split(b" ")
         # As os.scandir spells a name that is not UTF-8: undecodable bytes as lone surrogates.
         path = os.fsdecode(raw_path)
+        if path == APP_JSON:
+            regular = kind == b"blob" and mode != _SYMLINK
+            settings = oid.decode("ascii") if regular else OSError(errno.EINVAL, _NOT_REGULAR)
         if any(part.startswith(".") for part in path.split("/")):
             continue
         if not _is_utf8(raw_path):
@@ -183,7 +205,7 @@ def _blobs(listing: bytes) -> tuple[dict[str, str], list[SkippedPath]]:
             skipped.append(SkippedPath(path, _SKIP_SYMLINK))
         else:
             found[path] = oid.decode("ascii")
-    return found, skipped
+    return found, skipped, settings
 
 
 def _is_utf8(raw: bytes) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -17,7 +18,9 @@ from vaultgraph.files import (
     VaultError,
     VaultFiles,
     check_root,
+    decode_text,
     read_app_json,
+    read_failure,
     read_regular,
     read_text,
     scan_vault,
@@ -45,10 +48,10 @@ class Vault:
     ``graph`` is built on first use: checking a vault needs only its notes and links, and
     importing networkx and building the graph costs more than a warm check of 10,000 notes.
     ``index`` is the name index its links were resolved against; :meth:`source` and
-    :meth:`lines` read a note's text when a consumer needs it, as parsing read it (from disk:
-    for a vault read at a revision, that is the working tree's text). ``commit`` is the git
-    commit the vault was read from (``load_vault(revision=...)``), ``None`` for the working
-    tree; ``digests`` holds the content hash of each note as read.
+    :meth:`lines` read a note's text when a consumer needs it, as parsing read it (for a vault
+    read at a revision, as the revision holds it, and so is :attr:`app_json`). ``commit`` is
+    the git commit the vault was read from (``load_vault(revision=...)``), ``None`` for the
+    working tree; ``digests`` holds the content hash of each note as read.
     """
 
     root: Path
@@ -65,6 +68,8 @@ class Vault:
     _app_json: bytes | OSError | None = field(default=None, repr=False, compare=False)
     # Each note's content hash as the loader read it; None for a vault built by hand.
     _digests: Mapping[str, bytes] | None = field(default=None, repr=False, compare=False)
+    # A revision's notes' bytes, which source() reads; None: the notes are read from disk.
+    _blobs: Mapping[str, bytes] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def digests(self) -> Mapping[str, bytes]:
@@ -97,7 +102,8 @@ class Vault:
     @cached_property
     def app_json(self) -> bytes | OSError:
         """The bytes of Obsidian's settings, ``.obsidian/app.json`` (:func:`read_app_json`),
-        or the :class:`OSError` that reading them raised; read once per vault."""
+        or the :class:`OSError` that reading them raised; read once per vault (for a vault read
+        at a revision, the revision's, read with its notes)."""
         if self._app_json is not None:
             return self._app_json
         try:
@@ -108,8 +114,14 @@ class Vault:
     def source(self, path: str) -> str | ReadFailure:
         """The text of the note at ``path`` as it is on disk now, read and decoded exactly as
         parsing reads it (strict UTF-8, no byte-order mark); read anew on every call, so a
-        long-lived vault never serves a stale copy."""
-        return read_text(self.root, path)
+        long-lived vault never serves a stale copy. For a vault read at a revision, the text
+        the revision holds (kept with the vault)."""
+        if self._blobs is None:
+            return read_text(self.root, path)
+        data = self._blobs.get(path)
+        if data is None:
+            return read_failure(FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT)))
+        return decode_text(data)
 
     def lines(self, path: str) -> list[str] | None:
         """The note's lines as markdown-it counts them (a finding's line ``n`` is
@@ -198,14 +210,14 @@ def _load(
     # Everything built here lives as long as the vault; only parsing makes cyclic garbage, and
     # read_notes lets the collector run while it parses many notes.
     with paused_gc():
-        commit = blobs = None
+        commit = blobs = app_json = None
         if revision is None:
             files = scan_vault(root)
         else:
             from vaultgraph.gitfiles import read_revision  # subprocess: only when asked for
 
             found = read_revision(root, revision)
-            files, blobs, commit = found.files, found.blobs, found.commit
+            files, blobs, commit, app_json = found.files, found.blobs, found.commit, found.app_json
         store = _open_cache(root, cache)
         known = store.entries if store is not None else {}
         if reuse is not None:
@@ -229,7 +241,9 @@ def _load(
         skipped=files.skipped,
         commit=commit,
         _index=index,
+        _app_json=app_json,
         _digests=digests,
+        _blobs=blobs,
     )
     stamps = {p: (e.size, e.mtime_ns, e.digest) for p, e in entries.items()}
     return Stamped(vault, files, stamps, started_ns)
