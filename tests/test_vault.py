@@ -356,3 +356,10 @@ def test_a_revision_s_source_and_lines_are_the_revision_s(repo: Repo) -> None:
     assert at.source("Bad.md") == ReadFailure("not UTF-8 (byte 0xff at offset 0)")
     assert at.source("Gone.md") == ReadFailure("cannot read: No such file or directory")
     assert load_vault(repo.root, cache=False).source("Gone.md") == at.source("Gone.md")
+
+
+def test_a_revision_of_a_missing_folder_is_the_same_error_as_its_working_tree(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(VaultError, match="no such folder; give the path of an Obsidian vault"):
+        load_vault(tmp_path / "missing", revision="HEAD")

@@ -202,8 +202,7 @@ def _load(
     """The one loader: the files and the bytes of the notes (a scan of the working tree, or a
     git revision), then the notes, each parsed unless its bytes are those of a cached parse
     (or, given ``reuse``, of that vault's note), then the links and the vault."""
-    if revision is None:
-        check_root(root)
+    check_root(root)  # a revision is read from the repository the folder is in: it must exist
     if jobs is not None and jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     started_ns = time.time_ns()  # before any note is looked at: see NoteCache.fresh
