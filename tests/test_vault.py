@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from pathlib import Path
 from typing import Literal
 
 import pytest
 
+import vaultgraph.reading
+from tests.query.gitrepo import Repo
 from tests.vaults import write_vault
 from vaultgraph.files import ReadFailure
+from vaultgraph.model import Note
+from vaultgraph.parse import parse_note
 from vaultgraph.resolve import Resolution, ResolvedLink, build_index
+from vaultgraph.store import digest
 from vaultgraph.vault import Vault, VaultError, load_vault
 
 _Form = Literal["NFC", "NFD"]
@@ -132,7 +138,7 @@ def test_unicode_forms_match_and_node_keeps_disk_spelling(
 
 def test_options_are_keyword_only() -> None:
     with pytest.raises(TypeError):
-        load_vault(BASIC, False)  # type: ignore[call-arg]
+        load_vault(BASIC, False)  # type: ignore[call-arg, arg-type]
 
 
 def test_jobs_below_one_is_an_error() -> None:
@@ -209,3 +215,151 @@ def test_source_and_lines_read_a_note_as_it_was_parsed(tmp_path: Path) -> None:
     assert vault.lines("Gone.md") is None
     (tmp_path / "N.md").write_text("changed\n", encoding="utf-8")
     assert vault.lines("N.md") == ["changed", ""]  # read anew: never a stale copy
+
+
+# Loading a git revision: the same pipeline as a working tree's, from the bytes git holds.
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    """An empty repository that reads no global or system git configuration."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    return Repo(tmp_path / "repo")
+
+
+_COMMITTED: dict[str, str | bytes] = {
+    "Home.md": "---\naliases: [Start]\n---\n[[Note#Part]] ![[pic.png]] [[Gone]] [[Start]] #tag\n",
+    "sub/Note.md": "# Note\n## Part\nBack to [[Home]] ^block\n",
+    unicodedata.normalize("NFD", "Café.md"): "[[Home]] [[sub/Note#^block]]",
+    "pic.png": b"\x89PNG\x00",
+    "Bad.md": b"\xff\xfe\xfd",
+}
+
+
+def test_a_revision_loads_as_a_working_tree_of_the_same_files(repo: Repo) -> None:
+    repo.write(_COMMITTED)
+    commit = repo.commit("one")
+    at = load_vault(repo.root, revision="HEAD", cache=False)
+    disk = load_vault(repo.root, cache=False)
+    assert dict(at.notes) == dict(disk.notes)
+    assert at.attachments == disk.attachments
+    assert dict(at.unreadable) == dict(disk.unreadable)
+    assert at.links == disk.links
+    assert sorted(at.graph.nodes(data=True)) == sorted(disk.graph.nodes(data=True))
+    assert sorted(at.graph.edges(data=True)) == sorted(disk.graph.edges(data=True))
+    assert at.digests == disk.digests
+    assert set(at.digests) == {*disk.notes, *disk.unreadable}
+    assert (at.commit, disk.commit) == (commit, None)
+    assert at.root == disk.root == repo.root
+
+
+def test_a_revision_is_read_from_git_not_from_disk(repo: Repo) -> None:
+    repo.write({"A.md": "[[B]]", "B.md": ""})
+    repo.commit("one")
+    repo.write({"A.md": "[[C]]", "C.md": ""})
+    (repo.root / "B.md").unlink()
+    at = load_vault(repo.root, revision="HEAD~0", cache=False)
+    assert sorted(at.notes) == ["A.md", "B.md"]
+    assert [link.resolved for link in at.links] == ["B.md"]
+
+
+@pytest.mark.parametrize("revision", ["nope", "HEAD~3"])
+def test_an_unknown_revision_is_a_clear_error(repo: Repo, revision: str) -> None:
+    repo.write({"A.md": ""})
+    repo.commit("one")
+    message = f'unknown revision "{revision}"; give a commit, branch or tag, such as HEAD~1'
+    with pytest.raises(VaultError) as raised:
+        load_vault(repo.root, revision=revision)
+    assert str(raised.value) == message
+
+
+def test_a_revision_takes_cached_parses_and_parses_only_new_bytes(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.write({**_COMMITTED, "Changed.md": "then [[Home]]"})
+    repo.commit("one")
+    repo.write({"Changed.md": "now"})
+    cache = tmp_path / "cache"
+    disk = load_vault(repo.root, cache=cache)  # parses every note, and keeps them
+    files = {p: p.read_bytes() for p in cache.iterdir()}
+    parsed: list[str] = []
+
+    def counting(path: str, text: str) -> Note:
+        parsed.append(path)
+        return parse_note(path, text)
+
+    monkeypatch.setattr(vaultgraph.reading, "parse_note", counting)
+    at = load_vault(repo.root, revision="HEAD", cache=cache, jobs=1)
+    assert parsed == ["Changed.md"]  # the one note whose bytes the cache has not seen
+    assert at.notes["Home.md"] == disk.notes["Home.md"]
+    assert dict(at.notes) == dict(load_vault(repo.root, revision="HEAD", cache=False).notes)
+    assert {p: p.read_bytes() for p in cache.iterdir()} == files  # a revision writes no cache
+
+
+def test_a_revision_whose_notes_are_all_cached_parses_nothing(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.write(_COMMITTED)
+    repo.commit("one")
+    cache = tmp_path / "cache"
+    disk = load_vault(repo.root, cache=cache)
+
+    def refuse(path: str, text: str) -> Note:
+        raise AssertionError(f"{path} was parsed again")
+
+    monkeypatch.setattr(vaultgraph.reading, "parse_note", refuse)
+    monkeypatch.setattr(vaultgraph.reading, "PARALLEL_MIN", 0)  # workers, too, are forked now
+    at = load_vault(repo.root, revision="HEAD", cache=cache, jobs=2)
+    assert dict(at.notes) == dict(disk.notes)
+    assert dict(at.unreadable) == dict(disk.unreadable)
+    assert at.digests == disk.digests
+
+
+def test_many_notes_of_a_revision_are_parsed_in_workers_as_in_this_process(repo: Repo) -> None:
+    repo.write({f"n{i}.md": f"# {i}\n[[n{i + 1}]]\n" for i in range(60)})
+    repo.commit("one")
+    serial = load_vault(repo.root, revision="HEAD", cache=False, jobs=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(vaultgraph.reading, "PARALLEL_MIN", 0)
+        parallel = load_vault(repo.root, revision="HEAD", cache=False, jobs=2)
+    assert dict(parallel.notes) == dict(serial.notes)
+    assert parallel.links == serial.links
+    assert parallel.digests == serial.digests
+
+
+def test_digests_are_the_same_with_a_cache_or_without(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "vault", {"A.md": "[[B]]", "B.md": "", "Bad.md": b"\xff"})
+    plain = load_vault(root, cache=False)
+    cold = load_vault(root, cache=tmp_path / "cache")
+    warm = load_vault(root, cache=tmp_path / "cache")  # stamps unchanged: nothing read
+    assert plain.digests == cold.digests == warm.digests
+    assert plain.digests == {p: digest((root / p).read_bytes()) for p in ["A.md", "B.md", "Bad.md"]}
+
+
+def test_a_vault_built_by_hand_hashes_its_notes_on_first_use(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "vault", {"A.md": "a", "Gone.md": ""})
+    loaded = load_vault(root, cache=False)
+    (root / "Gone.md").unlink()
+    by_hand = Vault(root, loaded.notes, loaded.attachments, loaded.unreadable, loaded.links)
+    assert by_hand.digests == {"A.md": digest(b"a")}  # what cannot be read has none
+    assert loaded.digests == {"A.md": digest(b"a"), "Gone.md": digest(b"")}  # as it was read
+
+
+def test_a_revision_s_source_and_lines_are_the_revision_s(repo: Repo) -> None:
+    repo.write({"A.md": "one\n[[B]]\n", "B.md": "", "Bad.md": b"\xff"})
+    repo.commit("one")
+    repo.write({"A.md": "changed since"})
+    at = load_vault(repo.root, revision="HEAD", cache=False)
+    assert at.source("A.md") == "one\n[[B]]\n"
+    assert at.lines("A.md") == ["one", "[[B]]", ""]
+    assert at.source("Bad.md") == ReadFailure("not UTF-8 (byte 0xff at offset 0)")
+    assert at.source("Gone.md") == ReadFailure("cannot read: No such file or directory")
+    assert load_vault(repo.root, cache=False).source("Gone.md") == at.source("Gone.md")
+
+
+def test_a_revision_of_a_missing_folder_is_the_same_error_as_its_working_tree(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(VaultError, match="no such folder; give the path of an Obsidian vault"):
+        load_vault(tmp_path / "missing", revision="HEAD")

@@ -86,16 +86,22 @@ def read_notes(
     hashing: bool,
     jobs: int | None,
     progress: Progress | None,
+    blobs: Mapping[str, bytes] | None = None,
     pool: NotePool | None = None,
 ) -> list[Read]:
     """Read the notes of ``pending`` under ``root``, in order; a note whose bytes hash to the
     known digest is not parsed. With many notes and ``jobs`` other than 1, worker processes
     parse them (``pool``'s, which keep the notes for :meth:`NotePool.visit`, else a pool of
-    this call's own); if no pool can run here, this process does, with the same results."""
+    this call's own); if no pool can run here, this process does, with the same results.
+
+    ``blobs``: the bytes of each note when they are in hand already (a git revision's): they
+    are hashed and parsed as a file's bytes are, and nothing is read from ``root``; such a
+    read's stamp is the size of the bytes and an mtime of 0.
+    """
     if pool is not None:
-        return pool.read(root, pending, hashing=hashing, progress=progress)
+        return pool.read(root, pending, hashing=hashing, progress=progress, blobs=blobs)
     with NotePool(jobs, keep=False) as own:
-        return own.read(root, pending, hashing=hashing, progress=progress)
+        return own.read(root, pending, hashing=hashing, progress=progress, blobs=blobs)
 
 
 class NotePool:
@@ -132,12 +138,13 @@ class NotePool:
         *,
         hashing: bool,
         progress: Progress | None = None,
+        blobs: Mapping[str, bytes] | None = None,
     ) -> list[Read]:
         """:func:`read_notes` of ``pending``, in this pool's workers when there are enough."""
         if self._jobs > 1 and not self._failed and len(pending) >= max(PARALLEL_MIN, 1):
             try:
                 workers = self._start(min(self._jobs, len(pending)))
-                reads = _read_in_pool(workers, root, pending, hashing, self._keep, progress)
+                reads = _read_in_pool(workers, root, pending, hashing, self._keep, progress, blobs)
                 self._held = self._held or self._keep
                 return reads
             except Exception as error:  # no processes here, or a worker failed: parse here
@@ -145,7 +152,8 @@ class NotePool:
         # A few notes make little garbage, left to the caller's collector as it is: a
         # collection here would walk all the caller made since its last one (a warm load's
         # decoded cache).
-        return _read_all(root, pending, hashing, progress, collect=len(pending) >= PARALLEL_MIN)
+        collect = len(pending) >= PARALLEL_MIN
+        return _read_all(root, pending, hashing, progress, collect=collect, blobs=blobs)
 
     def visit(self, task: Visit, shared: object) -> dict[str, Any] | None:
         """``task(notes, shared)`` in every worker, over the notes it parsed and kept, their
@@ -180,6 +188,7 @@ def _read_all(
     progress: Progress | None = None,
     *,
     collect: bool = True,
+    blobs: Mapping[str, bytes] | None = None,
 ) -> list[Read]:
     """Read the notes; if ``collect``, with the cycle collector held, collecting only the
     youngest generation every ``_COLLECT_EVERY`` notes and at the end.
@@ -194,7 +203,11 @@ def _read_all(
     reads: list[Read] = []
     with paused_gc() if collect else nullcontext():
         for relpath, known in pending:
-            reads.append(_read(root, relpath, known, hashing))
+            if blobs is None:
+                reads.append(_read(root, relpath, known, hashing))
+            else:
+                data = blobs[relpath]
+                reads.append(_parse_bytes(relpath, data, len(data), 0, known, hashing))
             if collect and len(reads) % _COLLECT_EVERY == 0:
                 gc.collect(0)
             if progress is not None:
@@ -211,6 +224,7 @@ def _read_in_pool(
     hashing: bool,
     keep: bool,
     progress: Progress | None,
+    blobs: Mapping[str, bytes] | None,
 ) -> list[Read]:
     size = max(1, min(_CHUNK_MAX, len(pending) // (len(pool.connections) * 4)))
     chunks = deque(
@@ -224,7 +238,8 @@ def _read_in_pool(
     def feed(worker: Connection) -> None:
         if chunks:
             index, chunk = chunks.popleft()
-            worker.send(_Parse(root, chunk, hashing, keep))
+            given = None if blobs is None else {path: blobs[path] for path, _ in chunk}
+            worker.send(_Parse(root, chunk, hashing, keep, given))
             busy[worker] = (index, len(chunk))
 
     for worker in pool.connections:
@@ -264,6 +279,7 @@ class _Parse:
     chunk: Sequence[Pending]
     hashing: bool
     keep: bool
+    blobs: Mapping[str, bytes] | None = None  # the chunk's bytes, when in hand (a revision's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,7 +381,7 @@ def _work(connection: Connection, parent: int) -> None:
                 reply = dict(task.task(kept, task.shared))
                 gc.collect(0)
             else:
-                reads = _read_all(task.root, task.chunk, task.hashing)
+                reads = _read_all(task.root, task.chunk, task.hashing, blobs=task.blobs)
                 if task.keep:
                     kept.update(
                         (relpath, read.result)
@@ -503,12 +519,20 @@ def _read(root: str, relpath: str, known: bytes | None, hashing: bool) -> Read:
         data, stat = read_regular(os.path.join(root, relpath))  # never a pipe swapped in
     except OSError as error:
         return Read(0, 0, None, read_failure(error))
+    return _parse_bytes(relpath, data, stat.st_size, stat.st_mtime_ns, known, hashing)
+
+
+def _parse_bytes(
+    relpath: str, data: bytes, size: int, mtime_ns: int, known: bytes | None, hashing: bool
+) -> Read:
+    """Hash and parse a note's bytes, however they were read (a file, a git blob): the one
+    place where a note's bytes become a note."""
     hashed = digest(data) if hashing else None
     if hashed is not None and hashed == known:
-        return Read(stat.st_size, stat.st_mtime_ns, hashed, None)
+        return Read(size, mtime_ns, hashed, None)
     text = decode_text(data)
     result = text if isinstance(text, ReadFailure) else parse_note(relpath, text)
-    return Read(stat.st_size, stat.st_mtime_ns, hashed, result)
+    return Read(size, mtime_ns, hashed, result)
 
 
 def _cpus() -> int:

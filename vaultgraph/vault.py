@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -16,7 +17,10 @@ from vaultgraph.files import (
     VaultError,
     VaultFiles,
     check_root,
+    decode_text,
     read_app_json,
+    read_failure,
+    read_regular,
     read_text,
     scan_vault,
     stat_in,
@@ -26,7 +30,7 @@ from vaultgraph.packing import paused_gc
 from vaultgraph.positions import split_lines
 from vaultgraph.reading import Pending, Progress, Read, read_notes
 from vaultgraph.resolve import LinkIndex, ResolvedLink, build_index, resolve_all
-from vaultgraph.store import Entry, NoteCache, SharedNotes
+from vaultgraph.store import Entry, NoteCache, SharedNotes, digest
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -44,7 +48,10 @@ class Vault:
     ``graph`` is built on first use: checking a vault needs only its notes and links, and
     importing networkx and building the graph costs more than a warm check of 10,000 notes.
     ``index`` is the name index its links were resolved against; :meth:`source` and
-    :meth:`lines` read a note's text when a consumer needs it, as parsing read it.
+    :meth:`lines` read a note's text when a consumer needs it, as parsing read it (for a vault
+    read at a revision, as the revision holds it, and so is :attr:`app_json`). ``commit`` is
+    the git commit the vault was read from (``load_vault(revision=...)``), ``None`` for the
+    working tree; ``digests`` holds the content hash of each note as read.
     """
 
     root: Path
@@ -53,10 +60,36 @@ class Vault:
     unreadable: Mapping[str, str]
     links: tuple[ResolvedLink, ...]
     skipped: tuple[SkippedPath, ...] = ()
+    # The git commit the vault was read from (load_vault's ``revision``); None: the working tree.
+    commit: str | None = None
     # The index load_vault resolved the links with, so that it is built once per load.
     _index: LinkIndex | None = field(default=None, repr=False, compare=False)
     # The bytes of app.json (or why they could not be read) if the loader has read them already.
     _app_json: bytes | OSError | None = field(default=None, repr=False, compare=False)
+    # Each note's content hash as the loader read it; None for a vault built by hand.
+    _digests: Mapping[str, bytes] | None = field(default=None, repr=False, compare=False)
+    # A revision's notes' bytes, which source() reads; None: the notes are read from disk.
+    _blobs: Mapping[str, bytes] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def digests(self) -> Mapping[str, bytes]:
+        """The content hash (:func:`vaultgraph.store.digest`) of the bytes each note was read
+        from: readable notes, and unreadable ones whose bytes were read (not those the system
+        refused to read). Equal digests, equal bytes: how a diff tells a note unchanged.
+
+        The loader hashes each note as it reads it, or takes the hash the parse cache kept with
+        a note whose stamp is unchanged, so nothing is read again for them. A vault built by hand
+        hashes its notes' files on first use, as they are on disk then."""
+        if self._digests is not None:
+            return self._digests
+        found: dict[str, bytes] = {}
+        for path in sorted([*self.notes, *self.unreadable]):
+            try:
+                data, _ = read_regular(self.root / path)
+            except OSError:
+                continue
+            found[path] = digest(data)
+        return found
 
     @cached_property
     def index(self) -> LinkIndex:
@@ -69,7 +102,8 @@ class Vault:
     @cached_property
     def app_json(self) -> bytes | OSError:
         """The bytes of Obsidian's settings, ``.obsidian/app.json`` (:func:`read_app_json`),
-        or the :class:`OSError` that reading them raised; read once per vault."""
+        or the :class:`OSError` that reading them raised; read once per vault (for a vault read
+        at a revision, the revision's, read with its notes)."""
         if self._app_json is not None:
             return self._app_json
         try:
@@ -80,8 +114,14 @@ class Vault:
     def source(self, path: str) -> str | ReadFailure:
         """The text of the note at ``path`` as it is on disk now, read and decoded exactly as
         parsing reads it (strict UTF-8, no byte-order mark); read anew on every call, so a
-        long-lived vault never serves a stale copy."""
-        return read_text(self.root, path)
+        long-lived vault never serves a stale copy. For a vault read at a revision, the text
+        the revision holds (kept with the vault)."""
+        if self._blobs is None:
+            return read_text(self.root, path)
+        data = self._blobs.get(path)
+        if data is None:
+            return read_failure(FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT)))
+        return decode_text(data)
 
     def lines(self, path: str) -> list[str] | None:
         """The note's lines as markdown-it counts them (a finding's line ``n`` is
@@ -102,26 +142,35 @@ _Stat = Callable[[str], os.stat_result]
 def load_vault(
     path: str | os.PathLike[str],
     *,
+    revision: str | None = None,
     cache: bool | str | os.PathLike[str] = True,
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> Vault:
     """Read every file of the vault at ``path`` and build its graph.
 
+    ``revision``: a git commit, branch or tag (``HEAD~1``); the vault folder is then read as
+    that commit holds it, from the repository the folder is in, rather than from disk: nothing
+    is checked out, written to git or fetched (:mod:`vaultgraph.gitfiles`). Its notes go through
+    the same parsing, parse cache, link resolution and graph as a working tree's. Raises
+    :class:`~vaultgraph.gitfiles.RevisionError` (a :class:`VaultError`) for a revision that
+    cannot be read.
     ``cache``: ``True`` keeps the parsed notes in the user's cache folder (or
     ``$VAULTGRAPH_CACHE_DIR``) and parses again only the notes that changed; a folder keeps the
     cache there; ``False`` neither reads nor writes one. The results are the same either way.
+    A revision's notes are looked up in the working tree's cache by content, so a note whose
+    bytes were parsed there is not parsed again; a revision never writes the cache.
     ``jobs``: how many processes parse notes when many need parsing; by default one per CPU, and
     ``1`` parses in this process. ``progress`` is called as notes are read (:data:`Progress`).
     """
-    return load_stamped(path, cache=cache, jobs=jobs, progress=progress).vault
+    return _load(Path(path), revision, cache=cache, jobs=jobs, progress=progress).vault
 
 
 @dataclass(frozen=True, slots=True)
 class Stamped:
-    """A vault with what each readable note was when it was read: ``stamps`` maps its path to
-    (size, mtime in ns, content hash); ``started_ns`` is when reading began. Only a cached load
-    hashes notes: without a cache ``stamps`` is empty."""
+    """A vault with what each note was when it was read: ``stamps`` maps the path of each
+    readable note, and of each unreadable one whose bytes were read, to (size, mtime in ns,
+    content hash); ``started_ns`` is when reading began."""
 
     vault: Vault
     files: VaultFiles  # the scan the vault was read from
@@ -136,23 +185,50 @@ def load_stamped(
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> Stamped:
-    """:func:`load_vault`, also saying which version of each note it read (for callers that
-    keep results of their own per note, such as the check's findings)."""
-    root = Path(path)
-    check_root(root)
+    """:func:`load_vault` of a working tree, also saying which version of each note it read
+    (for callers that keep results of their own per note, such as the check's findings)."""
+    return _load(Path(path), None, cache=cache, jobs=jobs, progress=progress)
+
+
+def _load(
+    root: Path,
+    revision: str | None,
+    *,
+    cache: bool | str | os.PathLike[str],
+    jobs: int | None,
+    progress: Progress | None,
+    reuse: Vault | None = None,
+) -> Stamped:
+    """The one loader: the files and the bytes of the notes (a scan of the working tree, or a
+    git revision), then the notes, each parsed unless its bytes are those of a cached parse
+    (or, given ``reuse``, of that vault's note), then the links and the vault."""
+    check_root(root)  # a revision is read from the repository the folder is in: it must exist
     if jobs is not None and jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     started_ns = time.time_ns()  # before any note is looked at: see NoteCache.fresh
     # Everything built here lives as long as the vault; only parsing makes cyclic garbage, and
     # read_notes lets the collector run while it parses many notes.
     with paused_gc():
-        files = scan_vault(root)
+        commit = blobs = app_json = None
+        if revision is None:
+            files = scan_vault(root)
+        else:
+            from vaultgraph.gitfiles import read_revision  # subprocess: only when asked for
+
+            found = read_revision(root, revision)
+            files, blobs, commit, app_json = found.files, found.blobs, found.commit, found.app_json
         store = _open_cache(root, cache)
-        entries, loaded, shared = _load_notes(str(root), files.notes, store, jobs, progress)
-        if store is not None:
+        known = store.entries if store is not None else {}
+        if reuse is not None:
+            known = _entries_of(reuse)
+        entries, loaded, shared = _load_notes(
+            str(root), files.notes, store, known, jobs, progress, blobs
+        )
+        if store is not None and blobs is None:  # the cache holds the working tree's notes
             store.save(entries, started_ns, shared)
         notes = {path: n for path, n in loaded.items() if isinstance(n, Note)}
         unreadable = {path: n.reason for path, n in loaded.items() if isinstance(n, ReadFailure)}
+        digests = {path: entries[path].digest for path in files.notes if path in entries}
         index = build_index([*files.notes, *files.attachments])
         links = resolve_all(notes, (), index=index)
     vault = Vault(
@@ -162,10 +238,26 @@ def load_stamped(
         unreadable=unreadable,
         links=links,
         skipped=files.skipped,
+        commit=commit,
         _index=index,
+        _app_json=app_json,
+        _digests=digests,
+        _blobs=blobs,
     )
     stamps = {p: (e.size, e.mtime_ns, e.digest) for p, e in entries.items()}
     return Stamped(vault, files, stamps, started_ns)
+
+
+def _entries_of(vault: Vault) -> dict[str, Entry]:
+    """A loaded vault's notes as cache entries (with no stamp): to find them by content."""
+    found: dict[str, Entry] = {}
+    for path, hashed in vault.digests.items():
+        note = vault.notes.get(path)
+        if note is not None:
+            found[path] = Entry(0, 0, hashed, note)
+        elif path in vault.unreadable:
+            found[path] = Entry(0, 0, hashed, ReadFailure(vault.unreadable[path]))
+    return found
 
 
 def _open_cache(root: Path, cache: bool | str | os.PathLike[str]) -> NoteCache | None:
@@ -178,25 +270,31 @@ def _load_notes(
     root: str,
     relpaths: Sequence[str],
     store: NoteCache | None,
+    known: Mapping[str, Entry],
     jobs: int | None,
     progress: Progress | None,
+    blobs: Mapping[str, bytes] | None = None,
 ) -> tuple[dict[str, Entry], dict[str, Note | ReadFailure], SharedNotes | None]:
-    """The cache's new entries, each note's result in ``relpaths`` order, and the other
-    vaults' notes if they were read.
+    """The new entries (every note whose bytes were hashed), each note's result in
+    ``relpaths`` order, and the other vaults' notes if they were read.
 
-    A note whose stamp is unchanged is not read; one whose bytes hash as before, or as a note of
-    the same path in another vault's file (this vault's copy or former place), is not parsed.
+    A note whose stamp is unchanged is not read; one whose bytes hash as those ``known`` at its
+    path (the cache's), or as a note of the same path in another vault's file (this vault's
+    copy or former place), is not parsed. With ``blobs`` (a revision's), the bytes are those:
+    there is no stamp to go by, and nothing is read from ``root``.
     """
     entries: dict[str, Entry] = {}
     unsure: list[str] = []
-    with stat_in(root) as stat:
-        for relpath in relpaths:
-            entry = _fresh(store, stat, relpath)
-            if entry is not None:
-                entries[relpath] = entry
-            else:
-                unsure.append(relpath)
-    known: Mapping[str, Entry] = store.entries if store is not None else {}
+    if blobs is not None:
+        unsure = list(relpaths)
+    else:
+        with stat_in(root) as stat:
+            for relpath in relpaths:
+                entry = _fresh(store, stat, relpath)
+                if entry is not None:
+                    entries[relpath] = entry
+                else:
+                    unsure.append(relpath)
     shared = None
     unknown = [relpath for relpath in unsure if relpath not in known]
     # Other vaults' files serve a vault that has none of its own yet (a copy, a new worktree, a
@@ -204,7 +302,9 @@ def _load_notes(
     if store is not None and unknown and not known:
         shared = store.shared(unknown)
     pending: list[Pending] = [(relpath, _known(relpath, known, shared)) for relpath in unsure]
-    reads = read_notes(root, pending, hashing=store is not None, jobs=jobs, progress=progress)
+    # Every note is hashed, cache or not: the vault's digests are these, and hashing the bytes in
+    # hand costs a fraction of parsing them.
+    reads = read_notes(root, pending, hashing=True, jobs=jobs, progress=progress, blobs=blobs)
     results: dict[str, Note | ReadFailure] = {p: e.result for p, e in entries.items()}
     again: list[Pending] = []  # kept in another vault's segment that would not decode
     for (relpath, _), read in zip(pending, reads, strict=True):
@@ -217,7 +317,7 @@ def _load_notes(
         else:
             results[relpath] = read.result
     if again:
-        reads = read_notes(root, again, hashing=True, jobs=jobs, progress=progress)
+        reads = read_notes(root, again, hashing=True, jobs=jobs, progress=progress, blobs=blobs)
         for (relpath, _), read in zip(again, reads, strict=True):
             entry = _entry(relpath, read, None, None)
             if entry is not None:

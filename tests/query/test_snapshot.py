@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.query.gitrepo import Repo, partial_clone
-from vaultgraph import load_vault
-from vaultgraph.query import QueryError, at_revision, check_revision, snapshot, working_tree
+from vaultgraph import gitfiles, load_vault
+from vaultgraph.query import QueryError, at_revision, check_revision, working_tree
 
 
 def test_a_revision_reads_like_the_same_files_on_disk(repo: Repo) -> None:
@@ -161,7 +161,7 @@ def lazy_fetch(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
     """Git that turns lazy fetching off when told (GIT_NO_LAZY_FETCH), and git too old to know
     the variable, where refusing every transport must be enough on its own."""
     if request.param == "no switch":
-        monkeypatch.delitem(snapshot._ENV, "GIT_NO_LAZY_FETCH")
+        monkeypatch.delitem(gitfiles._ENV, "GIT_NO_LAZY_FETCH")
 
 
 @pytest.mark.parametrize("how", _FETCHES_RUN)
@@ -226,3 +226,17 @@ def test_a_transport_git_cannot_be_told_to_refuse(repo: Repo) -> None:
     repo.git("config", "protocol.a=b.allow", "always")  # ``-c`` cannot name it
     with pytest.raises(QueryError, match='allows a transport diff cannot turn off \\("a=b"\\)'):
         at_revision(repo.root, "HEAD")
+
+
+def test_a_snapshot_s_digests_are_its_vault_s_and_nothing_is_read_again(repo: Repo) -> None:
+    repo.write({"A.md": "[[B]]", "B.md": "", "Bad.md": b"\xff"})
+    repo.commit("one")
+    vault = load_vault(repo.root, cache=False)
+    for note in repo.root.glob("*.md"):
+        note.unlink()  # a snapshot that read the files again would find none
+    current = working_tree(vault)
+    assert current.digests is vault.digests
+    assert sorted(current.digests) == ["A.md", "B.md", "Bad.md"]
+    then = at_revision(repo.root, "HEAD", reuse=current)
+    assert then.digests == current.digests
+    assert then.vault.commit == check_revision(repo.root, "HEAD")

@@ -181,12 +181,13 @@ def diff_command(
     try:
         for revision in (rev1,) if rev2 is None else (rev1, rev2):
             query.check_revision(vault, revision)  # before the vault is read
-        # The notes the working tree shares with a revision are taken from it, not parsed again.
+        # The notes the working tree shares with a revision are taken from it, not parsed again
+        # (nor looked up in the cache file the working tree's load has just read and written).
         # Between two revisions the working tree is only that help: nothing to warn about.
         loaded = open_vault(vault, no_cache=no_cache, jobs=jobs, quiet=rev2 is not None)
         current = query.working_tree(loaded)
-        old = query.at_revision(vault, rev1, reuse=current)
-        new = current if rev2 is None else query.at_revision(vault, rev2, reuse=current)
+        old = query.at_revision(vault, rev1, reuse=current, jobs=jobs)
+        new = current if rev2 is None else query.at_revision(vault, rev2, reuse=current, jobs=jobs)
     except query.QueryError as error:
         raise click.UsageError(str(error)) from None
     click.echo(query.diff_formats.render(query.compare(old, new), fmt), nl=False)

@@ -143,12 +143,12 @@ def _of_kind(graph: nx.MultiDiGraph, paths: Iterable[str], kind: str) -> tuple[s
 
 def _renames(old: Snapshot, new: Snapshot, gone: set[str], came: set[str]) -> tuple[Renamed, ...]:
     pairs: dict[str, str] = {}
-    by_digest: defaultdict[str, list[str]] = defaultdict(list)
+    by_digest: defaultdict[bytes, list[str]] = defaultdict(list)
     for path in sorted(came):
         if path in new.digests:
             by_digest[new.digests[path]].append(path)
     for path in sorted(gone):
-        same = by_digest.get(old.digests.get(path, ""), [])
+        same = by_digest.get(old.digests.get(path, b""), [])
         if same:
             pairs[path] = same.pop(0)
     left_gone = _by_name(gone - pairs.keys())

@@ -1,260 +1,69 @@
-"""A vault as a git revision holds it, read into memory: no checkout, nothing written to git."""
+"""A vault at one point in its history, for diff: the working tree, or a git revision (read by
+:func:`vaultgraph.load_vault` with ``revision=``)."""
 
 from __future__ import annotations
 
-import hashlib
-import os
-import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from vaultgraph.files import ReadFailure, decode_text
-from vaultgraph.model import Note
-from vaultgraph.parse import parse_note
+from vaultgraph.files import VaultError
+from vaultgraph.gitfiles import revision_commit
 from vaultgraph.query.errors import QueryError
-from vaultgraph.resolve import resolve_all
-from vaultgraph.vault import Vault
+from vaultgraph.vault import Vault, _load, load_vault
 
 __all__ = ["Snapshot", "at_revision", "check_revision", "working_tree"]
-
-_SYMLINK = b"120000"
 
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """A vault at one point in its history, with a digest of each note's bytes."""
+    """A vault at one point in its history; its notes' digests are the vault's own."""
 
     label: str  # ``HEAD~1 (1a2b3c4)``, ``working tree``
     vault: Vault
-    digests: Mapping[str, str]  # note path -> digest: equal digests, unchanged note
+
+    @property
+    def digests(self) -> Mapping[str, bytes]:
+        """Note path -> content hash (:attr:`Vault.digests`): equal digests, unchanged note."""
+        return self.vault.digests
 
 
 def working_tree(vault: Vault) -> Snapshot:
     """The vault as it is on disk now, untracked files included."""
-    digests: dict[str, str] = {}
-    for path in [*vault.notes, *vault.unreadable]:
-        try:
-            digests[path] = _digest((vault.root / path).read_bytes())
-        except OSError:
-            continue  # unreadable: it counts as changed
-    return Snapshot("working tree", vault, digests)
+    return Snapshot("working tree", vault)
 
 
 def check_revision(root: Path, revision: str) -> str:
     """The commit id ``revision`` names in the repository holding the folder ``root``."""
-    if not root.is_dir():
-        raise QueryError(f"{root}: no such folder; give the vault folder with --vault")
     try:
-        _git(root, "rev-parse", "--show-toplevel")
-    except _GitFailed as error:
-        if "not a git repository" not in str(error):
-            first = next(iter(str(error).splitlines()), "git failed")
-            raise QueryError(f"git cannot read {root}: {first}") from None
-        raise QueryError(
-            f"{root} is not in a git repository; diff compares commits of a vault kept in git"
-        ) from None
-    try:
-        commit = _git(
-            root, "rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}"
-        )
-    except _GitFailed:
-        raise QueryError(
-            f'unknown revision "{revision}"; give a commit, branch or tag, such as HEAD~1'
-        ) from None
-    return commit.decode("ascii").strip()
+        return revision_commit(root, revision)
+    except VaultError as error:
+        raise QueryError(str(error)) from None
 
 
-def at_revision(root: Path, revision: str, *, reuse: Snapshot | None = None) -> Snapshot:
-    """The vault folder ``root`` as the commit ``revision`` holds it.
+def at_revision(
+    root: Path,
+    revision: str,
+    *,
+    reuse: Snapshot | None = None,
+    cache: bool | str | Path = True,
+    jobs: int | None = None,
+) -> Snapshot:
+    """The vault folder ``root`` as the commit ``revision`` holds it:
+    ``load_vault(root, revision=revision, cache=cache, jobs=jobs)``, raising
+    :class:`QueryError`.
 
-    Files are listed with ``git ls-tree`` and notes read with ``git cat-file --batch``, then
-    parsed, resolved and built into a graph exactly as :func:`vaultgraph.load_vault` does. Hidden
-    files, symlinks and submodules are left out, as the scan of a working tree leaves out hidden
-    files. A note whose bytes are those of the same note in ``reuse`` (typically the working
-    tree, loaded with the parse cache) is taken from there instead of parsed again.
+    A note whose bytes are those of a cached parse is not parsed again. Given ``reuse``
+    (a snapshot loaded already, typically the working tree), the lookup is in its notes instead
+    of the cache: a note whose bytes are those of the same note there is that very note.
     """
-    oid = check_revision(root, revision)
-    label = f"{revision} ({oid[:7]})"
-    # Run in the vault folder, ls-tree lists that folder only, with paths relative to it.
     try:
-        entries = _blobs(_git(root, "ls-tree", "-r", "-z", oid))
-    except _GitFailed as error:
-        if _missing_object(str(error)):
-            raise _not_in_clone(f"the file list of {label}") from None
-        raise QueryError(f"git cannot list the files of {label}: {_last_line(error)}") from None
-    note_paths = sorted(path for path in entries if path.lower().endswith(".md"))
-    attachments = tuple(sorted(path for path in entries if not path.lower().endswith(".md")))
-    wanted: dict[str, str] = {}  # blob id -> the first note holding those bytes
-    for path in note_paths:
-        wanted.setdefault(entries[path], path)
-    contents = _read_blobs(root, wanted, label)
-    known = reuse.vault.notes if reuse is not None else {}
-    notes: dict[str, Note] = {}
-    unreadable: dict[str, str] = {}
-    digests: dict[str, str] = {}
-    for path in note_paths:
-        data = contents[entries[path]]
-        digests[path] = _digest(data)
-        if path in known and reuse is not None and reuse.digests.get(path) == digests[path]:
-            notes[path] = known[path]
-            continue
-        text = decode_text(data)
-        if isinstance(text, ReadFailure):
-            unreadable[path] = text.reason
+        if reuse is None:
+            vault = load_vault(root, revision=revision, cache=cache, jobs=jobs)
         else:
-            notes[path] = parse_note(path, text)
-    links = resolve_all(notes, [*note_paths, *attachments])
-    vault = Vault(root, notes, attachments, unreadable, links)
-    return Snapshot(label, vault, digests)
-
-
-class _GitFailed(Exception):
-    """Git's error message; ``output`` is what it wrote to stdout before it stopped."""
-
-    def __init__(self, message: str, output: bytes = b"") -> None:
-        super().__init__(message)
-        self.output = output
-
-
-def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    """Run read-only git plumbing that can reach no remote (see :func:`_offline`)."""
-    done = _run(cwd, [*_offline(cwd), *args], stdin)
-    if done.returncode != 0:
-        raise _GitFailed(done.stderr.decode("utf-8", "replace").strip(), done.stdout)
-    return done.stdout
-
-
-# Optional locks off, so not even the index is refreshed; no prompt for credentials; and no lazy
-# fetch of a partial clone's missing objects (git 2.44 and later know this variable, and so do
-# the 2024 security releases of older ones: 2.39.4, 2.40.2, 2.41.1, 2.42.2, 2.43.4).
-_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_NO_LAZY_FETCH": "1"}
-
-
-def _run(
-    cwd: Path, args: list[str], stdin: bytes | None = None
-) -> subprocess.CompletedProcess[bytes]:
-    env = {key: value for key, value in os.environ.items() if key != "GIT_ALLOW_PROTOCOL"}
-    env |= _ENV
-    try:
-        return subprocess.run(
-            ["git", *args], cwd=cwd, input=stdin, capture_output=True, env=env, check=False
-        )
-    except FileNotFoundError:
-        raise QueryError("git is not installed or not on PATH; diff needs it") from None
-    except OSError as error:
-        raise QueryError(f"cannot run git: {error.strerror or error}") from None
-
-
-def _offline(cwd: Path) -> list[str]:
-    """Options that turn off every transport, so no git command of diff's can fetch.
-
-    In a partial clone, reading an object the clone left on the server makes git fetch it, and
-    fetching runs whatever the repository's configuration says (``core.sshCommand``,
-    ``remote.<name>.uploadpack``, an ``ext::`` URL). Older git ignores ``GIT_NO_LAZY_FETCH``, so
-    the fetch must fail before it connects there: ``protocol.allow=never``
-    refuses every transport, and because a ``protocol.<name>.allow`` setting would win over it,
-    each one the configuration holds is set to ``never`` as well. The options reach the fetch
-    git would start, as every ``-c`` does. (``GIT_ALLOW_PROTOCOL`` would beat them all; it is
-    left out of git's environment.)
-    """
-    # Matched here, not by git's regex, whose ``.`` matches no byte that is not UTF-8.
-    done = _run(cwd, ["config", "--name-only", "-z", "--get-regexp", r"^protocol\."])
-    if done.returncode not in (0, 1):  # 1: no such setting
-        raise _GitFailed(done.stderr.decode("utf-8", "replace").strip())
-    options = ["-c", "protocol.allow=never"]
-    # fsdecode: a name that is not UTF-8 goes back to git as the same bytes.
-    for key in os.fsdecode(done.stdout).split("\0")[:-1]:
-        if key == "protocol.allow" or not key.endswith(".allow"):
-            continue
-        name = key.removeprefix("protocol.").removesuffix(".allow")
-        if "=" in name or "\n" in name:  # ``-c`` cannot name it
-            raise QueryError(
-                f'the git configuration allows a transport diff cannot turn off ("{name}"); '
-                "remove its protocol.*.allow setting"
-            )
-        options += ["-c", f"protocol.{name}.allow=never"]
-    return options
-
-
-def _blobs(listing: bytes) -> dict[str, str]:
-    """Vault path -> blob id for each regular file ``ls-tree -r -z`` lists, hidden ones left out."""
-    found: dict[str, str] = {}
-    for entry in listing.split(b"\0"):
-        if not entry:
-            continue
-        info, _, raw_path = entry.partition(b"\t")
-        mode, kind, oid = info.split(b" ")
-        if kind != b"blob" or mode == _SYMLINK:
-            continue
-        try:
-            path = raw_path.decode("utf-8")
-        except UnicodeDecodeError:
-            continue  # as the scan skips such names: no link can be written to them
-        if any(part.startswith(".") for part in path.split("/")):
-            continue
-        found[path] = oid.decode("ascii")
-    return found
-
-
-def _read_blobs(cwd: Path, wanted: Mapping[str, str], label: str) -> dict[str, bytes]:
-    """The bytes of each blob (blob id -> a path it is at), read in one ``git cat-file --batch``
-    run."""
-    if not wanted:
-        return {}
-    try:
-        out = _git(cwd, "cat-file", "--batch", stdin="".join(f"{o}\n" for o in wanted).encode())
-    except _GitFailed as error:
-        # Git stops at the first object it would have to fetch: the one after those it wrote.
-        if _missing_object(str(error)):
-            read = _batch(error.output, wanted)
-            path = next((path for oid, path in wanted.items() if oid not in read), None)
-            raise _not_in_clone(f"{path or 'a note'} at {label}") from None
-        raise QueryError(f"git cat-file failed: {_last_line(error)}") from None
-    contents = _batch(out, wanted)
-    for oid, path in wanted.items():
-        if oid not in contents:  # ``<oid> missing``: git that does not fetch, as told
-            raise _not_in_clone(f"{path} at {label}")
-    return contents
-
-
-def _batch(out: bytes, wanted: Iterable[str]) -> dict[str, bytes]:
-    """The objects ``cat-file --batch`` wrote in full, in the order asked, up to the first that
-    it reported missing or did not finish."""
-    contents: dict[str, bytes] = {}
-    position = 0
-    for oid in wanted:
-        end = out.find(b"\n", position)
-        header = out[position:end].split(b" ")
-        if end < 0 or len(header) != 3:
-            break
-        size = int(header[2])
-        if len(out) < end + 1 + size + 1:
-            break
-        contents[oid] = out[end + 1 : end + 1 + size]
-        position = end + 1 + size + 1
-    return contents
-
-
-# What git says when an object is not in the repository, fetching it refused or not tried. (The
-# fetch's own "transport 'file' not allowed" can be all there is: git may die writing to it.)
-_MISSING = ("promisor remote", "not allowed", "unable to read", "missing", "not a tree object")
-
-
-def _missing_object(message: str) -> bool:
-    return any(words in message for words in _MISSING)
-
-
-def _not_in_clone(what: str) -> QueryError:
-    return QueryError(
-        f"{what} is not in this clone, and diff never fetches (a partial clone leaves files on "
-        "the server); run it in a full clone, without --filter"
-    )
-
-
-def _last_line(error: _GitFailed) -> str:
-    return next(iter(reversed(str(error).splitlines())), "git failed")
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+            loaded = _load(root, revision, cache=False, jobs=jobs, progress=None, reuse=reuse.vault)
+            vault = loaded.vault
+    except VaultError as error:
+        raise QueryError(str(error)) from None
+    assert vault.commit is not None
+    return Snapshot(f"{revision} ({vault.commit[:7]})", vault)
