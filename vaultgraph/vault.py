@@ -28,7 +28,7 @@ from vaultgraph.files import (
 from vaultgraph.model import Note
 from vaultgraph.packing import paused_gc
 from vaultgraph.positions import split_lines
-from vaultgraph.reading import Pending, Progress, Read, read_notes
+from vaultgraph.reading import NotePool, Pending, Progress, Read, read_notes
 from vaultgraph.resolve import LinkIndex, ResolvedLink, build_index, resolve_all
 from vaultgraph.store import Entry, NoteCache, SharedNotes, digest
 
@@ -58,7 +58,9 @@ class Vault:
     notes: Mapping[str, Note]
     attachments: tuple[str, ...]
     unreadable: Mapping[str, str]
-    links: tuple[ResolvedLink, ...]
+    # The resolved links, when given; else resolved on first use of ``links``. Not compared:
+    # they follow from the notes and files.
+    _links: tuple[ResolvedLink, ...] | None = field(default=None, repr=False, compare=False)
     skipped: tuple[SkippedPath, ...] = ()
     # The git commit the vault was read from (load_vault's ``revision``); None: the working tree.
     commit: str | None = None
@@ -90,6 +92,16 @@ class Vault:
                 continue
             found[path] = digest(data)
         return found
+
+    @cached_property
+    def links(self) -> tuple[ResolvedLink, ...]:
+        """Every link of every readable note, resolved as Obsidian resolves it, in path order
+        and each note's in source order. Resolved on first use: a check whose notes were
+        checked in the processes that parsed them needs none of them here."""
+        if self._links is not None:
+            return self._links
+        with paused_gc():  # 100,000 links are as many objects, none of them garbage
+            return resolve_all(self.notes, (), index=self.index)
 
     @cached_property
     def index(self) -> LinkIndex:
@@ -184,10 +196,11 @@ def load_stamped(
     cache: bool | str | os.PathLike[str] = True,
     jobs: int | None = None,
     progress: Progress | None = None,
+    pool: NotePool | None = None,
 ) -> Stamped:
     """:func:`load_vault` of a working tree, also saying which version of each note it read
     (for callers that keep results of their own per note, such as the check's findings)."""
-    return _load(Path(path), None, cache=cache, jobs=jobs, progress=progress)
+    return _load(Path(path), None, cache=cache, jobs=jobs, progress=progress, pool=pool)
 
 
 def _load(
@@ -198,6 +211,7 @@ def _load(
     jobs: int | None,
     progress: Progress | None,
     reuse: Vault | None = None,
+    pool: NotePool | None = None,
 ) -> Stamped:
     """The one loader: the files and the bytes of the notes (a scan of the working tree, or a
     git revision), then the notes, each parsed unless its bytes are those of a cached parse
@@ -222,7 +236,7 @@ def _load(
         if reuse is not None:
             known = _entries_of(reuse)
         entries, loaded, shared = _load_notes(
-            str(root), files.notes, store, known, jobs, progress, blobs
+            str(root), files.notes, store, known, jobs, progress, blobs, pool
         )
         if store is not None and blobs is None:  # the cache holds the working tree's notes
             store.save(entries, started_ns, shared)
@@ -230,13 +244,11 @@ def _load(
         unreadable = {path: n.reason for path, n in loaded.items() if isinstance(n, ReadFailure)}
         digests = {path: entries[path].digest for path in files.notes if path in entries}
         index = build_index([*files.notes, *files.attachments])
-        links = resolve_all(notes, (), index=index)
     vault = Vault(
         root=root,
         notes=notes,
         attachments=files.attachments,
         unreadable=unreadable,
-        links=links,
         skipped=files.skipped,
         commit=commit,
         _index=index,
@@ -274,6 +286,7 @@ def _load_notes(
     jobs: int | None,
     progress: Progress | None,
     blobs: Mapping[str, bytes] | None = None,
+    pool: NotePool | None = None,
 ) -> tuple[dict[str, Entry], dict[str, Note | ReadFailure], SharedNotes | None]:
     """The new entries (every note whose bytes were hashed), each note's result in
     ``relpaths`` order, and the other vaults' notes if they were read.
@@ -304,7 +317,9 @@ def _load_notes(
     pending: list[Pending] = [(relpath, _known(relpath, known, shared)) for relpath in unsure]
     # Every note is hashed, cache or not: the vault's digests are these, and hashing the bytes in
     # hand costs a fraction of parsing them.
-    reads = read_notes(root, pending, hashing=True, jobs=jobs, progress=progress, blobs=blobs)
+    reads = read_notes(
+        root, pending, hashing=True, jobs=jobs, progress=progress, blobs=blobs, pool=pool
+    )
     results: dict[str, Note | ReadFailure] = {p: e.result for p, e in entries.items()}
     again: list[Pending] = []  # kept in another vault's segment that would not decode
     for (relpath, _), read in zip(pending, reads, strict=True):
@@ -317,7 +332,9 @@ def _load_notes(
         else:
             results[relpath] = read.result
     if again:
-        reads = read_notes(root, again, hashing=True, jobs=jobs, progress=progress, blobs=blobs)
+        reads = read_notes(
+            root, again, hashing=True, jobs=jobs, progress=progress, blobs=blobs, pool=pool
+        )
         for (relpath, _), read in zip(again, reads, strict=True):
             entry = _entry(relpath, read, None, None)
             if entry is not None:

@@ -118,3 +118,58 @@ def test_run_rule_runs_either_shape(vault: Vault) -> None:
 def test_a_rule_has_exactly_one_shape(checks: dict[str, object]) -> None:
     with pytest.raises(ValueError, match="check_note or check_vault"):
         Rule("VG299", "odd", Severity.WARNING, True, "Odd.", **checks)  # type: ignore[arg-type]
+
+
+def _many_notes(count: int) -> dict[str, str]:
+    """Notes of every kind the per-note rules judge, linking into each other's headings and
+    blocks across the vault (so across the workers that parse them)."""
+    notes = {
+        f"n/{i}.md": (
+            f"---\naliases: [alias {i}]\n---\n# Note {i}\n\n## Part {i}\n\nText. ^b{i}\n\n"
+            f"[[{(i + 1) % count}#Part {(i + 1) % count}]] [[{(i + 7) % count}#Nope]] "
+            f"[[{(i + 3) % count}#^b{(i + 3) % count}]] [[{(i + 5) % count}#^gone]] "
+            f"[[alias {(i + 2) % count}]] [[Mising {i % 9}]] ![[pic{i % 4}.png]] [[Same]]\n\n"
+            f"- \n- x ^d\n- y ^d\n\n| a | b |\n| - | - |\n| [[{i}|t]] | c |\n"
+        )
+        for i in range(count)
+    }
+    notes["a/Same.md"] = "one"
+    notes["b/Same.md"] = "two"
+    notes["pic1.png"] = "png"
+    notes["Bad.md"] = "---\ntags: {a: 1}\nup: [[n/1]]\n---\n"
+    return notes
+
+
+def test_notes_checked_in_the_workers_that_parsed_them_are_checked_as_here(
+    tmp_path: Path,
+) -> None:
+    from vaultgraph.lint.engine import check_in_pool
+    from vaultgraph.reading import PARALLEL_MIN, NotePool
+    from vaultgraph.vault import load_stamped
+
+    root = write_vault(tmp_path, _many_notes(PARALLEL_MIN + 40))
+    with NotePool(2) as pool:
+        vault = load_stamped(root, cache=False, pool=pool).vault
+        done = check_in_pool(pool, RULES, vault)
+    here = check_notes(
+        RULES, vault_view(vault), vault.notes, links_by_source(vault.links), vault.unreadable
+    )
+    assert set(done) == set(vault.notes)
+    assert done == {path: here[path] for path in vault.notes}
+    assert sum(len(result.findings) for result in done.values()) > 8 * len(done)
+    assert all(result.asked for path, result in done.items() if path.startswith("n/"))
+
+
+def test_a_check_with_the_workers_finds_what_a_check_in_one_process_finds(
+    tmp_path: Path,
+) -> None:
+    from vaultgraph.lint.config import Config
+    from vaultgraph.lint.runner import check_vault, load_and_check
+    from vaultgraph.reading import PARALLEL_MIN
+
+    root = write_vault(tmp_path, _many_notes(PARALLEL_MIN + 40))
+    config = Config(extend_select=("orphan-note",))
+    _, parallel = load_and_check(root, config, cache=False, jobs=2)
+    serial = check_vault(load_vault(root, cache=False, jobs=1), config)
+    assert parallel.run == serial
+    assert {f.code for f in serial.findings} >= {"VG101", "VG102", "VG103", "VG104", "VG201"}

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vaultgraph.lint.config import Config, load_config
-from vaultgraph.lint.runner import CheckRun, check_vault, select_rules
+from vaultgraph.lint.runner import CheckRun, load_and_check, select_rules
 
 if TYPE_CHECKING:
     from vaultgraph.files import SkippedPath
@@ -112,7 +112,7 @@ def _remembered(
 ) -> CheckRun:
     """The check's findings; from the cache's memo of the last check where it still holds."""
     if cache is False:
-        return check_vault(_load(root, False, jobs, progress), config)
+        return load_and_check(root, config, cache=False, jobs=jobs, progress=progress)[1].run
     from vaultgraph.lint.memo import remembered_check
 
     return remembered_check(
@@ -129,10 +129,9 @@ def _diff(
 ) -> CheckResult:
     from vaultgraph.lint.fix import apply_fixes
 
-    loaded = _load(root, cache, jobs, progress)
+    loaded, run = _load(root, config, cache, jobs, progress)
     if _is_empty(loaded):
         return _nothing(loaded)
-    run = check_vault(loaded, config)
     repairs = apply_fixes(loaded.root, run.findings, write=False, notes=loaded.notes)
     return _result(run, fixes=repairs)
 
@@ -152,7 +151,7 @@ def _fix(
     # Held from before the notes are read to the last write: no other run changes them between
     # this one's check and its repairs.
     with writing(root, directory=_cache_folder(cache)) as lock:
-        loaded = _load(root, cache, jobs, progress)
+        loaded, run = _load(root, config, cache, jobs, progress)
         unlocked = None if lock.held else lock.reason
         if _is_empty(loaded):
             return _nothing(loaded, unlocked=unlocked)
@@ -160,7 +159,6 @@ def _fix(
         if lock.held:  # else a temporary file may be that of a fix running now
             removed = remove_leftovers(loaded.root, [*loaded.notes, *loaded.unreadable])
         skipped = loaded.skipped
-        run = check_vault(loaded, config)
         # A repair can reveal another (a list item left empty once its empty child is gone, a
         # link that only parses once a pipe is escaped): fix, check again, until nothing changes.
         rounds: list[FixReport] = []
@@ -168,18 +166,20 @@ def _fix(
             rounds.append(apply_fixes(loaded.root, run.findings, write=True, notes=loaded.notes))
             if not rounds[-1].changed:
                 break
-            loaded = _load(root, cache, jobs, progress)
-            run = check_vault(loaded, config)
+            loaded, run = _load(root, config, cache, jobs, progress)
     # The paths the first reading skipped: the same listing, said once.
     return _result(run, skipped=skipped, fixes=_merged(rounds), removed=removed, unlocked=unlocked)
 
 
 def _load(
-    root: Path, cache: bool | str | os.PathLike[str], jobs: int | None, progress: Progress | None
-) -> Vault:
-    from vaultgraph.vault import load_vault
-
-    return load_vault(root, cache=cache, jobs=jobs, progress=progress)
+    root: Path,
+    config: Config,
+    cache: bool | str | os.PathLike[str],
+    jobs: int | None,
+    progress: Progress | None,
+) -> tuple[Vault, CheckRun]:
+    stamped, evaluation = load_and_check(root, config, cache=cache, jobs=jobs, progress=progress)
+    return stamped.vault, evaluation.run
 
 
 def _cache_folder(cache: bool | str | os.PathLike[str]) -> Path | None:

@@ -42,7 +42,13 @@ from vaultgraph.files import (
 )
 from vaultgraph.lint.config import Config
 from vaultgraph.lint.finding import Edit, Finding, Severity
-from vaultgraph.lint.runner import CheckRun, Evaluation, check_notes_of, evaluate, select_rules
+from vaultgraph.lint.runner import (
+    CheckRun,
+    Evaluation,
+    check_notes_of,
+    load_and_check,
+    select_rules,
+)
 from vaultgraph.positions import split_lines
 from vaultgraph.store import cache_file_outside, codec, digest
 from vaultgraph.store.checks import (
@@ -125,10 +131,9 @@ def _full(
 ) -> CheckRun:
     """The whole check, remembered in ``into`` (the file, this run's key and the memos of the
     vault's other configurations found there) unless that is ``None``."""
-    from vaultgraph.vault import load_stamped
-
-    stamped = load_stamped(root, cache=directory or True, jobs=jobs, progress=progress)
-    evaluation = evaluate(stamped.vault, config)
+    stamped, evaluation = load_and_check(
+        root, config, cache=directory or True, jobs=jobs, progress=progress
+    )
     run = evaluation.run
     if into is not None:
         file, key, others = into

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 from vaultgraph.lint.config import Config, SelectorError, expand_selector, glob_matches
 from vaultgraph.lint.engine import (
     NoteChecked,
+    check_in_pool,
     check_notes,
     check_whole_vault,
     links_by_source,
@@ -28,8 +30,9 @@ if TYPE_CHECKING:
     from vaultgraph.lint.context import VaultView
     from vaultgraph.lint.suggest import TargetIndex
     from vaultgraph.model import Note
+    from vaultgraph.reading import Progress
     from vaultgraph.resolve import ResolvedLink
-    from vaultgraph.vault import Vault
+    from vaultgraph.vault import Stamped, Vault
 
 __all__ = [
     "CheckRun",
@@ -39,6 +42,7 @@ __all__ = [
     "check_notes_of",
     "check_vault",
     "evaluate",
+    "load_and_check",
     "obsidian_excluded",
     "run_checks",
     "select_rules",
@@ -124,6 +128,28 @@ def evaluate(
     findings = tuple(sorted([*found.run.findings, *whole]))
     run = dataclasses.replace(found.run, findings=findings, skipped=vault.skipped)
     return Evaluation(run, found.notes, view.built_targets())
+
+
+def load_and_check(
+    root: Path,
+    config: Config,
+    *,
+    cache: bool | str | os.PathLike[str] = True,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> tuple[Stamped, Evaluation]:
+    """Load the vault at ``root`` and check it: the per-note rules run in the worker processes
+    that parse the notes, on the notes each parsed, and this process checks the rest (notes
+    from the cache, or all of them when parsing ran here) and runs the whole-vault rules. The
+    findings are those of ``evaluate(load_vault(root), config)``."""
+    from vaultgraph.reading import NotePool
+    from vaultgraph.vault import load_stamped
+
+    selected = select_rules(config)
+    with NotePool(jobs) as pool:
+        stamped = load_stamped(root, cache=cache, jobs=jobs, progress=progress, pool=pool)
+        done = check_in_pool(pool, selected, stamped.vault)
+    return stamped, evaluate(stamped.vault, config, done=done)
 
 
 @dataclass(frozen=True, slots=True)
