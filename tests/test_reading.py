@@ -287,8 +287,11 @@ def test_a_pool_visits_each_parsed_note_where_it_was_parsed(tmp_path: Path) -> N
     pending = _pending(tmp_path, PARALLEL_MIN + 50)
     with NotePool(2) as pool:
         reads = pool.read(str(tmp_path), pending, hashing=False)
-        visited = pool.visit(_where_and_links, 10)
-    assert visited is not None
+        assert pool.holds_notes
+        replies = pool.visit(_where_and_links, 10)
+    assert replies is not None
+    assert len(replies) == 2
+    visited = {path: found for reply in replies for path, found in reply.items()}
     assert sorted(visited) == sorted(path for path, _ in pending)
     assert {count for _, count in visited.values()} == {12}
     workers = {pid for pid, _ in visited.values()}
@@ -301,6 +304,7 @@ def test_a_pool_that_parsed_here_visits_nothing(tmp_path: Path) -> None:
     pending = _pending(tmp_path, PARALLEL_MIN + 5)
     with NotePool(1) as serial:
         serial.read(str(tmp_path), pending, hashing=False)
+        assert not serial.holds_notes
         assert serial.visit(_where_and_links, 0) is None
     with NotePool(2) as few:
         few.read(str(tmp_path), pending[:5], hashing=False)  # too few to start workers

@@ -41,9 +41,9 @@ Progress = Callable[[int, int], None]
 Pending = tuple[str, bytes | None]
 """A note to read, and the digest of the bytes it was last parsed from (``None``: unknown)."""
 
-Visit = Callable[[Mapping[str, Note], Any], Mapping[str, Any]]
-"""A pass over the notes a worker parsed (path -> note) with data shared by every worker; it
-gives a result by path. A module-level function: it is sent to the workers by name."""
+Visit = Callable[[Mapping[str, Note], Any], Any]
+"""A pass over the notes a worker parsed (path -> note) with data shared by every worker,
+giving that worker's result. A module-level function: it is sent to the workers by name."""
 
 # Below this many notes to parse, starting processes costs more than it saves.
 PARALLEL_MIN = 200
@@ -145,7 +145,8 @@ class NotePool:
             try:
                 workers = self._start(min(self._jobs, len(pending)))
                 reads = _read_in_pool(workers, root, pending, hashing, self._keep, progress, blobs)
-                self._held = self._held or self._keep
+                parsed = any(isinstance(read.result, Note) for read in reads)
+                self._held = self._held or (self._keep and parsed)
                 return reads
             except Exception as error:  # no processes here, or a worker failed: parse here
                 self._fail(error)
@@ -155,11 +156,16 @@ class NotePool:
         collect = len(pending) >= PARALLEL_MIN
         return _read_all(root, pending, hashing, progress, collect=collect, blobs=blobs)
 
-    def visit(self, task: Visit, shared: object) -> dict[str, Any] | None:
-        """``task(notes, shared)`` in every worker, over the notes it parsed and kept, their
-        results merged by path; ``None`` when no worker holds notes or one failed (the caller
-        then does the work itself). ``shared`` is sent to each worker: keep it small."""
-        if self._workers is None or not self._held or self._failed:
+    @property
+    def holds_notes(self) -> bool:
+        """Whether the workers parsed notes and keep them, for :meth:`visit`."""
+        return self._workers is not None and self._held and not self._failed
+
+    def visit(self, task: Visit, shared: object) -> list[Any] | None:
+        """``task(notes, shared)`` in every worker, over the notes it parsed and kept: each
+        worker's result; ``None`` when no worker holds notes or one failed (the caller then
+        does the work itself). ``shared`` is sent to each worker: keep it small."""
+        if self._workers is None or not self.holds_notes:
             return None
         try:
             return _visit_in_pool(self._workers, task, shared)
@@ -259,16 +265,16 @@ def _read_in_pool(
     return [read for batch in batches for read in batch]
 
 
-def _visit_in_pool(pool: _Workers, task: Visit, shared: object) -> dict[str, Any]:
+def _visit_in_pool(pool: _Workers, task: Visit, shared: object) -> list[Any]:
     for worker in pool.connections:
         worker.send(_Visiting(task, shared))
-    merged: dict[str, Any] = {}
+    replies: list[Any] = []
     for worker in pool.connections:
         reply = worker.recv()
         if isinstance(reply, _Failed):
             raise RuntimeError(f"a worker failed: {reply.error}")
-        merged.update(reply)
-    return merged
+        replies.append(reply)
+    return replies
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,7 +384,7 @@ def _work(connection: Connection, parent: int) -> None:
         reply: object
         try:
             if isinstance(task, _Visiting):
-                reply = dict(task.task(kept, task.shared))
+                reply = task.task(kept, task.shared)
                 gc.collect(0)
             else:
                 reads = _read_all(task.root, task.chunk, task.hashing, blobs=task.blobs)

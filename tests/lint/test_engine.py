@@ -150,10 +150,14 @@ def test_notes_checked_in_the_workers_that_parsed_them_are_checked_as_here(
     root = write_vault(tmp_path, _many_notes(PARALLEL_MIN + 40))
     with NotePool(2) as pool:
         vault = load_stamped(root, cache=False, pool=pool).vault
-        done = check_in_pool(pool, RULES, vault)
-    here = check_notes(
-        RULES, vault_view(vault), vault.notes, links_by_source(vault.links), vault.unreadable
-    )
+        pooled = check_in_pool(pool, RULES, vault)
+    done = pooled.notes
+    view = vault_view(vault)
+    here = check_notes(RULES, view, vault.notes, links_by_source(vault.links), vault.unreadable)
+    names = view.built_targets()
+    assert names is not None
+    assert pooled.suggestions == names.known()  # the workers' "did you mean", for the memo
+    assert pooled.suggestions
     assert set(done) == set(vault.notes)
     assert done == {path: here[path] for path in vault.notes}
     assert sum(len(result.findings) for result in done.values()) > 8 * len(done)

@@ -20,7 +20,7 @@ from vaultgraph.lint.finding import Edit, Finding, Severity
 from vaultgraph.lint.rule import Rule
 
 if TYPE_CHECKING:
-    from vaultgraph.lint.suggest import TargetIndex
+    from vaultgraph.lint.suggest import Suggestion, TargetIndex
     from vaultgraph.model import Note, Outlined
     from vaultgraph.reading import NotePool
     from vaultgraph.resolve import LinkIndex, ResolvedLink
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NoteChecked",
+    "PoolChecked",
     "RuleContractError",
     "check_in_pool",
     "check_note",
@@ -121,13 +122,26 @@ def run_rule(rule: Rule, vault: Vault) -> list[Finding]:
     return sorted(f for result in checked.values() for f in result.findings)
 
 
-def check_in_pool(pool: NotePool, rules: Sequence[Rule], vault: Vault) -> dict[str, NoteChecked]:
+@dataclass(frozen=True, slots=True)
+class PoolChecked:
+    """What the workers found in the notes they parsed (by path), and the "did you mean"
+    suggestions they looked up for missing targets (by target), which hold for any check of
+    the same files and aliases."""
+
+    notes: Mapping[str, NoteChecked]
+    suggestions: Mapping[str, tuple[Suggestion, ...]]
+
+
+_NOTHING_IN_POOL = PoolChecked({}, {})
+
+
+def check_in_pool(pool: NotePool, rules: Sequence[Rule], vault: Vault) -> PoolChecked:
     """:func:`check_note` for each note ``pool``'s workers parsed, run in those workers, with
-    the severities of ``rules`` (whole-vault rules are skipped); by path. Empty when the
-    workers hold no notes or could not check them: the caller checks the notes left."""
+    the severities of ``rules`` (whole-vault rules are skipped). Nothing when the workers hold
+    no notes or could not check them: the caller checks the notes left."""
     per_note = tuple(rule for rule in rules if rule.per_note)
-    if not per_note or not vault.notes:
-        return {}
+    if not per_note or not vault.notes or not pool.holds_notes:
+        return _NOTHING_IN_POOL
     shared = _Shared(
         per_note,
         str(vault.root),
@@ -141,16 +155,21 @@ def check_in_pool(pool: NotePool, rules: Sequence[Rule], vault: Vault) -> dict[s
         },
         tuple(vault.notes),
     )
-    found = pool.visit(_check_kept, shared)
-    if found is None:
-        return {}
+    replies = pool.visit(_check_kept, shared)
+    if replies is None:
+        return _NOTHING_IN_POOL
+    from vaultgraph.lint.suggest import Suggestion
+
     severities = {severity.value: severity for severity in Severity}
-    return {
-        path: NoteChecked(
-            tuple(_unpacked(packed, severities) for packed in findings), frozenset(asked), names
-        )
-        for path, (findings, asked, names) in found.items()
-    }
+    checked: dict[str, NoteChecked] = {}
+    suggestions: dict[str, tuple[Suggestion, ...]] = {}
+    for found, known in replies:
+        for path, (findings, asked, names) in found.items():
+            unpacked = tuple(_unpacked(packed, severities) for packed in findings)
+            checked[path] = NoteChecked(unpacked, frozenset(asked), names)
+        for target, pairs in known.items():
+            suggestions[target] = tuple(Suggestion(*pair) for pair in pairs)
+    return PoolChecked(checked, suggestions)
 
 
 def links_by_source(links: Iterable[ResolvedLink]) -> dict[str, tuple[ResolvedLink, ...]]:
@@ -161,16 +180,22 @@ def links_by_source(links: Iterable[ResolvedLink]) -> dict[str, tuple[ResolvedLi
     return {path: tuple(group) for path, group in grouped.items()}
 
 
-def vault_view(vault: Vault) -> _LoadedView:
-    """The view of a loaded vault that the per-note rules check its notes against."""
-    return _LoadedView(vault)
+def vault_view(
+    vault: Vault, known: Mapping[str, tuple[Suggestion, ...]] | None = None
+) -> _LoadedView:
+    """The view of a loaded vault that the per-note rules check its notes against; ``known``:
+    suggestions looked up before for the same files and aliases."""
+    return _LoadedView(vault, known)
 
 
 class _LoadedView:
     """A loaded vault, seen by per-note rules; its index of names is built once, when asked."""
 
-    def __init__(self, vault: Vault) -> None:
+    def __init__(
+        self, vault: Vault, known: Mapping[str, tuple[Suggestion, ...]] | None = None
+    ) -> None:
         self._vault = vault
+        self._known = known
 
     @property
     def root(self) -> Path:
@@ -191,7 +216,7 @@ class _LoadedView:
     def _targets(self) -> TargetIndex:
         from vaultgraph.lint.suggest import build_target_index
 
-        return build_target_index(self._vault)
+        return build_target_index(self._vault, self._known)
 
     def targets(self) -> TargetIndex:
         return self._targets
@@ -223,7 +248,9 @@ class _Shared:
     readable: tuple[str, ...]  # every readable note
 
 
-def _check_kept(notes: Mapping[str, Note], shared: _Shared) -> dict[str, _PackedChecked]:
+def _check_kept(
+    notes: Mapping[str, Note], shared: _Shared
+) -> tuple[dict[str, _PackedChecked], dict[str, tuple[tuple[str, str | None], ...]]]:
     """In a worker: the per-note rules over the notes it parsed, as a check in the main
     process runs them (the same index, names and outlines, built from ``shared``)."""
     from vaultgraph.resolve import build_index, resolve_all
@@ -235,7 +262,9 @@ def _check_kept(notes: Mapping[str, Note], shared: _Shared) -> dict[str, _Packed
         result = check_note(shared.rules, note, links.get(path, _NO_LINKS), view)
         findings = tuple(_packed_finding(finding) for finding in result.findings)
         checked[path] = (findings, tuple(sorted(result.asked)), result.used_names)
-    return checked
+    names = view.built_targets()
+    known = {} if names is None else names.known()
+    return checked, {t: tuple((s.target, s.alias) for s in found) for t, found in known.items()}
 
 
 class _SharedView:
@@ -257,6 +286,9 @@ class _SharedView:
 
         if self._targets is None:
             self._targets = TargetIndex(self._shared.files, self._shared.aliases_of)
+        return self._targets
+
+    def built_targets(self) -> TargetIndex | None:
         return self._targets
 
     def lines(self, path: str) -> list[str] | None:

@@ -66,7 +66,7 @@ from vaultgraph.store.checks import (
 )
 
 if TYPE_CHECKING:
-    from vaultgraph.lint.suggest import TargetIndex
+    from vaultgraph.lint.suggest import Suggestion, TargetIndex
     from vaultgraph.model import Note
     from vaultgraph.reading import Progress
     from vaultgraph.resolve import LinkIndex
@@ -178,7 +178,7 @@ def _remember(
         records,
         run.checked,
         vault_warnings,
-        _suggestions_of(evaluation.names),
+        _plain(evaluation.suggestions),
     )
 
 
@@ -340,7 +340,7 @@ def _recheck(
         )
     built = view.built_targets()
     suggestions = (
-        _suggestions_of(built) if built is not None else ({} if renamed else memo.suggestions)
+        _plain(built.known()) if built is not None else ({} if renamed else memo.suggestions)
     )
     memo = replace(memo, records=records, suggestions=suggestions)
     return _replay(memo, config), memo
@@ -423,11 +423,11 @@ class _Readable(Mapping[str, "Note"]):
         return len(self._view.readable)
 
 
-def _suggestions_of(index: TargetIndex | None) -> dict[str, tuple[tuple[str, str | None], ...]]:
-    if index is None:
-        return {}
+def _plain(
+    suggestions: Mapping[str, tuple[Suggestion, ...]],
+) -> dict[str, tuple[tuple[str, str | None], ...]]:
     return {
-        target: tuple((s.target, s.alias) for s in found) for target, found in index.known().items()
+        target: tuple((s.target, s.alias) for s in found) for target, found in suggestions.items()
     }
 
 

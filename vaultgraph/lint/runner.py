@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from vaultgraph.lint.config import Config, SelectorError, expand_selector, glob_matches
 from vaultgraph.lint.engine import (
     NoteChecked,
+    PoolChecked,
     check_in_pool,
     check_notes,
     check_whole_vault,
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
     from vaultgraph.files import SkippedPath
     from vaultgraph.lint.context import VaultView
-    from vaultgraph.lint.suggest import TargetIndex
+    from vaultgraph.lint.suggest import Suggestion
     from vaultgraph.model import Note
     from vaultgraph.reading import Progress
     from vaultgraph.resolve import ResolvedLink
@@ -93,12 +94,13 @@ def check_vault(vault: Vault, config: Config, *, rules: Sequence[Rule] | None = 
 @dataclass(frozen=True, slots=True)
 class Evaluation:
     """A check with what the memo keeps of it: each note's per-note findings (those the
-    configuration lets through) with what its check asked for, and the index of names if a
-    rule asked for it (its suggestions hold for the next check of the same names)."""
+    configuration lets through) with what its check asked for, and the "did you mean"
+    suggestions looked up for missing targets (they hold for the next check of the same files
+    and aliases)."""
 
     run: CheckRun
     notes: Mapping[str, NoteChecked]
-    names: TargetIndex | None
+    suggestions: Mapping[str, tuple[Suggestion, ...]]
 
 
 def evaluate(
@@ -106,28 +108,29 @@ def evaluate(
     config: Config,
     *,
     rules: Sequence[Rule] | None = None,
-    done: Mapping[str, NoteChecked] | None = None,
+    done: PoolChecked | None = None,
 ) -> Evaluation:
-    """:func:`check_vault`, with what each note's check found and asked for. ``done``: the
-    per-note results of notes checked already, with the same rules (by
-    :func:`~vaultgraph.lint.engine.check_in_pool`, where they were parsed): only the other notes
-    are checked here."""
-    view = vault_view(vault)
+    """:func:`check_vault`, with what each note's check found and asked for. ``done``: what
+    :func:`~vaultgraph.lint.engine.check_in_pool` found with the same rules in the notes the
+    workers parsed: only the other notes are checked here."""
+    known = done.suggestions if done is not None else {}
+    view = vault_view(vault, known)
     found = check_notes_of(
         view,
         config,
         vault.notes,
-        _links_of(vault, done or {}),
+        _links_of(vault, done.notes if done is not None else {}),
         every_note=sorted([*vault.notes, *vault.unreadable]),
         unreadable=vault.unreadable,
         app_json=vault.app_json,
         rules=rules,
-        done=done,
+        done=done.notes if done is not None else None,
     )
     whole = [f for f in check_whole_vault(found.run.rules, vault) if found.screen.keep(f)]
     findings = tuple(sorted([*found.run.findings, *whole]))
     run = dataclasses.replace(found.run, findings=findings, skipped=vault.skipped)
-    return Evaluation(run, found.notes, view.built_targets())
+    built = view.built_targets()
+    return Evaluation(run, found.notes, built.known() if built is not None else dict(known))
 
 
 def load_and_check(
