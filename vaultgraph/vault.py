@@ -145,7 +145,9 @@ class Vault:
     def graph(self) -> nx.MultiDiGraph:
         from vaultgraph.graph import build_graph
 
-        return build_graph(self.notes, self.attachments, self.links, unreadable=self.unreadable)
+        links = self.links
+        with paused_gc():  # a node and an edge are a few dicts each, and none is garbage
+            return build_graph(self.notes, self.attachments, links, unreadable=self.unreadable)
 
 
 _Stat = Callable[[str], os.stat_result]
