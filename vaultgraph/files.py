@@ -15,6 +15,8 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Literal
 
+from vaultgraph.positions import split_lines
+
 __all__ = [
     "APP_JSON",
     "BINARY",
@@ -32,6 +34,7 @@ __all__ = [
     "read_app_json",
     "read_failure",
     "read_inside",
+    "read_lines",
     "read_regular",
     "read_text",
     "scan_vault",
@@ -150,6 +153,13 @@ def read_text(root: Path, relpath: str) -> str | ReadFailure:
     except OSError as error:
         return read_failure(error)
     return decode_text(data)
+
+
+def read_lines(root: Path, relpath: str) -> list[str] | None:
+    """A note's lines as :func:`read_text` reads it and markdown-it counts them (line ``n``
+    is ``lines[n - 1]``); ``None`` if it cannot be read."""
+    text = read_text(root, relpath)
+    return split_lines(text) if isinstance(text, str) else None
 
 
 def read_regular(

@@ -300,11 +300,9 @@ class _SharedView:
         return self._targets
 
     def lines(self, path: str) -> list[str] | None:
-        from vaultgraph.files import read_text
-        from vaultgraph.positions import split_lines
+        from vaultgraph.files import read_lines
 
-        text = read_text(self.root, path)
-        return split_lines(text) if isinstance(text, str) else None
+        return read_lines(self.root, path)
 
 
 class _Outlines(Mapping[str, "Outlined"]):

@@ -35,8 +35,8 @@ from vaultgraph.files import (
     VaultFiles,
     check_root,
     decode_text,
+    read_lines,
     read_regular,
-    read_text,
     scan_vault,
     stat_in,
 )
@@ -49,7 +49,6 @@ from vaultgraph.lint.runner import (
     load_and_check,
     select_rules,
 )
-from vaultgraph.positions import split_lines
 from vaultgraph.store import cache_file_outside, codec, digest
 from vaultgraph.store.checks import (
     MAX_CONFIGURATIONS,
@@ -399,8 +398,7 @@ class _RememberedView:
         return self._targets
 
     def lines(self, path: str) -> list[str] | None:
-        text = read_text(self.root, path)
-        return split_lines(text) if isinstance(text, str) else None
+        return read_lines(self.root, path)
 
 
 class _Readable(Mapping[str, "Note"]):
