@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from vaultgraph.lint.docs import COMMAND, parse_doc, render_rules_doc
+from vaultgraph.lint.docs import (
+    COMMAND,
+    parse_doc,
+    render_rule,
+    render_rule_list,
+    render_rules_doc,
+)
 from vaultgraph.lint.finding import Finding
 from vaultgraph.lint.registry import RULES
 from vaultgraph.lint.rule import Rule, VaultCheck
@@ -34,6 +40,25 @@ def test_each_rule_is_documented_with_its_metadata_and_examples(rule: Rule) -> N
     assert f"```markdown\n{doc.bad}\n```" in section
     assert f"```markdown\n{doc.good}\n```" in section
     assert doc.bad != doc.good
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.name)
+def test_one_rules_text_is_its_section_of_the_rules_doc(rule: Rule) -> None:
+    heading, _, body = render_rule(rule).partition("\n")
+    assert heading == f"# {rule.code} {rule.name}"
+    section = render_rules_doc().split(f"\n## {rule.code} {rule.name}\n", 1)[1]
+    assert body == section.split("\n## ", 1)[0]
+
+
+def test_the_rule_list_has_one_line_a_rule_with_its_state_and_fix_marker() -> None:
+    lines = render_rule_list().splitlines()
+    assert len(lines) == len(RULES)
+    for line, rule in zip(lines, RULES, strict=True):
+        code, name, state, *rest = line.split()
+        assert (code, name, state) == (rule.code, rule.name, "on" if rule.enabled else "off")
+        assert line.endswith(f"  {rule.summary}")
+        assert (rest[0] == "[*]") == rule.fixable
+    assert len({line.index(rule.summary) for line, rule in zip(lines, RULES, strict=True)}) == 1
 
 
 def test_a_changed_summary_shows_in_the_docs() -> None:

@@ -1,4 +1,5 @@
-"""docs/rules.md from the rules' metadata and docstrings (``python -m vaultgraph.lint.docs``)."""
+"""docs/rules.md from the rules' metadata and docstrings (``python -m vaultgraph.lint.docs``),
+and the same text one rule at a time for ``vaultgraph rule``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ from vaultgraph.lint.registry import CODE_GROUPS, RULES
 from vaultgraph.lint.rule import Rule
 from vaultgraph.mdwrite import code_block
 
-__all__ = ["COMMAND", "RuleDoc", "main", "parse_doc", "render_rules_doc"]
+__all__ = [
+    "COMMAND",
+    "RuleDoc",
+    "main",
+    "parse_doc",
+    "render_rule",
+    "render_rule_list",
+    "render_rules_doc",
+]
 
 COMMAND = "python -m vaultgraph.lint.docs > docs/rules.md"
 
@@ -53,9 +62,26 @@ def render_rules_doc(rules: Sequence[Rule] = RULES) -> str:
         "Each rule has a stable code and name; either selects or ignores it (`--select`, "
         f"`--ignore`, configuration). Codes are grouped by hundreds: {groups}.",
         _table(rules),
-        *(_section(rule) for rule in rules),
+        *(_section(rule, "##") for rule in rules),
     ]
     return "\n\n".join(parts) + "\n"
+
+
+def render_rule(rule: Rule) -> str:
+    """One rule's documentation as Markdown (``vaultgraph rule CODE``): its section of
+    docs/rules.md, word for word, under a heading of its own (``#``, not ``##``)."""
+    return _section(rule, "#") + "\n"
+
+
+def render_rule_list(rules: Sequence[Rule] = RULES) -> str:
+    """One line a rule (``vaultgraph rule --all``): code, name, ``on`` or ``off`` by default,
+    ``[*]`` when ``--fix`` repairs it, summary."""
+    width = max((len(rule.name) for rule in rules), default=0)
+    return "".join(
+        f"{rule.code}  {rule.name:<{width}}  {'on ' if rule.enabled else 'off'}  "
+        f"{'[*]' if rule.fixable else '   '}  {rule.summary}\n"
+        for rule in rules
+    )
 
 
 def main() -> int:
@@ -84,11 +110,11 @@ def _table(rules: Sequence[Rule]) -> str:
     return "\n".join(rows)
 
 
-def _section(rule: Rule) -> str:
+def _section(rule: Rule, heading: str) -> str:
     doc = parse_doc(rule)
     return "\n\n".join(
         [
-            f"## {rule.code} {rule.name}",
+            f"{heading} {rule.code} {rule.name}",
             rule.summary,
             f"- Severity: {rule.severity}\n"
             f"- On by default: {_yes(rule.enabled)}\n"
