@@ -43,3 +43,8 @@ def test_a_warm_check_imports_no_parser_yaml_or_graph_library(tmp_path: Path) ->
     cold = _imported(["check", str(vault)], cache)
     assert "markdown_it" in cold  # the probe sees what a check imports
     assert _imported(["check", str(vault)], cache) == []
+
+
+def test_rule_imports_no_parser_yaml_or_graph_library(tmp_path: Path) -> None:
+    assert _imported(["rule", "VG101"], tmp_path / "cache") == []
+    assert _imported(["rule", "--all"], tmp_path / "cache") == []
