@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -165,3 +166,28 @@ def test_rule_is_listed_in_the_help(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--help")
     assert code == 0
     assert "  rule " in out
+
+
+def _usage_runs() -> list[tuple[str, str]]:
+    """(command, what it prints) of each example run in docs/usage.md's ``vaultgraph rule``."""
+    usage = (RULES_DOC.parent / "usage.md").read_text(encoding="utf-8")
+    section = usage.split("\n## vaultgraph rule\n", 1)[1].split("\n## ", 1)[0]
+    block = section.split("````console\n", 1)[1].split("\n````\n", 1)[0] + "\n"
+    return [
+        (command, output)
+        for command, _, output in (part.partition("\n") for part in block.split("$ ")[1:])
+    ]
+
+
+def test_usage_md_shows_real_runs_of_every_form(capsys: pytest.CaptureFixture[str]) -> None:
+    runs = _usage_runs()
+    assert [shlex.split(command)[2] for command, _ in runs] == [
+        "empty-bullet",
+        "--all",
+        "brokn-link",
+    ]
+    for command, expected in runs:
+        args = shlex.split(command)
+        assert args[:2] == ["vaultgraph", "rule"]
+        _, out, err = run(capsys, *args[1:])
+        assert out + err == expected, command
