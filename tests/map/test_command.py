@@ -10,6 +10,7 @@ import click
 import pytest
 
 from tests.map.paths import REPO, SAMPLE_VAULT
+from tests.vaults import write_vault
 from vaultgraph.cli import command_named, main
 from vaultgraph.map import COLOR_BY
 
@@ -68,7 +69,7 @@ def test_options_reach_the_map(capsys: pytest.CaptureFixture[str], tmp_path: Pat
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("-o", "{tmp}/m.html", "--around", "Nope"), "no note 'Nope' in the vault"),
+        (("-o", "{tmp}/m.html", "--around", "Nope"), 'no note "Nope" in the vault'),
         (("-o", "{tmp}/m.html", "--depth", "2"), "--depth counts links away from a note"),
         (("-o", "{tmp}/m.html", "--depth", "-1", "--around", "ECS"), "-1 is not in the range"),
         (("-o", "{tmp}/no/such/dir/m.html"), "cannot write"),
@@ -115,3 +116,18 @@ def test_docs_describe_every_option() -> None:
         for flag in (*param.opts, *param.secondary_opts):
             if flag.startswith("-"):
                 assert f"`{flag}" in doc, f"docs/map.md does not mention {flag}"
+
+
+def test_an_unknown_around_note_gets_the_closest_names(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    vault = write_vault(
+        tmp_path / "vault",
+        {"Concepts/Hypervisor.md": "[[Home]]\n", "Home.md": "---\naliases: [Start]\n---\n"},
+    )
+    out = tmp_path / "m.html"
+    for typed, meant in (("Hypervisr", "Hypervisor"), ("Strat", "Home")):
+        code, stdout, stderr = run(capsys, vault, "-o", out, "--around", typed)
+        assert (code, stdout) == (2, "")
+        assert stderr == f'Error: no note "{typed}" in the vault (did you mean "{meant}"?)\n'
+    assert not out.exists()

@@ -8,6 +8,7 @@ from typing import Any
 
 import networkx as nx
 
+from vaultgraph.lint.suggest import graph_target_index, unknown_name
 from vaultgraph.map.options import MapError, MapOptions
 from vaultgraph.resolve import build_index, fold, resolve_name
 
@@ -32,11 +33,13 @@ def select(graph: nx.MultiDiGraph, options: MapOptions) -> nx.MultiDiGraph:
 
 
 def find_note(graph: nx.MultiDiGraph, name: str) -> str:
-    """The note ``name`` stands for, as a ``[[name]]`` link written at the vault root finds it."""
+    """The note ``name`` stands for, as a ``[[name]]`` link written at the vault root finds it;
+    an unknown name is an error with the closest names as suggestions."""
     notes = [node for node, kind in graph.nodes(data="kind") if kind == "note"]
     found = resolve_name(build_index(notes), name).resolved
     if found is None or found not in graph:
-        raise MapError(f"no note {name!r} in the vault; give a note's title or its vault path")
+        how = "give a note's title or its vault path"
+        raise MapError(unknown_name(name, graph_target_index(graph), hint=how))
     return found
 
 
