@@ -43,3 +43,7 @@ def test_a_warm_check_imports_no_parser_yaml_or_graph_library(tmp_path: Path) ->
     cold = _imported(["check", str(vault)], cache)
     assert "markdown_it" in cold  # the probe sees what a check imports
     assert _imported(["check", str(vault)], cache) == []
+
+
+def test_a_mistyped_command_imports_no_heavy_library(tmp_path: Path) -> None:
+    assert _imported(["chek"], tmp_path / "cache") == []

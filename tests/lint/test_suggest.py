@@ -77,6 +77,11 @@ def test_closest_finds_typos_and_leaves_unrelated_names() -> None:
     assert closest("???", choices) == ()
 
 
+def test_closest_takes_a_lower_cutoff_for_a_few_short_names() -> None:
+    assert closest("mpa", ["map", "path"]) == ()
+    assert closest("mpa", ["map", "path"], cutoff=0.6) == ("map",)
+
+
 def test_closest_puts_a_normalised_match_before_a_nearer_spelling() -> None:
     assert closest("set-up", ["Setups", "Set Up"]) == ("Set Up", "Setups")
     assert closest("set-up", ["Setups", "Set Up"], limit=1) == ("Set Up",)

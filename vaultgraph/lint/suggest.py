@@ -159,13 +159,13 @@ class _Keys:
             self._grams.update((gram, tuple(group)) for gram, group in grams.items())
         return self._grams
 
-    def close_to(self, key: str) -> list[str]:
+    def close_to(self, key: str, cutoff: float = CUTOFF) -> list[str]:
         """Keys equal to ``key`` (first) or within the cutoff of it, nearest first."""
         if not key:
             return []
         exact = [key] if key in self.keys else []
         pool = self._shortlist(key)
-        near = difflib.get_close_matches(key, pool, n=LIMIT + 1, cutoff=CUTOFF)
+        near = difflib.get_close_matches(key, pool, n=LIMIT + 1, cutoff=cutoff)
         return exact + [k for k in near if k != key]
 
     def _shortlist(self, key: str) -> list[str]:
@@ -211,14 +211,18 @@ def normalise(text: str) -> str:
     return "".join(ch for ch in decomposed if unicodedata.category(ch)[0] in "LN")
 
 
-def closest(wanted: str, choices: Iterable[str], *, limit: int = LIMIT) -> tuple[str, ...]:
-    """The choices nearest to ``wanted`` by normalised key, nearest first."""
+def closest(
+    wanted: str, choices: Iterable[str], *, limit: int = LIMIT, cutoff: float = CUTOFF
+) -> tuple[str, ...]:
+    """The choices nearest to ``wanted`` by normalised key, nearest first; ``cutoff``: the
+    difflib ratio below which a choice is not near (lower for a few short names, such as the
+    commands, where one wrong letter in three is still a typo)."""
     by_key: defaultdict[str, list[str]] = defaultdict(list)
     for choice in choices:
         key = normalise(choice)
         if key and choice not in by_key[key]:
             by_key[key].append(choice)
-    near = _Keys.of(by_key).close_to(normalise(wanted))
+    near = _Keys.of(by_key).close_to(normalise(wanted), cutoff)
     found = [choice for key in near for choice in by_key[key]]
     return tuple(found[:limit])
 
