@@ -131,3 +131,31 @@ def test_an_unknown_around_note_gets_the_closest_names(
         assert (code, stdout) == (2, "")
         assert stderr == f'Error: no note "{typed}" in the vault (did you mean "{meant}"?)\n'
     assert not out.exists()
+
+
+@pytest.mark.parametrize("output", ["m.html", "-"])
+def test_a_filter_that_matches_nothing_writes_no_page(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, output: str
+) -> None:
+    vault = write_vault(
+        tmp_path / "vault",
+        {"Concepts/Hypervisor.md": "#virtualisation\n[[Home]]\n", "Home.md": "#index\n"},
+    )
+    out = tmp_path / "m.html" if output != "-" else Path("-")
+    for args, line in (
+        (
+            ("--folder", "Concpts"),
+            '--folder "Concpts" matches no folder of the vault (did you mean "Concepts"?)',
+        ),
+        (
+            ("--tag", "#virtualsation"),
+            '--tag "#virtualsation" matches no tag of the vault (did you mean "#virtualisation"?)',
+        ),
+        (
+            ("--folder", "Concepts", "--tag", "index"),
+            'no note in --folder "Concepts" has --tag "index"',
+        ),
+    ):
+        code, stdout, stderr = run(capsys, vault, "-o", out, *args)
+        assert (code, stdout, stderr) == (2, "", f"Error: {line}\n")
+    assert list(tmp_path.iterdir()) == [tmp_path / "vault"]
