@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
+import shutil
 from pathlib import Path
 
 import click
@@ -159,3 +161,28 @@ def test_a_filter_that_matches_nothing_writes_no_page(
         code, stdout, stderr = run(capsys, vault, "-o", out, *args)
         assert (code, stdout, stderr) == (2, "", f"Error: {line}\n")
     assert list(tmp_path.iterdir()) == [tmp_path / "vault"]
+
+
+def _usage_errors() -> list[tuple[str, str]]:
+    """The (command, output) of each run in usage.md's map section that prints something."""
+    doc = (REPO / "docs" / "usage.md").read_text(encoding="utf-8")
+    section = doc.split("\n## vaultgraph map\n")[1].split("\n## ")[0]
+    blocks = [block.split("```\n")[0] for block in section.split("```console\n")[1:]]
+    runs = [part.partition("\n") for block in blocks for part in block.split("$ ")[1:]]
+    return [(command, output) for command, _, output in runs if output]
+
+
+@pytest.mark.parametrize(("command", "expected"), _usage_errors())
+def test_the_usage_docs_show_real_errors(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    command: str,
+    expected: str,
+) -> None:
+    shutil.copytree(SAMPLE_VAULT, tmp_path / "sample_vault")
+    monkeypatch.chdir(tmp_path)
+    args = shlex.split(command)
+    assert args[:2] == ["vaultgraph", "map"]
+    assert run(capsys, *args[2:], "--no-cache") == (2, "", expected)
+    assert sorted(tmp_path.iterdir()) == [tmp_path / "sample_vault"]
