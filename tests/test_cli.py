@@ -9,13 +9,14 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import click
 import jsonschema
 import pytest
 
 from tests.vaults import write_vault
-from vaultgraph.cli import main
+from vaultgraph.cli import cli, command_named, main
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -871,3 +872,34 @@ def test_each_reading_of_the_vault_gets_a_progress_bar_of_its_own() -> None:
     assert quick.count("100%") == 1
     assert "/4" not in quick
     assert stream.getvalue().count("100%") == 2
+
+
+def _commands(group: click.Group) -> list[str]:
+    with click.Context(group) as ctx:
+        return group.list_commands(ctx)
+
+
+def _typos(name: str) -> list[str]:
+    """Two letters swapped, and the last one doubled."""
+    return [name[0] + name[2] + name[1] + name[3:], name + name[-1]]
+
+
+@pytest.mark.parametrize(
+    ("group", "name"),
+    [
+        *(((), name) for name in _commands(cli)),
+        *((("cache",), name) for name in _commands(cast(click.Group, command_named("cache")))),
+    ],
+)
+def test_a_mistyped_command_gets_the_closest_name(
+    capsys: pytest.CaptureFixture[str], group: tuple[str, ...], name: str
+) -> None:
+    for typo in _typos(name):
+        code, out, err = run(capsys, *group, typo, "--help")
+        assert (code, out) == (2, "")
+        assert err == f"Error: No such command '{typo}'. Did you mean '{name}'?\n"
+
+
+def test_a_command_like_no_other_gets_no_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "zzz") == (2, "", "Error: No such command 'zzz'.\n")
+    assert run(capsys, "cache", "zzz") == (2, "", "Error: No such command 'zzz'.\n")

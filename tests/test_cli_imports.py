@@ -48,3 +48,7 @@ def test_a_warm_check_imports_no_parser_yaml_or_graph_library(tmp_path: Path) ->
 def test_rule_imports_no_parser_yaml_or_graph_library(tmp_path: Path) -> None:
     assert _imported(["rule", "VG101"], tmp_path / "cache") == []
     assert _imported(["rule", "--all"], tmp_path / "cache") == []
+
+
+def test_a_mistyped_command_imports_no_heavy_library(tmp_path: Path) -> None:
+    assert _imported(["chek"], tmp_path / "cache") == []

@@ -18,8 +18,10 @@ from vaultgraph.lint.suggest import (
     build_target_index,
     closest,
     did_you_mean,
+    graph_target_index,
     link_text,
     normalise,
+    unknown_name,
 )
 from vaultgraph.lint.suggest import suggest_targets as suggest
 from vaultgraph.vault import Vault, load_vault
@@ -73,6 +75,11 @@ def test_closest_finds_typos_and_leaves_unrelated_names() -> None:
     assert closest("Kubernets", choices) == ("Kubernetes",)
     assert closest("Quantum Teleportation", choices) == ()
     assert closest("???", choices) == ()
+
+
+def test_closest_takes_a_lower_cutoff_for_a_few_short_names() -> None:
+    assert closest("mpa", ["map", "path"]) == ()
+    assert closest("mpa", ["map", "path"], cutoff=0.6) == ("map",)
 
 
 def test_closest_puts_a_normalised_match_before_a_nearer_spelling() -> None:
@@ -204,3 +211,64 @@ def test_the_shortlist_under_the_budget_is_the_full_count(monkeypatch: pytest.Mo
     wanted = [name() for _ in range(150)] + ["", "ab", "abc", "imagepng", "zzzz"]
     for key in wanted:
         assert keys._shortlist(key) == _counted_in_full(keys.keys, key), key
+
+
+@pytest.fixture
+def names(tmp_path: Path) -> Vault:
+    return make_vault(
+        tmp_path,
+        {
+            "Concepts/Hypervisor.md": "---\naliases: [Virtual machine monitor]\n---\n",
+            "a/Plan.md": "",
+            "b/Plan.md": "",
+            "assets/diagram.png": "png",
+        },
+    )
+
+
+def test_a_graph_index_holds_the_files_of_the_kinds_asked_with_their_aliases(
+    names: Vault,
+) -> None:
+    notes = graph_target_index(names.graph)
+    assert set(notes.texts) == {"Concepts/Hypervisor.md", "a/Plan.md", "b/Plan.md"}
+    assert notes.aliases == {"virtual machine monitor": ("Concepts/Hypervisor.md",)}
+    both = graph_target_index(names.graph, ("note", "attachment"))
+    assert "assets/diagram.png" in both.texts
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Hypervisr", 'no note "Hypervisr" in the vault (did you mean "Hypervisor"?)'),
+        (
+            "  hypervisor.md ",
+            'no note "hypervisor.md" in the vault (did you mean "Hypervisor.md"?)',
+        ),
+        (
+            "Concepts/Hypervisr",
+            'no note "Concepts/Hypervisr" in the vault (did you mean "Concepts/Hypervisor"?)',
+        ),
+        # Found through its alias, the note is given by the name that names it.
+        (
+            "virtual machine monitr",
+            'no note "virtual machine monitr" in the vault (did you mean "Hypervisor"?)',
+        ),
+        # A name two notes share is given by their paths, which name each of them.
+        ("Plann", 'no note "Plann" in the vault (did you mean "a/Plan" or "b/Plan"?)'),
+        ("Zyxwvut", 'no note "Zyxwvut" in the vault; give a title'),
+    ],
+)
+def test_an_unknown_name_gets_the_names_to_type_instead(
+    names: Vault, name: str, expected: str
+) -> None:
+    assert unknown_name(name, graph_target_index(names.graph), hint="give a title") == expected
+
+
+def test_an_unknown_name_without_a_hint_or_of_another_kind(names: Vault) -> None:
+    index = graph_target_index(names.graph, ("note", "attachment"))
+    assert unknown_name("Zyxwvut", index, what="file") == 'no file "Zyxwvut" in the vault'
+    assert unknown_name("diagrm.png", index, what="file") == (
+        'no file "diagrm.png" in the vault (did you mean "diagram.png"?)'
+    )
+    # Only the kinds indexed are suggested.
+    assert "did you mean" not in unknown_name("diagrm.png", graph_target_index(names.graph))

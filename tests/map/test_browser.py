@@ -334,7 +334,9 @@ def test_the_page_policy_blocks_injected_handlers(browser: Browser, sample_map: 
 
 
 def test_a_map_with_nothing_to_show_says_so(browser: Browser, tmp_path: Path) -> None:
-    html = build_map(SAMPLE_VAULT, tmp_path / "empty.html", "--tag", "no-such-tag")
+    # A filter that matches nothing is an error now: only a vault without notes draws nothing.
+    (tmp_path / "vault").mkdir()
+    html = build_map(tmp_path / "vault", tmp_path / "empty.html")
     with open_map(browser, html) as opened:
         assert opened.js("network.body.data.nodes.length") == 0
         assert "Nothing to show" in str(opened.page.locator("#status").text_content())

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
+import shutil
 from pathlib import Path
 
 import click
 import pytest
 
 from tests.map.paths import REPO, SAMPLE_VAULT
+from tests.vaults import write_vault
 from vaultgraph.cli import command_named, main
 from vaultgraph.map import COLOR_BY
 
@@ -68,7 +71,7 @@ def test_options_reach_the_map(capsys: pytest.CaptureFixture[str], tmp_path: Pat
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("-o", "{tmp}/m.html", "--around", "Nope"), "no note 'Nope' in the vault"),
+        (("-o", "{tmp}/m.html", "--around", "Nope"), 'no note "Nope" in the vault'),
         (("-o", "{tmp}/m.html", "--depth", "2"), "--depth counts links away from a note"),
         (("-o", "{tmp}/m.html", "--depth", "-1", "--around", "ECS"), "-1 is not in the range"),
         (("-o", "{tmp}/no/such/dir/m.html"), "cannot write"),
@@ -115,3 +118,71 @@ def test_docs_describe_every_option() -> None:
         for flag in (*param.opts, *param.secondary_opts):
             if flag.startswith("-"):
                 assert f"`{flag}" in doc, f"docs/map.md does not mention {flag}"
+
+
+def test_an_unknown_around_note_gets_the_closest_names(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    vault = write_vault(
+        tmp_path / "vault",
+        {"Concepts/Hypervisor.md": "[[Home]]\n", "Home.md": "---\naliases: [Start]\n---\n"},
+    )
+    out = tmp_path / "m.html"
+    for typed, meant in (("Hypervisr", "Hypervisor"), ("Strat", "Home")):
+        code, stdout, stderr = run(capsys, vault, "-o", out, "--around", typed)
+        assert (code, stdout) == (2, "")
+        assert stderr == f'Error: no note "{typed}" in the vault (did you mean "{meant}"?)\n'
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("output", ["m.html", "-"])
+def test_a_filter_that_matches_nothing_writes_no_page(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, output: str
+) -> None:
+    vault = write_vault(
+        tmp_path / "vault",
+        {"Concepts/Hypervisor.md": "#virtualisation\n[[Home]]\n", "Home.md": "#index\n"},
+    )
+    out = tmp_path / "m.html" if output != "-" else Path("-")
+    for args, line in (
+        (
+            ("--folder", "Concpts"),
+            '--folder "Concpts" matches no folder of the vault (did you mean "Concepts"?)',
+        ),
+        (
+            ("--tag", "#virtualsation"),
+            '--tag "#virtualsation" matches no tag of the vault (did you mean "#virtualisation"?)',
+        ),
+        (
+            ("--folder", "Concepts", "--tag", "index"),
+            'no note in --folder "Concepts" has --tag "index"',
+        ),
+    ):
+        code, stdout, stderr = run(capsys, vault, "-o", out, *args)
+        assert (code, stdout, stderr) == (2, "", f"Error: {line}\n")
+    assert list(tmp_path.iterdir()) == [tmp_path / "vault"]
+
+
+def _usage_errors() -> list[tuple[str, str]]:
+    """The (command, output) of each run in usage.md's map section that prints something."""
+    doc = (REPO / "docs" / "usage.md").read_text(encoding="utf-8")
+    section = doc.split("\n## vaultgraph map\n")[1].split("\n## ")[0]
+    blocks = [block.split("```\n")[0] for block in section.split("```console\n")[1:]]
+    runs = [part.partition("\n") for block in blocks for part in block.split("$ ")[1:]]
+    return [(command, output) for command, _, output in runs if output]
+
+
+@pytest.mark.parametrize(("command", "expected"), _usage_errors())
+def test_the_usage_docs_show_real_errors(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    command: str,
+    expected: str,
+) -> None:
+    shutil.copytree(SAMPLE_VAULT, tmp_path / "sample_vault")
+    monkeypatch.chdir(tmp_path)
+    args = shlex.split(command)
+    assert args[:2] == ["vaultgraph", "map"]
+    assert run(capsys, *args[2:], "--no-cache") == (2, "", expected)
+    assert sorted(tmp_path.iterdir()) == [tmp_path / "sample_vault"]

@@ -88,8 +88,46 @@ def test_folder_and_tag_together_keep_notes_matching_both(graph: nx.MultiDiGraph
     assert shown == {"AWS/ECS.md"}
 
 
-def test_a_filter_that_matches_nothing_gives_an_empty_map(graph: nx.MultiDiGraph) -> None:
-    assert nodes(graph, tags=("nosuchtag",)) == set()
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"tags": ("nosuchtag",)}, '--tag "nosuchtag" matches no tag of the vault'),
+        (
+            {"tags": ("aws/compte",)},
+            '--tag "aws/compte" matches no tag of the vault '
+            '(did you mean "aws/compute" or "awsome"?)',
+        ),
+        # Suggested as typed, and a parent tag is one of the vault's tags too.
+        ({"tags": ("#aw",)}, '--tag "#aw" matches no tag of the vault (did you mean "#aws"?)'),
+        (
+            {"folders": ("AWS/dep",)},
+            '--folder "AWS/dep" matches no folder of the vault (did you mean "AWS/deep"?)',
+        ),
+        # Each filter that matches nothing is named, even when the others keep notes.
+        (
+            {"folders": ("Notes", "Nots/"), "tags": ("aws", "awsom")},
+            '--folder "Nots/" matches no folder of the vault (did you mean "Notes"?); '
+            '--tag "awsom" matches no tag of the vault (did you mean "awsome"?)',
+        ),
+        # Each keeps notes, but not together.
+        (
+            {"folders": ("Notes", "AWS Services"), "tags": ("index",)},
+            'no note in --folder "Notes" or "AWS Services" has --tag "index"',
+        ),
+    ],
+)
+def test_a_filter_that_matches_nothing_is_an_error_with_the_closest_names(
+    graph: nx.MultiDiGraph, options: dict[str, tuple[str, ...]], message: str
+) -> None:
+    with pytest.raises(MapError) as raised:
+        select(graph, MapOptions(**options))  # type: ignore[arg-type]
+    assert str(raised.value) == message
+
+
+def test_a_filter_is_checked_as_it_filters(graph: nx.MultiDiGraph) -> None:
+    # Whatever keeps notes passes: another case, slashes, the root folder, a parent tag.
+    for options in ({"folders": ("/aws/deep/",)}, {"folders": ("/",)}, {"tags": ("#AWS",)}):
+        assert nodes(graph, **options)
 
 
 @pytest.mark.parametrize(

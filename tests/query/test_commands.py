@@ -102,10 +102,38 @@ def test_an_unknown_note_is_one_line_with_suggestions(
 ) -> None:
     code, out, err = run(capsys, *args, "--vault", SAMPLE_VAULT)
     assert (code, out) == (2, "")
-    assert err == (
-        'Error: no note "Dockr" in the vault (did you mean "Concepts/Docker.md"?); '
-        "give a note's title, its vault path or a [[wikilink]]\n"
+    assert err == 'Error: no note "Dockr" in the vault (did you mean "Docker"?)\n'
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("backlinks", "{typed}"),
+        ("links", "{typed}"),
+        ("path", "{typed}", "Home"),
+        ("path", "Home", "{typed}"),
+        ("explain", "[[Home]]", "--from", "{typed}"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("Hypervisr", "Hypervisor"), ("Concepts/Hypervisr", "Concepts/Hypervisor"), ("Strat", "Home")],
+)
+def test_every_note_argument_suggests_the_closest_names(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    args: tuple[str, ...],
+    typed: str,
+    meant: str,
+) -> None:
+    vault = write_vault(
+        tmp_path / "vault",
+        {"Concepts/Hypervisor.md": "[[Home]]\n", "Home.md": "---\naliases: [Start]\n---\n"},
     )
+    filled = [arg.format(typed=typed) for arg in args]
+    code, out, err = run(capsys, *filled, "--vault", vault, "--no-cache")
+    assert (code, out) == (2, "")
+    assert err == f'Error: no note "{typed}" in the vault (did you mean "{meant}"?)\n'
 
 
 def test_explain(capsys: pytest.CaptureFixture[str]) -> None:
@@ -349,7 +377,7 @@ def test_a_name_in_an_error_line_is_escaped(
     assert (code, out) == (2, "")
     assert err.startswith(
         'Error: no note "Bell\\x07\\x9b31m\\u202e" in the vault '
-        '(did you mean "Bell\\x07\\x9b31m\\u202eA.md"?)'
+        '(did you mean "Bell\\x07\\x9b31m\\u202eA"?)'
     )
     assert err.count("\n") == 1
     assert not any(char in err for char in _RAW)

@@ -62,22 +62,21 @@ def test_a_title_two_notes_share_is_an_error_listing_both(vault: Vault) -> None:
 def test_an_unknown_note_gets_the_closest_names(vault: Vault) -> None:
     with pytest.raises(QueryError) as raised:
         find_note(vault.graph, "Gama Ray")
-    message = str(raised.value)
-    assert message.startswith(
-        'no note "Gama Ray" in the vault (did you mean "notes/Gamma Ray.md"?)'
-    )
-    assert message.endswith("give a note's title, its vault path or a [[wikilink]]")
+    assert str(raised.value) == 'no note "Gama Ray" in the vault (did you mean "Gamma Ray"?)'
 
 
 def test_an_alias_is_suggested_but_does_not_name_the_note(vault: Vault) -> None:
-    with pytest.raises(QueryError, match=r'did you mean "notes/Gamma Ray\.md"'):
+    # Given by its own name: on the command line an alias names no note.
+    with pytest.raises(QueryError, match=r'did you mean "Gamma Ray"\?\)$'):
         find_note(vault.graph, "Gamma")
 
 
 def test_nothing_close_means_no_suggestion(vault: Vault) -> None:
     with pytest.raises(QueryError) as raised:
         find_note(vault.graph, "Zyxwvut")
-    assert "did you mean" not in str(raised.value)
+    assert str(raised.value) == (
+        'no note "Zyxwvut" in the vault; give a note\'s title, its vault path or a [[wikilink]]'
+    )
 
 
 @pytest.mark.parametrize("name", ["", "   ", "[[]]", "[[#Heading]]"])

@@ -12,7 +12,7 @@ import sys
 import click
 
 from vaultgraph import __version__
-from vaultgraph.cli.common import ExitCode, progress_bar
+from vaultgraph.cli.common import ExitCode, SuggestingGroup, progress_bar
 
 __all__ = ["INTERRUPTED", "ExitCode", "cli", "command_named", "main", "progress_bar"]
 
@@ -32,8 +32,9 @@ _COMMANDS = {
 }
 
 
-class _LazyGroup(click.Group):
-    """A group whose commands are imported on first use (click's documented lazy-loading shape)."""
+class _LazyGroup(SuggestingGroup):
+    """A group whose commands are imported on first use (click's documented lazy-loading shape);
+    a mistyped command gets the names closest to it, none of them imported."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *_COMMANDS})

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
-from vaultgraph.cli.common import VAULT_ARGUMENT
+from vaultgraph.cli.common import VAULT_ARGUMENT, SuggestingGroup
 from vaultgraph.store import StoreError, cache_dir, clean
 
 __all__ = ["cache_group"]
 
 
-@click.group("cache")
+@click.group("cache", cls=SuggestingGroup)
 def cache_group() -> None:
     """Show or empty the cache folder (parsed notes and last findings).
 

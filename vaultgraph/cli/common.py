@@ -24,6 +24,7 @@ __all__ = [
     "VAULT_ARGUMENT",
     "VAULT_OPTION",
     "ExitCode",
+    "SuggestingGroup",
     "load_options",
     "loading",
     "no_notes",
@@ -39,6 +40,25 @@ class ExitCode(IntEnum):
     OK = 0
     FINDINGS = 1
     ERROR = 2  # usage, configuration, or a vault that cannot be read
+
+
+class SuggestingGroup(click.Group):
+    """A group that answers a command it does not have with the name closest to it:
+    ``No such command 'chek'. Did you mean 'check'?``."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = click.utils.make_str(args[0]) if args else ""
+        unknown = name and not name.startswith("-") and not ctx.resilient_parsing
+        if unknown and self.get_command(ctx, name) is None:
+            from vaultgraph.lint.suggest import closest  # only when a name is mistyped
+
+            # The nearest one only, within difflib's own default cutoff (click's, for options).
+            near = closest(name, self.list_commands(ctx), limit=1, cutoff=0.6)
+            if near:
+                ctx.fail(f"No such command {name!r}. Did you mean {near[0]!r}?")
+        return super().resolve_command(ctx, args)
 
 
 VAULT_ARGUMENT = click.argument(

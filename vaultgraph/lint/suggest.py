@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from vaultgraph.resolve import fold
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from vaultgraph.vault import Vault
 
 __all__ = [
@@ -24,9 +26,11 @@ __all__ = [
     "build_target_index",
     "closest",
     "did_you_mean",
+    "graph_target_index",
     "link_text",
     "normalise",
     "suggest_targets",
+    "unknown_name",
 ]
 
 # Below this difflib ratio two names are different names, not a typo of each other.
@@ -155,13 +159,13 @@ class _Keys:
             self._grams.update((gram, tuple(group)) for gram, group in grams.items())
         return self._grams
 
-    def close_to(self, key: str) -> list[str]:
+    def close_to(self, key: str, cutoff: float = CUTOFF) -> list[str]:
         """Keys equal to ``key`` (first) or within the cutoff of it, nearest first."""
         if not key:
             return []
         exact = [key] if key in self.keys else []
         pool = self._shortlist(key)
-        near = difflib.get_close_matches(key, pool, n=LIMIT + 1, cutoff=CUTOFF)
+        near = difflib.get_close_matches(key, pool, n=LIMIT + 1, cutoff=cutoff)
         return exact + [k for k in near if k != key]
 
     def _shortlist(self, key: str) -> list[str]:
@@ -207,14 +211,18 @@ def normalise(text: str) -> str:
     return "".join(ch for ch in decomposed if unicodedata.category(ch)[0] in "LN")
 
 
-def closest(wanted: str, choices: Iterable[str], *, limit: int = LIMIT) -> tuple[str, ...]:
-    """The choices nearest to ``wanted`` by normalised key, nearest first."""
+def closest(
+    wanted: str, choices: Iterable[str], *, limit: int = LIMIT, cutoff: float = CUTOFF
+) -> tuple[str, ...]:
+    """The choices nearest to ``wanted`` by normalised key, nearest first; ``cutoff``: the
+    difflib ratio below which a choice is not near (lower for a few short names, such as the
+    commands, where one wrong letter in three is still a typo)."""
     by_key: defaultdict[str, list[str]] = defaultdict(list)
     for choice in choices:
         key = normalise(choice)
         if key and choice not in by_key[key]:
             by_key[key].append(choice)
-    near = _Keys.of(by_key).close_to(normalise(wanted))
+    near = _Keys.of(by_key).close_to(normalise(wanted), cutoff)
     found = [choice for key in near for choice in by_key[key]]
     return tuple(found[:limit])
 
@@ -238,6 +246,35 @@ def build_target_index(
     same files and aliases made before (:meth:`TargetIndex.known`)."""
     aliases_of = {path: note.aliases for path, note in sorted(vault.notes.items()) if note.aliases}
     return TargetIndex(_all_files(vault), aliases_of, known)
+
+
+def graph_target_index(graph: nx.MultiDiGraph, kinds: Collection[str] = ("note",)) -> TargetIndex:
+    """The index of the files of a vault graph whose node kind is one of ``kinds``, with their
+    aliases: the names a command-line argument may give, as :func:`build_target_index` indexes
+    the names a link may give."""
+    files = sorted(node for node, kind in graph.nodes(data="kind") if kind in kinds)
+    aliases_of = {
+        path: tuple(aliases) for path in files if (aliases := graph.nodes[path].get("aliases"))
+    }
+    return TargetIndex(files, aliases_of)
+
+
+def unknown_name(name: str, index: TargetIndex, *, what: str = "note", hint: str = "") -> str:
+    """What to say of a typed name (``backlinks NAME``, ``map --around NAME``) that matches no
+    file of ``index``: ``no note "Hypervisr" in the vault (did you mean "Hypervisor"?)``.
+
+    The names nearest to it are found as for a broken link (:func:`suggest_targets`), but each
+    is given as the name to type: a note found through its alias is given by its own name, since
+    aliases name no note on the command line. With nothing near, ``hint`` (what to give
+    instead) ends the line, after ``; ``.
+    """
+    wanted = name.strip()
+    found = dict.fromkeys(Suggestion(s.target) for s in suggest_targets(index, wanted))
+    suggestions = did_you_mean(tuple(found)[:LIMIT])
+    message = f'no {what} "{wanted}" in the vault'
+    if suggestions:
+        return message + suggestions
+    return f"{message}; {hint}" if hint else message
 
 
 def suggest_targets(

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import Any
 
 import networkx as nx
 
+from vaultgraph.lint.suggest import (
+    Suggestion,
+    closest,
+    did_you_mean,
+    graph_target_index,
+    unknown_name,
+)
 from vaultgraph.map.options import MapError, MapOptions
 from vaultgraph.resolve import build_index, fold, resolve_name
 
-__all__ = ["find_note", "select"]
+__all__ = ["check_filters", "find_note", "select"]
 
 
 def select(graph: nx.MultiDiGraph, options: MapOptions) -> nx.MultiDiGraph:
@@ -20,6 +27,10 @@ def select(graph: nx.MultiDiGraph, options: MapOptions) -> nx.MultiDiGraph:
     The steps run in order: node kinds, then the folder and tag subset of notes (with the
     attachments, tags and unresolved targets those notes reach), then the nodes within ``depth``
     links of ``around``, in either direction. ``graph`` is left untouched.
+
+    A folder or tag that no note is in or carries, filters that together keep no note, and an
+    unknown ``around`` note raise ``MapError``, with the closest names where there are some:
+    never a silently empty map.
     """
     kept = _by_kind(graph, options)
     kept = _subset(graph, kept, options.folders, options.tags)
@@ -32,11 +43,13 @@ def select(graph: nx.MultiDiGraph, options: MapOptions) -> nx.MultiDiGraph:
 
 
 def find_note(graph: nx.MultiDiGraph, name: str) -> str:
-    """The note ``name`` stands for, as a ``[[name]]`` link written at the vault root finds it."""
+    """The note ``name`` stands for, as a ``[[name]]`` link written at the vault root finds it;
+    an unknown name is an error with the closest names as suggestions."""
     notes = [node for node, kind in graph.nodes(data="kind") if kind == "note"]
     found = resolve_name(build_index(notes), name).resolved
     if found is None or found not in graph:
-        raise MapError(f"no note {name!r} in the vault; give a note's title or its vault path")
+        how = "give a note's title or its vault path"
+        raise MapError(unknown_name(name, graph_target_index(graph), hint=how))
     return found
 
 
@@ -75,12 +88,13 @@ def _by_kind(graph: nx.MultiDiGraph, options: MapOptions) -> set[str]:
 
 
 def _subset(
-    graph: nx.MultiDiGraph, kept: Set[str], folders: Iterable[str], tags: Iterable[str]
+    graph: nx.MultiDiGraph, kept: Set[str], folders: Sequence[str], tags: Sequence[str]
 ) -> set[str]:
     folder_keys = tuple(fold(folder.strip("/")) for folder in folders)
     tag_keys = tuple(fold(tag.lstrip("#")) for tag in tags)
     if not folder_keys and not tag_keys:
         return set(kept)
+    check_filters(graph, folders, tags)
     notes = {
         node
         for node in kept
@@ -88,6 +102,8 @@ def _subset(
         and (not folder_keys or _in_folder(graph.nodes[node]["folder"], folder_keys))
         and (not tag_keys or _has_tag(graph.nodes[node]["tags"], tag_keys))
     }
+    if not notes:  # each filter keeps notes (checked above): the folders' have none of the tags
+        raise MapError(f"no note in --folder {_either(folders)} has --tag {_either(tags)}")
     reached = {
         target
         for note in notes
@@ -95,6 +111,43 @@ def _subset(
         if target in kept and graph.nodes[target]["kind"] != "note"
     }
     return notes | reached
+
+
+def check_filters(graph: nx.MultiDiGraph, folders: Iterable[str], tags: Iterable[str]) -> None:
+    """Raise ``MapError`` naming each of ``folders`` no note is in and each of ``tags`` no note
+    carries (subfolders and nested tags count, as they do in the map), with the vault's folders
+    or tags closest to it: ``--folder "Concpts" matches no folder of the vault (did you mean
+    "Concepts"?)``."""
+    notes = [attrs for _, attrs in graph.nodes(data=True) if attrs["kind"] == "note"]
+    missing = []
+    for folder in folders:
+        key = fold(folder.strip("/"))
+        if not any(_in_folder(attrs["folder"], (key,)) for attrs in notes):
+            near = closest(folder.strip("/"), _with_parents(attrs["folder"] for attrs in notes))
+            hint = did_you_mean([Suggestion(found) for found in near])
+            missing.append(f'--folder "{folder}" matches no folder of the vault{hint}')
+    for tag in tags:
+        if not any(_has_tag(attrs["tags"], (fold(tag.lstrip("#")),)) for attrs in notes):
+            near = closest(tag, _with_parents(t for attrs in notes for t in attrs["tags"]))
+            mark = "#" if tag.startswith("#") else ""  # suggested as it was typed
+            hint = did_you_mean([Suggestion(mark + found) for found in near])
+            missing.append(f'--tag "{tag}" matches no tag of the vault{hint}')
+    if missing:
+        raise MapError("; ".join(missing))
+
+
+def _with_parents(names: Iterable[str]) -> set[str]:
+    """Each of ``names`` (folders, tags: ``a/b/c``) with its parents (``a/b``, ``a``)."""
+    found: set[str] = set()
+    for name in names:
+        parts = name.split("/")
+        found.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+    found.discard("")
+    return found
+
+
+def _either(values: Sequence[str]) -> str:
+    return " or ".join(f'"{value}"' for value in values)
 
 
 def _in_folder(folder: str, wanted: tuple[str, ...]) -> bool:

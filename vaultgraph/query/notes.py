@@ -8,7 +8,7 @@ from pathlib import Path
 import networkx as nx
 
 from vaultgraph.graph import find_node
-from vaultgraph.lint.suggest import closest
+from vaultgraph.lint.suggest import graph_target_index, unknown_name
 from vaultgraph.plugins.wikilinks import split_wikilink
 from vaultgraph.query.errors import QueryError
 from vaultgraph.resolve import Resolution, build_index, resolve_name
@@ -36,7 +36,8 @@ def find_note(
     ``[[wikilink]]``, found as a link written at the vault root finds it. A title that several
     files share is an error listing them, not Obsidian's silent tie-break. With ``root``, a path
     on disk to a file inside that vault folder works too. Aliases never name a note (as in
-    Obsidian's links), but an unknown name gets the closest titles, paths and aliases.
+    Obsidian's links), but an unknown name gets the closest names, titles and aliases as
+    suggestions (:func:`vaultgraph.lint.suggest.unknown_name`).
     """
     target = unwrap(name)
     if not target:
@@ -50,8 +51,7 @@ def find_note(
     if on_disk is not None and graph.nodes[on_disk]["kind"] in kinds:
         return on_disk
     if found.resolved is None:
-        hint = _did_you_mean(graph, target, files)
-        raise QueryError(f'no note "{target}" in the vault{hint}; {_HOW}')
+        raise QueryError(unknown_name(target, graph_target_index(graph, kinds), hint=_HOW))
     if len(found.candidates) > 1:
         listed = ", ".join(found.candidates)
         raise QueryError(f'"{target}" names {len(found.candidates)} files: {listed}; give its path')
@@ -70,19 +70,3 @@ def _on_disk(graph: nx.MultiDiGraph, target: str, root: Path | None) -> str | No
         return None
     found: str | None = find_node(graph, Path(relative).as_posix())
     return found
-
-
-def _did_you_mean(graph: nx.MultiDiGraph, target: str, files: list[str]) -> str:
-    """`` (did you mean "a.md" or "b.md"?)`` from titles, paths and aliases near ``target``."""
-    owner: dict[str, str] = {}
-    for path in files:
-        attrs = graph.nodes[path]
-        names = [path, path.removesuffix(".md"), attrs["title"], *attrs.get("aliases", ())]
-        for choice in names:
-            owner.setdefault(choice, path)
-    paths = list(dict.fromkeys(owner[choice] for choice in closest(target, owner, limit=5)))[:3]
-    if not paths:
-        return ""
-    quoted = [f'"{path}"' for path in paths]
-    listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-    return f" (did you mean {listed}?)"
