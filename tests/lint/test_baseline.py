@@ -151,6 +151,15 @@ def test_a_symlink_as_the_output_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "nowhere.json").exists()
 
 
+def test_a_named_pipe_as_the_output_is_refused(tmp_path: Path) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes here")
+    fifo = tmp_path / "baseline.json"
+    os.mkfifo(fifo)
+    with pytest.raises(BaselineError, match="not a regular file"):
+        write_baseline(fifo, [])  # never waits for a reader
+
+
 def test_an_unwritable_place_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(BaselineError, match="cannot write"):
         write_baseline(tmp_path / "no" / "such" / "folder.json", [])

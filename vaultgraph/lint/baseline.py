@@ -139,20 +139,24 @@ def write_baseline(path: str | os.PathLike[str], findings: Iterable[Finding]) ->
     """Write the findings' baseline to ``path`` atomically; return how many entries it holds.
 
     A symbolic link at ``path`` is refused, never written through: a baseline lives in the
-    vault's repository, and a link there may have been put by whoever wrote it. Raises
+    vault's repository, and a link there may have been put by whoever wrote it. So is anything
+    else that is not a regular file (a named pipe would block until read). Raises
     :class:`BaselineError`.
     """
     target = Path(path)
     try:
-        if stat.S_ISLNK(os.lstat(target).st_mode):
-            raise BaselineError(
-                f"{target}: a symbolic link; not written through (remove it, or name the file "
-                "it points to)"
-            )
+        mode: int | None = os.lstat(target).st_mode
     except FileNotFoundError:
-        pass
+        mode = None
     except OSError as error:
         raise BaselineError(f"{target}: cannot write: {error.strerror or error}") from None
+    if mode is not None and stat.S_ISLNK(mode):
+        raise BaselineError(
+            f"{target}: a symbolic link; not written through (remove it, or name the file it "
+            "points to)"
+        )
+    if mode is not None and not stat.S_ISREG(mode):  # a named pipe would wait for a reader
+        raise BaselineError(f"{target}: not a regular file; a baseline is written as one")
     keys = sorted(fingerprint(finding) for finding in findings)
     try:
         write_atomically(target, _document(keys))
