@@ -15,7 +15,9 @@ from vaultgraph.cli.common import (
     no_notes,
     warn_skipped,
 )
+from vaultgraph.lint import baseline as baselines
 from vaultgraph.lint import formats
+from vaultgraph.lint.finding import Severity
 from vaultgraph.terminal import visible
 
 if TYPE_CHECKING:
@@ -69,6 +71,26 @@ def _selectors(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 )
 @click.option("--fix", is_flag=True, help="Repair what is safe to repair, then report the rest.")
 @click.option("--diff", is_flag=True, help="Print the repairs --fix would make; write nothing.")
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Report only the problems this baseline file does not hold.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Record the problems found in this baseline file, report none, and exit 0.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(("error", "warning")),
+    default="warning",
+    show_default=True,
+    help="Exit 1 only for a problem of this severity or higher.",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 @load_options
 def check(
@@ -80,6 +102,9 @@ def check(
     config_path: Path | None,
     fix: bool,
     diff: bool,
+    baseline_path: Path | None,
+    write_baseline: Path | None,
+    fail_on: str,
     exit_zero: bool,
     no_cache: bool,
     jobs: int | None,
@@ -87,15 +112,26 @@ def check(
     """Lint a vault with Obsidian's own link rules.
 
     RULES are rule names (broken-link), codes (VG101), code prefixes (VG1) or ALL, separated by
-    commas or given in several options. Exit code: 0 nothing reported, 1 problems reported, 2 a
-    usage, configuration or vault error (a folder with no notes, a vault that another
-    vaultgraph is fixing).
+    commas or given in several options. Exit code: 0 nothing reported (with --fail-on error,
+    no error), 1 problems reported, 2 a usage, configuration or vault error (a folder with no
+    notes, a vault that another vaultgraph is fixing, a baseline file that cannot be read).
     """
     if fix and diff:
         raise click.UsageError("--fix writes repairs and --diff only shows them: give one")
+    if diff and (baseline_path or write_baseline):
+        raise click.UsageError("--diff shows repairs and reports no problems: not with a baseline")
+    if baseline_path and write_baseline:
+        raise click.UsageError(
+            "--baseline reads a baseline and --write-baseline writes one: give one"
+        )
     import vaultgraph
     from vaultgraph.lint.config import ConfigError, SelectorError
     from vaultgraph.lock import VaultBusy
+
+    try:  # before the vault is read: a baseline that cannot be used is a usage error
+        baseline = None if baseline_path is None else baselines.read_baseline(baseline_path)
+    except baselines.BaselineError as error:
+        raise click.UsageError(str(error)) from None
 
     try:
         with loading() as progress:  # a vault that cannot be read: a usage error
@@ -139,10 +175,45 @@ def check(
     if result.fixes is not None:
         _fix_summary(result.fixes, "Fixed")
     _warn(result)
+    if write_baseline is not None:
+        return _record(write_baseline, result)
+    findings = result.findings
+    if baseline is not None:
+        findings, gone = baselines.filter_new(
+            findings, baseline, codes={rule.code for rule in result.rules}
+        )
+        known = len(result.findings) - len(findings)
+        click.echo(
+            f"Baseline: {_count(known, 'known problem')} not reported, "
+            f"{_count(gone, 'entry', 'entries')} gone (fixed).",
+            err=True,
+        )
     base, prefix = formats.locate(vault, Path.cwd())
-    report = formats.Report(result.findings, result.rules, len(result.checked), base, prefix)
+    report = formats.Report(findings, result.rules, len(result.checked), base, prefix)
     click.echo(formats.render(fmt, report), nl=False)
-    return ExitCode.OK if exit_zero or not result.findings else ExitCode.FINDINGS
+    failing = _FAILING[fail_on]
+    fails = any(finding.severity in failing for finding in findings)
+    return ExitCode.OK if exit_zero or not fails else ExitCode.FINDINGS
+
+
+# The severities each --fail-on fails on: that one and those above it.
+_FAILING = {
+    "error": frozenset({Severity.ERROR}),
+    "warning": frozenset({Severity.ERROR, Severity.WARNING}),
+}
+
+
+def _record(path: Path, result: CheckResult) -> int:
+    try:
+        recorded = baselines.write_baseline(path, result.findings)
+    except baselines.BaselineError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Recorded {_count(recorded, 'problem')} in {visible(str(path))}; "
+        f"check with --baseline {visible(str(path))} to report only new ones.",
+        err=True,
+    )
+    return ExitCode.OK
 
 
 def _warn(result: CheckResult) -> None:
@@ -157,5 +228,5 @@ def _fix_summary(repairs: FixReport, verb: str) -> None:
     click.echo(f"{verb} {_count(fixed, 'problem')} in {_count(notes, 'note')}.", err=True)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
