@@ -291,8 +291,8 @@ def test_check_fix_repairs_then_reports_what_is_left(
         "Found 1 problem (1 error, 0 warnings) in 1 of 2 notes.",
     ]
     assert err == "Fixed 2 problems in 1 note.\n"
-    # A second run has nothing left to fix and changes nothing.
-    assert run(capsys, "check", tmp_path, "--fix")[2] == "Fixed 0 problems in 0 notes.\n"
+    # A second run has nothing left to fix, changes nothing, and says nothing of it.
+    assert run(capsys, "check", tmp_path, "--fix")[2] == ""
     assert (tmp_path / "n.md").read_text(encoding="utf-8") == text
 
 
