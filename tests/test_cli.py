@@ -46,11 +46,12 @@ def test_check_sample_vault_reports_exactly_the_two_seed_defects(
     code, out, err = run(capsys, "check", SAMPLE_VAULT)
     lines = out.splitlines()
     assert code == 1
-    assert len(lines) == 3
-    assert lines[0].startswith("AWS Containers.md:22:1: VG201 ")
-    assert lines[1].startswith("AWS Containers.md:23:1: VG102 ")
+    assert len(lines) == 4
+    assert lines[0].startswith("AWS Containers.md:22:1: VG201 [*] ")
+    assert lines[1].startswith("AWS Containers.md:23:1: VG102 broken embed ")
     assert "r-5msO3v65l8svTq_w21tw4DWWcwlw5Hc.jpg" in lines[1]
     assert lines[2] == f"Found 2 problems (2 errors, 0 warnings) in 1 of {sample_notes()} notes."
+    assert lines[3] == "[*] 1 fixable with the `--fix` option."
     assert err == ""
 
 
@@ -291,8 +292,8 @@ def test_check_fix_repairs_then_reports_what_is_left(
         "Found 1 problem (1 error, 0 warnings) in 1 of 2 notes.",
     ]
     assert err == "Fixed 2 problems in 1 note.\n"
-    # A second run has nothing left to fix and changes nothing.
-    assert run(capsys, "check", tmp_path, "--fix")[2] == "Fixed 0 problems in 0 notes.\n"
+    # A second run has nothing left to fix, changes nothing, and says nothing of it.
+    assert run(capsys, "check", tmp_path, "--fix")[2] == ""
     assert (tmp_path / "n.md").read_text(encoding="utf-8") == text
 
 
@@ -580,7 +581,7 @@ def test_app_json_nested_too_deeply_is_a_warning_and_the_exit_code_is_the_checks
     write_vault(tmp_path, {**DEFECTS, ".obsidian/app.json": "[" * 20_000 + "]" * 20_000})
     code, out, err = run(capsys, "check", tmp_path, "--no-cache")
     assert code == 1
-    assert out.endswith("in 1 of 2 notes.\n")
+    assert out.endswith("in 1 of 2 notes.\n[*] 2 fixable with the `--fix` option.\n")
     assert one_line_error(err) == (
         f"warning: {tmp_path / '.obsidian' / 'app.json'}: nested too deeply to read; "
         "Obsidian's excluded files not applied\n"

@@ -405,7 +405,9 @@ def stat_in(root: str | os.PathLike[str]) -> Iterator[Callable[[str], os.stat_re
         os.close(folder)
 
 
-def write_atomically(file: Path, data: bytes | Callable[[IO[bytes]], None]) -> None:
+def write_atomically(
+    file: Path, data: bytes | Callable[[IO[bytes]], None], *, follow_symlinks: bool = True
+) -> None:
     """Write ``data`` (bytes, or a function that writes to a binary stream) to ``file`` so that a
     reader sees the old contents or the new, never half.
 
@@ -416,17 +418,27 @@ def write_atomically(file: Path, data: bytes | Callable[[IO[bytes]], None]) -> N
     stays; this is for files the user names (``export -o``), never for the cache, whose writer
     (``vaultgraph.store.write_entry``) follows none. No fsync: a power cut may lose the file but
     never leaves it half-written under its name.
+
+    Unless ``follow_symlinks``, a symbolic link is not followed but replaced: a new regular file
+    takes its name, and what it named is left as it was (``check -o``, whose report is often
+    written in a shared checkout). A link to a pipe or a terminal (``/dev/stdout``) is still
+    written through, in place.
     """
     write = _writing(data) if isinstance(data, bytes) else data
     target = Path(os.path.realpath(file))
-    if target.exists() and not target.is_file():
-        with target.open("wb") as device:
-            write(device)
-        return
-    try:
-        kept: int | None = os.stat(target).st_mode & 0o777
-    except FileNotFoundError:
-        kept = None
+    kept: int | None = None
+    if not follow_symlinks and os.path.islink(file) and not _is_stream(target):
+        folder, name = os.path.split(os.path.abspath(file))
+        target = Path(os.path.realpath(folder), name)  # the link itself, in its real folder
+    else:
+        if target.exists() and not target.is_file():
+            with target.open("wb") as device:
+                write(device)
+            return
+        try:
+            kept = os.stat(target).st_mode & 0o777
+        except FileNotFoundError:
+            kept = None
     descriptor, name = _new_beside(target)
     temporary = Path(name)
     try:
@@ -438,6 +450,15 @@ def write_atomically(file: Path, data: bytes | Callable[[IO[bytes]], None]) -> N
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _is_stream(path: Path) -> bool:
+    """Whether ``path`` is a pipe or a character device (a terminal, ``/dev/null``)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
 
 
 def _new_beside(target: Path) -> tuple[int, str]:

@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import click
 import jsonschema
 import pytest
 
 from vaultgraph import __version__
 from vaultgraph.lint.finding import Edit, Finding, Severity
-from vaultgraph.lint.formats import FORMATS, Format, Report, locate, render
+from vaultgraph.lint.formats import FORMATS, Format, Report, locate, render, statistics
 from vaultgraph.lint.rule import Rule
 from vaultgraph.vault import Vault
 
@@ -74,9 +75,10 @@ def test_every_format_is_in_the_table() -> None:
 
 def test_text_lines_then_a_summary() -> None:
     assert render("text", report(BROKEN, AMBIGUOUS)) == (
-        'Notes/AWS, ECS.md:4:7: VG101 broken link [[AI]]: no note or file named "AI"\n'
+        'Notes/AWS, ECS.md:4:7: VG101 [*] broken link [[AI]]: no note or file named "AI"\n'
         "Zürich: trip.md:1:1: VG105 ambiguous link [[Plan]]: 100% of\\nthe\\rcandidates\n"
         "Found 2 problems (1 error, 1 warning) in 2 of 19 notes.\n"
+        "[*] 1 fixable with the `--fix` option.\n"
     )
 
 
@@ -90,7 +92,7 @@ def test_text_lines_then_a_summary() -> None:
     ],
 )
 def test_text_summary_wording(findings: tuple[Finding, ...], notes: int, summary: str) -> None:
-    assert render("text", report(*findings, notes=notes)).splitlines()[-1] == summary
+    assert render("text", report(*findings, notes=notes)).splitlines()[len(findings)] == summary
 
 
 def test_json_has_exactly_the_contract_keys() -> None:
@@ -301,3 +303,70 @@ def test_json_formats_escape_every_control_character(fmt: Format) -> None:
     data = json.loads(out)
     message = data[0]["message"] if fmt == "json" else data["runs"][0]["results"][0]["message"]
     assert message in (HOSTILE.message, {"text": HOSTILE.message})  # the same text, exactly
+
+
+def _finding(code: str, rule: str, severity: Severity, fixable: bool, line: int) -> Finding:
+    fix = Edit(line, 1, 2) if fixable else None
+    return Finding("n.md", line, 1, code, rule, severity, "m", fix)
+
+
+def test_text_in_color_is_ruffs_bold_path_and_red_or_yellow_code() -> None:
+    out = render("text", report(BROKEN, AMBIGUOUS), color=True)
+    bold, red, yellow, reset = "\x1b[1m", "\x1b[31m", "\x1b[33m", "\x1b[0m"
+    first, second, *closing = out.splitlines()
+    assert first.startswith(f"{bold}Notes/AWS, ECS.md{reset}:4:7: ")
+    assert f": {red}{bold}VG101{reset} [*] broken link" in first
+    assert f"{yellow}{bold}VG105{reset} ambiguous link" in second
+    # the summary lines and the text without styles are exactly the plain output
+    assert closing == render("text", report(BROKEN, AMBIGUOUS)).splitlines()[2:]
+    assert click.unstyle(out) == render("text", report(BROKEN, AMBIGUOUS))
+
+
+def test_text_in_color_still_escapes_what_the_vault_holds() -> None:
+    out = render("text", report(HOSTILE), color=True)
+    assert not any(char in out for char in _RAW[1:])  # the only ESC are the styles' own
+    assert click.unstyle(out) == render("text", report(HOSTILE))
+
+
+@pytest.mark.parametrize("fmt", ["json", "github", "sarif"])
+def test_other_formats_never_take_color(fmt: Format) -> None:
+    assert render(fmt, report(BROKEN, AMBIGUOUS), color=True) == render(
+        fmt, report(BROKEN, AMBIGUOUS)
+    )
+
+
+def test_without_summary_text_and_github_are_the_findings_alone() -> None:
+    assert render("text", report(BROKEN), summary=False) == (
+        'Notes/AWS, ECS.md:4:7: VG101 [*] broken link [[AI]]: no note or file named "AI"\n'
+    )
+    assert render("github", report(BROKEN), summary=False).count("\n") == 1
+    assert render("text", report(), summary=False) == ""
+    assert render("json", report(BROKEN), summary=False) == render("json", report(BROKEN))
+
+
+def test_statistics_count_per_rule_most_first_then_by_code() -> None:
+    findings = (
+        _finding("VG201", "empty-bullet", Severity.ERROR, True, 1),
+        _finding("VG105", "ambiguous-link", Severity.WARNING, False, 2),
+        _finding("VG101", "broken-link", Severity.ERROR, False, 3),
+        _finding("VG101", "broken-link", Severity.ERROR, True, 4),
+        _finding("VG201", "empty-bullet", Severity.ERROR, True, 5),
+        *(_finding("VG104", "self-link", Severity.WARNING, False, 6 + i) for i in range(10)),
+    )
+    assert statistics(report(*findings, notes=3)) == (
+        "10  VG104  [ ] self-link\n"
+        " 2  VG101  [*] broken-link\n"
+        " 2  VG201  [*] empty-bullet\n"
+        " 1  VG105  [ ] ambiguous-link\n"
+        "Found 15 problems (4 errors, 11 warnings) in 1 of 3 notes.\n"
+        "[*] 3 fixable with the `--fix` option.\n"
+    )
+
+
+def test_statistics_without_fixable_findings_have_no_markers() -> None:
+    findings = (_finding("VG105", "ambiguous-link", Severity.WARNING, False, 1),)
+    assert statistics(report(*findings, notes=1), summary=False) == "1  VG105  ambiguous-link\n"
+    assert statistics(report()) == "All checks passed: 19 notes, no problems.\n"
+    colored = statistics(report(*findings, notes=1), color=True)
+    assert "\x1b[33m" in colored
+    assert click.unstyle(colored) == statistics(report(*findings, notes=1))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -92,6 +94,32 @@ def _selectors(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
     help="Exit 1 only for a problem of this severity or higher.",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Count the findings of each rule instead of listing them (text format).",
+)
+@click.option(
+    "-o",
+    "--output-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write the report to FILE instead of standard output (replaced whole; a symbolic "
+    "link is replaced, not followed).",
+)
+@click.option(
+    "--color",
+    type=click.Choice(("auto", "always", "never")),
+    default="auto",
+    show_default=True,
+    help="Colour the text format; auto: on a terminal, unless NO_COLOR is set.",
+)
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Print the findings only: no summary, progress or notes."
+)
+@click.option(
+    "--silent", is_flag=True, help="Print nothing on standard output: the exit code tells."
+)
 @load_options
 def check(
     vault: Path,
@@ -106,6 +134,11 @@ def check(
     write_baseline: Path | None,
     fail_on: str,
     exit_zero: bool,
+    statistics: bool,
+    output_file: Path | None,
+    color: str,
+    quiet: bool,
+    silent: bool,
     no_cache: bool,
     jobs: int | None,
 ) -> int:
@@ -124,6 +157,10 @@ def check(
         raise click.UsageError(
             "--baseline reads a baseline and --write-baseline writes one: give one"
         )
+    if statistics and fmt != "text":
+        raise click.UsageError(f"--statistics is a table of the text format, not of {fmt}")
+    quiet = quiet or silent
+    styled = _color(color, output_file)
     import vaultgraph
     from vaultgraph.lint.config import ConfigError, SelectorError
     from vaultgraph.lock import VaultBusy
@@ -134,7 +171,7 @@ def check(
         raise click.UsageError(str(error)) from None
 
     try:
-        with loading() as progress:  # a vault that cannot be read: a usage error
+        with loading(bar=not quiet) as progress:  # a vault that cannot be read: a usage error
             try:
                 result = vaultgraph.check(
                     vault,
@@ -162,18 +199,18 @@ def check(
     warn_skipped(vault, result.skipped)
     if result.empty:  # nothing checked: a false green
         raise click.ClickException(no_notes(vault))
-    if result.removed:
+    if result.removed and not quiet:
         click.echo(
             f"Removed {_count(len(result.removed), 'temporary file')} that a stopped --fix left.",
             err=True,
         )
     if diff and result.fixes is not None:
         _warn(result)
-        click.echo(result.fixes.diff, nl=False)
-        _fix_summary(result.fixes, "Would fix")
+        _emit(result.fixes.diff, output_file, silent=silent, color=False)
+        _fix_summary(result.fixes, "Would fix", quiet=quiet)
         return ExitCode.OK if exit_zero or not result.fixes.fixed else ExitCode.FINDINGS
     if result.fixes is not None:
-        _fix_summary(result.fixes, "Fixed")
+        _fix_summary(result.fixes, "Fixed", quiet=quiet or not result.fixes.fixed)
     _warn(result)
     if write_baseline is not None:
         return _record(write_baseline, result)
@@ -183,14 +220,19 @@ def check(
             findings, baseline, codes={rule.code for rule in result.rules}
         )
         known = len(result.findings) - len(findings)
-        click.echo(
-            f"Baseline: {_count(known, 'known problem')} not reported, "
-            f"{_count(gone, 'entry', 'entries')} gone (fixed).",
-            err=True,
-        )
+        if not quiet:
+            click.echo(
+                f"Baseline: {_count(known, 'known problem')} not reported, "
+                f"{_count(gone, 'entry', 'entries')} gone (fixed).",
+                err=True,
+            )
     base, prefix = formats.locate(vault, Path.cwd())
     report = formats.Report(findings, result.rules, len(result.checked), base, prefix)
-    click.echo(formats.render(fmt, report), nl=False)
+    if statistics:
+        text = formats.statistics(report, color=styled, summary=not quiet)
+    else:
+        text = formats.render(fmt, report, color=styled, summary=not quiet)
+    _emit(text, output_file, silent=silent, color=styled)
     failing = _FAILING[fail_on]
     fails = any(finding.severity in failing for finding in findings)
     return ExitCode.OK if exit_zero or not fails else ExitCode.FINDINGS
@@ -216,14 +258,43 @@ def _record(path: Path, result: CheckResult) -> int:
     return ExitCode.OK
 
 
+def _color(choice: str, output_file: Path | None) -> bool:
+    """Whether to colour the text format: ``always``; or ``auto`` on a terminal, unless the
+    report goes to a file or ``NO_COLOR`` is set to anything (https://no-color.org)."""
+    if choice != "auto":
+        return choice == "always"
+    return output_file is None and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+
+
+def _emit(text: str, output_file: Path | None, *, silent: bool, color: bool) -> None:
+    """The report on standard output (unless ``silent``), or whole into ``output_file``."""
+    if output_file is None:
+        if not silent:
+            click.echo(text, nl=False, color=color)
+        return
+    from vaultgraph.files import write_atomically
+
+    try:  # a link in its place is replaced, never written through
+        write_atomically(
+            output_file, text.encode("utf-8", "backslashreplace"), follow_symlinks=False
+        )
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot write {visible(str(output_file))}: {error.strerror}"
+        ) from None
+
+
 def _warn(result: CheckResult) -> None:
     for warning in result.warnings:
         click.echo(f"warning: {visible(warning)}", err=True)  # names from the vault, escaped
 
 
-def _fix_summary(repairs: FixReport, verb: str) -> None:
+def _fix_summary(repairs: FixReport, verb: str, *, quiet: bool) -> None:
+    """The notes ``--fix`` left alone, as warnings; then, unless ``quiet``, what it did."""
     for error in repairs.errors:
         click.echo(f"warning: {visible(f'{error.path}: {error.reason}')}", err=True)
+    if quiet:
+        return
     fixed, notes = len(repairs.fixed), len(repairs.changed)
     click.echo(f"{verb} {_count(fixed, 'problem')} in {_count(notes, 'note')}.", err=True)
 

@@ -120,9 +120,9 @@ def no_notes(root: Path) -> str:
 
 
 @contextmanager
-def loading() -> Iterator[Progress]:
-    """Around reading a vault: a progress bar, and a vault that cannot be read as a usage error
-    (exit code 2)."""
+def loading(*, bar: bool = True) -> Iterator[Progress]:
+    """Around reading a vault: a progress bar (unless not ``bar``: ``check --quiet``), and a
+    vault that cannot be read as a usage error (exit code 2)."""
     from vaultgraph.files import VaultError
 
     # The vault lives until the command ends: the cycle collector is held while it loads and
@@ -130,6 +130,9 @@ def loading() -> Iterator[Progress]:
     # once more at exit), which would cost more than a warm load.
     gc.disable()
     try:
+        if not bar:
+            yield _no_progress
+            return
         with progress_bar(sys.stderr) as progress:
             yield progress
     except VaultError as error:
@@ -137,6 +140,10 @@ def loading() -> Iterator[Progress]:
     finally:
         gc.freeze()
         gc.enable()
+
+
+def _no_progress(done: int, total: int) -> None:
+    return None
 
 
 @contextmanager

@@ -8,12 +8,24 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
 
+import click
+
 from vaultgraph import __version__
 from vaultgraph.lint.finding import Finding, Severity
 from vaultgraph.lint.rule import Rule
-from vaultgraph.terminal import json_array, json_text, visible_lines
+from vaultgraph.terminal import json_array, json_text, visible, visible_lines
 
-__all__ = ["FORMATS", "INFORMATION_URI", "SARIF_SCHEMA", "Format", "Report", "locate", "render"]
+__all__ = [
+    "FORMATS",
+    "INFORMATION_URI",
+    "SARIF_SCHEMA",
+    "Format",
+    "Report",
+    "locate",
+    "render",
+    "statistics",
+    "text",
+]
 
 Format = Literal["text", "json", "github", "sarif"]
 
@@ -52,15 +64,86 @@ def locate(root: Path, cwd: Path) -> tuple[Path, str]:
     return here, "" if relative == "." else f"{relative}/"
 
 
-def render(fmt: Format, report: Report) -> str:
+def render(fmt: Format, report: Report, *, color: bool = False, summary: bool = True) -> str:
+    """``report`` in ``fmt``. ``color`` (ANSI styles) is for the text format only, and
+    ``summary=False`` leaves out the closing lines of text and github output (``--quiet``);
+    json and sarif are the same whatever they say."""
+    if fmt == "text":
+        return text(report, color=color, summary=summary)
+    if fmt == "github":
+        return _github(report, summary=summary)
     return FORMATS[fmt](report)
 
 
-def _text(report: Report) -> str:
+def text(report: Report, *, color: bool = False, summary: bool = True) -> str:
+    """One ``path:line:col: CODE message`` line a finding, ``CODE [*]`` when ``--fix`` would
+    repair it, then the summary and how many are fixable (unless not ``summary``). With
+    ``color``, as ruff shows them on a terminal: the path bold, the code red for an error and
+    yellow for a warning."""
     # One finding, one line: a line break in a multi-line link shows as ``\n``, and nothing in a
-    # note's name or text reaches the terminal raw.
-    lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in report.findings]
-    return visible_lines([*lines, _summary(report)])
+    # note's name or text reaches the terminal raw. Styled, each piece is escaped on its own:
+    # the styles' own escapes must reach the terminal.
+    if color:
+        lines = [
+            f"{_bold(visible(f.path))}:{f.line}:{f.column}: {_code(f.code, f.severity)}"
+            f"{_marker(f)} {visible(f.message)}"
+            for f in report.findings
+        ]
+        return "".join(f"{line}\n" for line in lines) + _closing(report, summary)
+    plain = [
+        f"{f.path}:{f.line}:{f.column}: {f.code}{_marker(f)} {f.message}" for f in report.findings
+    ]
+    return visible_lines(plain) + _closing(report, summary)
+
+
+def statistics(report: Report, *, color: bool = False, summary: bool = True) -> str:
+    """How many findings each rule reported, most first (then by code), as ``ruff check
+    --statistics`` shows them: count, code, ``[*]`` when ``--fix`` would repair some of them
+    (``[ ]`` when it would repair none, if any other rule's are), and the rule's name; then
+    the summary lines (unless not ``summary``)."""
+    counts: dict[str, list[Finding]] = {}
+    for finding in report.findings:
+        counts.setdefault(finding.code, []).append(finding)
+    rows = sorted(counts.values(), key=lambda found: (-len(found), found[0].code))
+    fixable = [any(f.fix is not None for f in found) for found in rows]
+    count_width = max((len(str(len(found))) for found in rows), default=0)
+    code_width = max((len(found[0].code) for found in rows), default=0)
+    lines = []
+    for found, fixes in zip(rows, fixable, strict=True):
+        count = str(len(found)).rjust(count_width)
+        code = found[0].code.ljust(code_width)
+        severity = (
+            Severity.ERROR
+            if any(f.severity is Severity.ERROR for f in found)
+            else (Severity.WARNING)
+        )
+        marker = ("[*] " if fixes else "[ ] ") if any(fixable) else ""
+        if color:
+            count, code = _bold(count), _code(code, severity)
+        lines.append(f"{count}  {code}  {marker}{visible(found[0].rule)}")
+    return "".join(f"{line}\n" for line in lines) + _closing(report, summary)
+
+
+def _marker(finding: Finding) -> str:
+    return "" if finding.fix is None else " [*]"
+
+
+def _closing(report: Report, summary: bool) -> str:
+    if not summary:
+        return ""
+    fixable = sum(f.fix is not None for f in report.findings)
+    lines = [_summary(report)]
+    if fixable:
+        lines.append(f"[*] {fixable} fixable with the `--fix` option.")
+    return visible_lines(lines)
+
+
+def _bold(text: str) -> str:
+    return click.style(text, bold=True)
+
+
+def _code(code: str, severity: Severity) -> str:
+    return click.style(code, fg="red" if severity is Severity.ERROR else "yellow", bold=True)
 
 
 def _json(report: Report) -> str:
@@ -81,7 +164,7 @@ def _json(report: Report) -> str:
     return json_array(rows) + "\n"
 
 
-def _github(report: Report) -> str:
+def _github(report: Report, *, summary: bool = True) -> str:
     # Escaped for the runner first (a line break in a message stays one, as %0A), then for what
     # shows the line, a terminal or the Actions log (which renders colour codes): every other
     # control character in a name or message turns into its visible escape.
@@ -90,7 +173,7 @@ def _github(report: Report) -> str:
         f"title={_property(f'{f.code} {f.rule}')}::{_data(f.message)}"
         for f in report.findings
     ]
-    return visible_lines([*lines, _summary(report)])
+    return visible_lines([*lines, _summary(report)] if summary else lines)
 
 
 def _sarif(report: Report) -> str:
@@ -194,7 +277,7 @@ def _property(text: str) -> str:
 
 
 FORMATS: Mapping[str, Callable[[Report], str]] = {
-    "text": _text,
+    "text": text,
     "json": _json,
     "github": _github,
     "sarif": _sarif,
