@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shlex
 import stat
 import subprocess
 import sys
@@ -41,18 +42,64 @@ def sample_notes() -> int:
 
 
 def test_check_sample_vault_reports_exactly_the_two_seed_defects(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code, out, err = run(capsys, "check", SAMPLE_VAULT)
+    monkeypatch.chdir(REPO)
+    code, out, err = run(capsys, "check", "sample_vault")
     lines = out.splitlines()
     assert code == 1
     assert len(lines) == 4
-    assert lines[0].startswith("AWS Containers.md:22:1: VG201 [*] ")
-    assert lines[1].startswith("AWS Containers.md:23:1: VG102 broken embed ")
+    assert lines[0].startswith("sample_vault/AWS Containers.md:22:1: VG201 [*] ")
+    assert lines[1].startswith("sample_vault/AWS Containers.md:23:1: VG102 broken embed ")
     assert "r-5msO3v65l8svTq_w21tw4DWWcwlw5Hc.jpg" in lines[1]
     assert lines[2] == f"Found 2 problems (2 errors, 0 warnings) in 1 of {sample_notes()} notes."
     assert lines[3] == "[*] 1 fixable with the `--fix` option."
     assert err == ""
+
+
+@pytest.mark.parametrize(
+    ("where", "vault", "path"),
+    [
+        (".", "sample_vault", "sample_vault/AWS Containers.md"),
+        (".", str(SAMPLE_VAULT), "sample_vault/AWS Containers.md"),  # absolute: the same
+        ("sample_vault", ".", "AWS Containers.md"),
+        ("sample_vault/Concepts", "..", "AWS Containers.md"),  # the vault is not in it
+        ("tests", "../sample_vault", "AWS Containers.md"),
+    ],
+)
+def test_check_text_paths_are_relative_to_the_working_directory(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+    vault: str,
+    path: str,
+) -> None:
+    monkeypatch.chdir(REPO / where)
+    for color in ("never", "always"):
+        code, out, _ = run(capsys, "check", vault, "-q", "--color", color)
+        assert code == 1
+        assert click.unstyle(out).splitlines() == [
+            f'{path}:22:1: VG201 [*] empty list item "-"',
+            f"{path}:23:1: VG102 broken embed ![[r-5msO3v65l8svTq_w21tw4DWWcwlw5Hc.jpg]]: "
+            'no note or file named "r-5msO3v65l8svTq_w21tw4DWWcwlw5Hc.jpg"',
+        ]
+        if color == "always":  # the whole path bold
+            assert out.startswith(f"\x1b[1m{path}\x1b[0m:22:1: ")
+
+
+def test_check_json_gives_the_vault_relative_path_and_the_file_from_the_working_directory(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)
+    _, out, _ = run(capsys, "check", "sample_vault", "--format", "json")
+    assert {(row["path"], row["file"]) for row in json.loads(out)} == {
+        ("AWS Containers.md", "sample_vault/AWS Containers.md")
+    }
+    monkeypatch.chdir(SAMPLE_VAULT)
+    _, out, _ = run(capsys, "check", "--format", "json")
+    assert {(row["path"], row["file"]) for row in json.loads(out)} == {
+        ("AWS Containers.md", "AWS Containers.md")
+    }
 
 
 def test_check_clean_vault_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -80,7 +127,7 @@ def test_check_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         ("n.md", 1, 16, "VG101", False),
         ("n.md", 3, 1, "VG201", True),
     ]
-    keys = {"path", "line", "column", "code", "rule", "severity", "message", "fixable"}
+    keys = {"path", "line", "column", "code", "rule", "severity", "message", "fixable", "file"}
     assert all(set(row) == keys for row in rows)
     assert rows[1]["rule"] == "broken-link"
     assert rows[1]["severity"] == "error"
@@ -904,3 +951,45 @@ def test_a_mistyped_command_gets_the_closest_name(
 def test_a_command_like_no_other_gets_no_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "zzz") == (2, "", "Error: No such command 'zzz'.\n")
     assert run(capsys, "cache", "zzz") == (2, "", "Error: No such command 'zzz'.\n")
+
+
+def _check_doc_runs() -> list[Any]:
+    """(command, output) of each run in docs/usage.md's check section, up to its exit codes, that
+    prints something to the terminal (not ``-o``, whose file another test reads)."""
+    doc = (REPO / "docs" / "usage.md").read_text(encoding="utf-8")
+    section = doc.split("\n## vaultgraph check\n")[1].split("\n### Exit codes\n")[0]
+    blocks = [block.split("```\n")[0] for block in section.split("```console\n")[1:]]
+    runs = [part.partition("\n") for block in blocks for part in block.split("$ ")[1:]]
+    return [
+        pytest.param(command, output, id=command)
+        for command, _, output in runs
+        if command.startswith("vaultgraph ") and " -o " not in command
+    ]
+
+
+@pytest.mark.parametrize(("command", "expected"), _check_doc_runs())
+def test_the_check_docs_show_real_runs(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    expected: str,
+) -> None:
+    monkeypatch.chdir(REPO)
+    command, _, piped = command.partition(" | ")
+    args = shlex.split(command)
+    assert args[0] == "vaultgraph"
+    _, out, err = run(capsys, *args[1:])
+    if piped:
+        assert piped == "cat -v"
+        out = out.replace("\x1b", "^[")
+    assert out + err == expected
+
+
+def test_the_json_docs_show_a_real_run(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = (REPO / "docs" / "usage.md").read_text(encoding="utf-8")
+    section = doc.split("\n**json**: ")[1]
+    example = section.split("```json\n")[1].split("```\n")[0]
+    monkeypatch.chdir(REPO)
+    assert run(capsys, "check", "sample_vault", "--format", "json")[1] == example

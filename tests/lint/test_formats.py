@@ -107,6 +107,7 @@ def test_json_has_exactly_the_contract_keys() -> None:
             "severity": "error",
             "message": 'broken link [[AI]]: no note or file named "AI"',
             "fixable": True,
+            "file": "Notes/AWS, ECS.md",
         },
         {
             "path": "Zürich: trip.md",
@@ -117,8 +118,18 @@ def test_json_has_exactly_the_contract_keys() -> None:
             "severity": "warning",
             "message": "ambiguous link [[Plan]]: 100% of\nthe\rcandidates",
             "fixable": False,
+            "file": "Zürich: trip.md",
         },
     ]
+
+
+def test_json_keeps_the_vault_relative_path_and_adds_the_file_text_shows() -> None:
+    rows = json.loads(render("json", report(BROKEN, AMBIGUOUS, prefix="docs/my vault/")))
+    assert [(r["path"], r["file"]) for r in rows] == [
+        ("Notes/AWS, ECS.md", "docs/my vault/Notes/AWS, ECS.md"),
+        ("Zürich: trip.md", "docs/my vault/Zürich: trip.md"),
+    ]
+    assert list(rows[0])[-1] == "file"  # after the keys of the documented layout
 
 
 def test_json_of_nothing_is_an_empty_array() -> None:
@@ -222,6 +233,39 @@ def test_locate_inside_the_working_directory(tmp_path: Path) -> None:
     assert locate(vault, vault) == (vault.resolve(), "")
 
 
+def test_text_paths_start_with_the_prefix() -> None:
+    assert render("text", report(BROKEN, AMBIGUOUS, prefix="docs/my vault/")) == (
+        "docs/my vault/Notes/AWS, ECS.md:4:7: VG101 [*] broken link [[AI]]: "
+        'no note or file named "AI"\n'
+        "docs/my vault/Zürich: trip.md:1:1: VG105 ambiguous link [[Plan]]: 100% of\\nthe\\r"
+        "candidates\n"
+        "Found 2 problems (1 error, 1 warning) in 2 of 19 notes.\n"
+        "[*] 1 fixable with the `--fix` option.\n"
+    )
+
+
+def test_text_paths_of_a_vault_outside_the_working_directory_are_vault_relative(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "vault").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    base, prefix = locate(tmp_path / "vault", tmp_path / "elsewhere")
+    out = render("text", Report((BROKEN,), RULES, 19, base, prefix))
+    assert out.startswith("Notes/AWS, ECS.md:4:7: VG101 [*] ")
+
+
+def test_text_in_color_puts_the_prefix_in_the_bold_path() -> None:
+    out = render("text", report(BROKEN, prefix="notes/"), color=True)
+    assert out.startswith("\x1b[1mnotes/Notes/AWS, ECS.md\x1b[0m:4:7: ")
+    assert click.unstyle(out) == render("text", report(BROKEN, prefix="notes/"))
+
+
+def test_statistics_show_no_paths_whatever_the_prefix() -> None:
+    assert statistics(report(BROKEN, AMBIGUOUS, prefix="notes/")) == statistics(
+        report(BROKEN, AMBIGUOUS)
+    )
+
+
 def test_locate_outside_the_working_directory(tmp_path: Path) -> None:
     (tmp_path / "vault").mkdir()
     (tmp_path / "elsewhere").mkdir()
@@ -254,6 +298,13 @@ def test_text_shows_control_characters_as_escapes() -> None:
         'no note named "x"\\nEsc.md:9:9: VG101 forged, a\\u2028b'
     )
     assert len(out.splitlines()) == 2  # the finding and the summary: nothing forged
+
+
+@pytest.mark.parametrize("color", [False, True])
+def test_text_shows_control_characters_in_the_vaults_folder_as_escapes(color: bool) -> None:
+    out = render("text", report(BROKEN, prefix="Bell\x07\u202e/"), color=color)
+    assert not any(char in out for char in _RAW[1:])
+    assert click.unstyle(out).startswith("Bell\\x07\\u202e/Notes/AWS, ECS.md:4:7: ")
 
 
 def test_github_annotations_show_control_characters_as_escapes() -> None:

@@ -41,7 +41,8 @@ class Report:
     """What a format needs: the findings and their context.
 
     ``prefix`` leads from ``base`` (an absolute folder) to the vault root, as a POSIX path
-    ending in ``/`` or empty; github and sarif paths start with it (see :func:`locate`).
+    ending in ``/`` or empty; text, github and sarif paths start with it, and json gives both
+    the vault-relative ``path`` and this ``file`` (see :func:`locate`).
     """
 
     findings: tuple[Finding, ...]
@@ -52,10 +53,11 @@ class Report:
 
 
 def locate(root: Path, cwd: Path) -> tuple[Path, str]:
-    """The folder github and sarif paths are relative to, and the vault's path from it.
+    """The folder text, github and sarif paths are relative to, and the vault's path from it.
 
     The working directory when the vault is in it (CI runs at the repository root, where
-    annotations and code scanning look files up), else the vault root itself.
+    annotations and code scanning look files up, and an editor's terminal opens
+    ``path:line:col`` from there), else the vault root itself.
     """
     vault, here = root.resolve(), cwd.resolve()
     if not vault.is_relative_to(here):
@@ -79,19 +81,22 @@ def text(report: Report, *, color: bool = False, summary: bool = True) -> str:
     """One ``path:line:col: CODE message`` line a finding, ``CODE [*]`` when ``--fix`` would
     repair it, then the summary and how many are fixable (unless not ``summary``). With
     ``color``, as ruff shows them on a terminal: the path bold, the code red for an error and
-    yellow for a warning."""
+    yellow for a warning. Paths start with the report's ``prefix``: from the working directory
+    when the vault is in it."""
     # One finding, one line: a line break in a multi-line link shows as ``\n``, and nothing in a
     # note's name or text reaches the terminal raw. Styled, each piece is escaped on its own:
     # the styles' own escapes must reach the terminal.
+    prefix = report.prefix
     if color:
         lines = [
-            f"{_bold(visible(f.path))}:{f.line}:{f.column}: {_code(f.code, f.severity)}"
+            f"{_bold(visible(prefix + f.path))}:{f.line}:{f.column}: {_code(f.code, f.severity)}"
             f"{_marker(f)} {visible(f.message)}"
             for f in report.findings
         ]
         return "".join(f"{line}\n" for line in lines) + _closing(report, summary)
     plain = [
-        f"{f.path}:{f.line}:{f.column}: {f.code}{_marker(f)} {f.message}" for f in report.findings
+        f"{prefix}{f.path}:{f.line}:{f.column}: {f.code}{_marker(f)} {f.message}"
+        for f in report.findings
     ]
     return visible_lines(plain) + _closing(report, summary)
 
@@ -147,7 +152,9 @@ def _code(code: str, severity: Severity) -> str:
 
 
 def _json(report: Report) -> str:
-    # One finding a line, like text output: a check can report tens of thousands.
+    # One finding a line, like text output: a check can report tens of thousands. "file" is the
+    # path text output shows, last so that the keys before it keep their places.
+    prefix = report.prefix
     rows = (
         {
             "path": f.path,
@@ -158,6 +165,7 @@ def _json(report: Report) -> str:
             "severity": str(f.severity),
             "message": f.message,
             "fixable": f.fix is not None,
+            "file": prefix + f.path,
         }
         for f in report.findings
     )
