@@ -102,7 +102,8 @@ def pick_vault(given: Path | None, flag: Path | None, *, quiet: bool = False) ->
 
 def discover_vault(start: Path, *, quiet: bool = False, fallback: Path | None = None) -> Path:
     """The nearest folder at or above ``start`` that holds ``.obsidian/``; said on stderr (unless
-    ``quiet``) when it is not ``start`` itself. Else ``fallback``, by default ``start``."""
+    ``quiet``) when it is neither ``start`` nor the working directory. Else ``fallback``, by
+    default ``start``."""
     from vaultgraph.files import find_vault_root
     from vaultgraph.terminal import visible
 
@@ -111,6 +112,9 @@ def discover_vault(start: Path, *, quiet: bool = False, fallback: Path | None = 
         return start if fallback is None else fallback
     if _same(start, found):
         return start
+    here = Path(".")
+    if _same(here, found):  # the working directory: nothing to say
+        return here
     if not quiet:
         click.echo(f"vaultgraph: using the vault at {visible(str(found))}", err=True)
     return found
