@@ -89,10 +89,13 @@ def vault_repo(tmp_path: Path, env: dict[str, str]) -> Path:
     return tmp_path
 
 
-def _try_repo(vault_repo: Path, hook_repo: Path, env: Mapping[str, str]) -> tuple[int, str]:
-    # Without --all-files, as at commit time: the hook runs anyway (always_run) on the whole vault.
+def _try_repo(
+    vault_repo: Path, hook_repo: Path, env: Mapping[str, str], hook: str = "vaultgraph"
+) -> tuple[int, str]:
+    # Without --all-files, as at commit time: the hook runs anyway (always_run) on the whole vault,
+    # and vaultgraph-files gets the staged Markdown files.
     done = subprocess.run(
-        [*_pre_commit(), "try-repo", str(hook_repo), "vaultgraph"],
+        [*_pre_commit(), "try-repo", str(hook_repo), hook],
         cwd=vault_repo,
         env=env,
         capture_output=True,
@@ -123,3 +126,53 @@ def test_a_staged_rename_fails_on_the_untouched_note_that_links_to_it(
     assert f"Home.md:3:12: {broken_link}" in output
     assert "Topic" in output
     assert "Renamed.md:" not in output
+
+
+SUBFOLDER_VAULT = {
+    "README.md": "# The repository\n\nNotes in [[notes]] (not a vault link).\n",
+    "notes/.obsidian/app.json": "{}\n",
+    "notes/Home.md": "# Home\n\nStart with [[Topic]].\n",
+    "notes/Concepts/Topic.md": "# Topic\n\nBack [[Home]].\n",
+    "notes/Concepts/Other.md": "# Other\n\nSee [[Gone]].\n",
+}
+
+
+@pytest.fixture
+def subfolder_repo(tmp_path: Path, env: dict[str, str]) -> Path:
+    for name, text in SUBFOLDER_VAULT.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / ".pre-commit-config.yaml").write_text("repos: []\n", encoding="utf-8")
+    _init(tmp_path, env)
+    return tmp_path
+
+
+def test_the_files_hook_checks_staged_notes_against_the_whole_vault(
+    subfolder_repo: Path, hook_repo: Path, env: dict[str, str]
+) -> None:
+    topic = subfolder_repo / "notes" / "Concepts" / "Topic.md"
+    with topic.open("a", encoding="utf-8") as note:
+        note.write("\nOn to [[Other]], up to [[Home]], then [[Nowhere]].\n")
+    _git(subfolder_repo, env, "add", "notes/Concepts/Topic.md")
+    code, output = _try_repo(subfolder_repo, hook_repo, env, "vaultgraph-files")
+    broken_link = next(rule.code for rule in RULES if rule.name == "broken-link")
+    assert code == 1, output
+    assert "Failed" in output
+    # The vault is notes/ (its .obsidian/), found from the staged note: [[Home]] resolves.
+    assert f"Concepts/Topic.md:5:39: {broken_link}" in output
+    assert "[[Home]]" not in output
+    # Other.md's broken link is not staged: not reported.
+    assert "Gone" not in output
+    assert "in 1 of 1 note." in output
+
+
+def test_the_files_hook_passes_a_clean_staged_note(
+    subfolder_repo: Path, hook_repo: Path, env: dict[str, str]
+) -> None:
+    home = subfolder_repo / "notes" / "Home.md"
+    with home.open("a", encoding="utf-8") as note:
+        note.write("\nAnd [[Other]].\n")
+    _git(subfolder_repo, env, "add", "notes/Home.md")
+    code, output = _try_repo(subfolder_repo, hook_repo, env, "vaultgraph-files")
+    assert code == 0, output
+    assert "Passed" in output

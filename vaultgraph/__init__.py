@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from vaultgraph.files import find_vault_root
     from vaultgraph.lint.check import CheckResult, check
     from vaultgraph.model import (
         BlockId,
@@ -45,6 +46,7 @@ _HOMES = {
         ),
         "vaultgraph.model",
     ),
+    "find_vault_root": "vaultgraph.files",
     "parse_note": "vaultgraph.parse",
     "ResolvedLink": "vaultgraph.resolve",
     **dict.fromkeys(("Vault", "VaultError", "load_vault"), "vaultgraph.vault"),
@@ -67,6 +69,7 @@ __all__ = [
     "VaultError",
     "__version__",
     "check",
+    "find_vault_root",
     "load_vault",
     "parse_note",
 ]

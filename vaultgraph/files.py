@@ -22,6 +22,7 @@ __all__ = [
     "BINARY",
     "DIRECTORY",
     "MAX_APP_JSON",
+    "MAX_VAULT_DEPTH",
     "NOFOLLOW",
     "NONBLOCK",
     "ReadFailure",
@@ -30,6 +31,7 @@ __all__ = [
     "VaultFiles",
     "check_root",
     "decode_text",
+    "find_vault_root",
     "is_inside",
     "read_app_json",
     "read_failure",
@@ -102,6 +104,40 @@ def check_root(root: Path) -> None:
         raise VaultError(
             f"{root}: not a folder; give the vault folder that holds the notes, not a file in it"
         )
+
+
+# How many folders find_vault_root looks in, at most: far more than any real path is deep.
+MAX_VAULT_DEPTH = 256
+_OBSIDIAN = ".obsidian"
+
+
+def find_vault_root(start: str | os.PathLike[str]) -> Path | None:
+    """The nearest folder at or above ``start`` that holds a ``.obsidian/`` folder, as git finds
+    a repository; ``None`` when there is none up to the filesystem root.
+
+    ``start`` is a folder, or a file (the search then starts at its folder); a path that does
+    not exist has no vault (``None``). ``.obsidian`` counts only as a real folder: a file, or a
+    symbolic link (which could lead out of the tree), does not make a vault. A folder that cannot
+    be looked into is passed over. The search is lexical on the resolved path, looks in at most
+    :data:`MAX_VAULT_DEPTH` folders, reads nothing and never raises for what it finds on disk.
+    The folder is returned resolved (absolute, without symbolic links).
+    """
+    try:
+        here = Path(os.path.realpath(start))
+        if not here.is_dir():
+            if not here.exists():
+                return None
+            here = here.parent
+    except (OSError, ValueError):  # a path too long, a NUL byte
+        return None
+    for folder in [here, *here.parents][:MAX_VAULT_DEPTH]:
+        try:
+            mode = os.lstat(folder / _OBSIDIAN).st_mode
+        except (OSError, ValueError):
+            continue
+        if stat.S_ISDIR(mode):
+            return folder
+    return None
 
 
 def scan_vault(root: Path) -> VaultFiles:

@@ -37,8 +37,8 @@ def _dir_command() -> None:
 def _clean_command(vault: Path, every_vault: bool) -> None:
     """Remove the cache files of one vault, or of every vault.
 
-    VAULT is the working directory by default. Only vaultgraph's own files are removed: the
-    folder and anything else in it stay.
+    VAULT (or --vault) is by default the vault the working directory is in. Only vaultgraph's
+    own files are removed: the folder and anything else in it stay.
     """
     from vaultgraph.store import vault_key
     from vaultgraph.terminal import visible

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import click
 
 from vaultgraph.cli.common import (
-    VAULT_ARGUMENT,
     ExitCode,
+    discover_vault,
     load_options,
     loading,
     no_notes,
@@ -35,7 +35,15 @@ def _selectors(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 
 
 @click.command()
-@VAULT_ARGUMENT
+@click.argument("paths", metavar="[PATH]...", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--vault",
+    "vault_flag",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="PATH",
+    help="The vault folder.  [default: the nearest folder holding .obsidian/ at or above the "
+    "first PATH or the working directory, else that folder]",
+)
 @click.option(
     "--format",
     "fmt",
@@ -122,7 +130,8 @@ def _selectors(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 )
 @load_options
 def check(
-    vault: Path,
+    paths: tuple[Path, ...],
+    vault_flag: Path | None,
     fmt: formats.Format,
     select: list[str],
     extend_select: list[str],
@@ -144,6 +153,11 @@ def check(
 ) -> int:
     """Lint a vault with Obsidian's own link rules.
 
+    PATH is the vault folder, or notes and folders in it: the whole vault is read and its links
+    resolved, and only the notes at or under each PATH are reported on. Without --vault, the
+    vault is the nearest folder holding .obsidian/ at or above the first PATH (or the working
+    directory); else that folder (for a note, the working directory).
+
     RULES are rule names (broken-link), codes (VG101), code prefixes (VG1) or ALL, separated by
     commas or given in several options. Exit code: 0 nothing reported (with --fail-on error,
     no error), 1 problems reported, 2 a usage, configuration or vault error (a folder with no
@@ -161,6 +175,7 @@ def check(
         raise click.UsageError(f"--statistics is a table of the text format, not of {fmt}")
     quiet = quiet or silent
     styled = _color(color, output_file)
+    vault, only = _target(paths, vault_flag, quiet=quiet)
     import vaultgraph
     from vaultgraph.lint.config import ConfigError, SelectorError
     from vaultgraph.lock import VaultBusy
@@ -184,6 +199,7 @@ def check(
                     cache=not no_cache,
                     jobs=jobs,
                     progress=progress,
+                    only=only,
                 )
             except VaultBusy as busy:
                 raise click.ClickException(f"{busy}; try again when it ends") from None
@@ -236,6 +252,30 @@ def check(
     failing = _FAILING[fail_on]
     fails = any(finding.severity in failing for finding in findings)
     return ExitCode.OK if exit_zero or not fails else ExitCode.FINDINGS
+
+
+def _target(
+    paths: tuple[Path, ...], flag: Path | None, *, quiet: bool
+) -> tuple[Path, tuple[Path, ...] | None]:
+    """The vault folder, and the paths to report on (``None``: all of it)."""
+    if not paths:
+        return flag if flag is not None else discover_vault(Path("."), quiet=quiet), None
+    first = paths[0]
+    if flag is not None:
+        vault = flag
+    else:  # a folder (or a path that is not there: said as today), else the working directory
+        fallback = Path(".") if os.path.isfile(first) else first
+        vault = discover_vault(first, quiet=quiet, fallback=fallback)
+    if len(paths) == 1 and os.path.isdir(first) and _same(first, vault):
+        return vault, None
+    return vault, paths
+
+
+def _same(one: Path, other: Path) -> bool:
+    try:
+        return os.path.realpath(one) == os.path.realpath(other)
+    except (OSError, ValueError):
+        return False
 
 
 # The severities each --fail-on fails on: that one and those above it.

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import gc
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from enum import IntEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar, cast
 
 import click
 
@@ -25,10 +27,12 @@ __all__ = [
     "VAULT_OPTION",
     "ExitCode",
     "SuggestingGroup",
+    "discover_vault",
     "load_options",
     "loading",
     "no_notes",
     "open_vault",
+    "pick_vault",
     "progress_bar",
     "warn_skipped",
 ]
@@ -61,8 +65,76 @@ class SuggestingGroup(click.Group):
         return super().resolve_command(ctx, args)
 
 
-VAULT_ARGUMENT = click.argument(
-    "vault", default=".", type=click.Path(file_okay=False, path_type=Path)
+def VAULT_ARGUMENT(command: _Command) -> _Command:
+    """An optional ``[VAULT]`` argument and a ``--vault PATH`` option, given to the command as
+    one ``vault``: the folder given, else the vault found from it or from the working directory
+    (:func:`pick_vault`)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, vault: Path | None, vault_flag: Path | None, **kwargs: Any) -> Any:
+        return command(*args, vault=pick_vault(vault, vault_flag), **kwargs)
+
+    argument = click.argument("vault", required=False, type=_FOLDER)
+    return cast(_Command, argument(_VAULT_FLAG(wrapper)))
+
+
+def VAULT_OPTION(command: _Command) -> _Command:
+    """A ``--vault PATH`` option, given to the command as ``vault``: that folder, else the vault
+    found from the working directory (:func:`pick_vault`)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, vault_flag: Path | None, **kwargs: Any) -> Any:
+        return command(*args, vault=pick_vault(None, vault_flag), **kwargs)
+
+    return cast(_Command, _VAULT_FLAG(wrapper))
+
+
+def pick_vault(given: Path | None, flag: Path | None, *, quiet: bool = False) -> Path:
+    """The vault a command reads: ``--vault`` (``flag``) as it is; else the nearest folder at or
+    above ``given`` (or the working directory) that holds ``.obsidian/``, said on stderr unless
+    ``quiet`` when it is not that folder; else ``given`` (or the working directory)."""
+    if flag is not None:
+        if given is not None and not _same(given, flag):
+            raise click.UsageError("the vault is given twice, as VAULT and --vault: give one")
+        return flag
+    return discover_vault(Path(".") if given is None else given, quiet=quiet)
+
+
+def discover_vault(start: Path, *, quiet: bool = False, fallback: Path | None = None) -> Path:
+    """The nearest folder at or above ``start`` that holds ``.obsidian/``; said on stderr (unless
+    ``quiet``) when it is neither ``start`` nor the working directory. Else ``fallback``, by
+    default ``start``."""
+    from vaultgraph.files import find_vault_root
+    from vaultgraph.terminal import visible
+
+    found = find_vault_root(start)
+    if found is None:
+        return start if fallback is None else fallback
+    if _same(start, found):
+        return start
+    here = Path(".")
+    if _same(here, found):  # the working directory: nothing to say
+        return here
+    if not quiet:
+        click.echo(f"vaultgraph: using the vault at {visible(str(found))}", err=True)
+    return found
+
+
+def _same(one: Path, other: Path) -> bool:
+    try:
+        return os.path.realpath(one) == os.path.realpath(other)
+    except (OSError, ValueError):
+        return False
+
+
+_FOLDER = click.Path(file_okay=False, path_type=Path)
+_VAULT_FLAG = click.option(
+    "--vault",
+    "vault_flag",
+    type=_FOLDER,
+    metavar="PATH",
+    help="The vault folder.  [default: the nearest folder holding .obsidian/ at or above the "
+    "working directory, else the working directory]",
 )
 
 
@@ -176,12 +248,3 @@ def progress_bar(
             bar.update(done - bar.pos)
 
         yield update
-
-
-VAULT_OPTION = click.option(
-    "--vault",
-    default=".",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The vault folder.",
-)

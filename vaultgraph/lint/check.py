@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from vaultgraph.reading import Progress
     from vaultgraph.vault import Vault
 
-__all__ = ["MAX_FIX_ROUNDS", "CheckResult", "check"]
+__all__ = ["MAX_FIX_ROUNDS", "CheckResult", "check", "select_paths"]
 
 # A fix checks again after each round of repairs; a vault needs two rounds at most in practice.
 MAX_FIX_ROUNDS = 10
@@ -64,6 +64,7 @@ def check(
     cache: bool | str | os.PathLike[str] = True,
     jobs: int | None = None,
     progress: Progress | None = None,
+    only: Iterable[str | os.PathLike[str]] | None = None,
 ) -> CheckResult:
     """Check the vault at ``path`` with the rules its configuration selects.
 
@@ -74,9 +75,18 @@ def check(
     lock, and checks again until no repair changes anything; ``diff`` computes those repairs
     without writing any. ``cache``, ``jobs`` and ``progress`` are :func:`~vaultgraph.load_vault`'s;
     with ``cache`` a check of an unchanged vault is answered from the memo of the last one, with
-    the same result. Raises ``ConfigError`` or ``SelectorError`` before the vault is read,
-    ``VaultError`` for a path that is not a folder, ``VaultBusy`` when another process is fixing
-    the vault, and ``ValueError`` for ``fix`` with ``diff`` or ``jobs`` below 1.
+    the same result.
+
+    ``only`` (files and folders on disk, such as ``vault/Concepts`` or ``vault/Home.md``; see
+    :func:`select_paths`) reports on those notes alone: the whole vault is still read and links
+    resolved against all of it (a link out of ``Concepts/`` is not broken), and whole-vault rules
+    such as orphan-note still see every note, but ``findings`` and ``checked`` keep only the notes
+    at or under those paths, and ``fix`` and ``diff`` repair only them.
+
+    Raises ``ConfigError`` or ``SelectorError`` before the vault is read, ``VaultError`` for a
+    path that is not a folder (or, in ``only``, a path that does not exist or is outside the
+    vault), ``VaultBusy`` when another process is fixing the vault, and ``ValueError`` for
+    ``fix`` with ``diff`` or ``jobs`` below 1.
     """
     if fix and diff:
         raise ValueError("fix writes repairs and diff only computes them: give one")
@@ -87,14 +97,68 @@ def check(
         select=select, extend_select=extend_select, ignore=ignore
     )
     select_rules(settings)  # an unknown selector is an error before the vault is read
+    selected = None if only is None else select_paths(root, only)
     if fix:
-        return _fix(root, settings, cache, jobs, progress)
+        return _fix(root, settings, cache, jobs, progress, selected)
     if diff:
-        return _diff(root, settings, cache, jobs, progress)
-    run = _remembered(root, settings, cache, jobs, progress)
+        return _diff(root, settings, cache, jobs, progress, selected)
+    run = _narrowed(_remembered(root, settings, cache, jobs, progress), selected)
     # Nothing checked: a false green, unless the configuration excluded every note.
     empty = not run.checked and not _lists_notes(root)
     return _result(run, empty=empty)
+
+
+def select_paths(
+    root: str | os.PathLike[str], paths: Iterable[str | os.PathLike[str]]
+) -> tuple[str, ...]:
+    """The vault-relative POSIX paths (``""``: the whole vault) of ``paths``, files and folders
+    on disk (relative to the working directory, or absolute) inside the vault at ``root``.
+
+    A path counts as inside when it is under ``root`` as written, or once symbolic links are
+    resolved. Raises ``VaultError`` for a vault folder that is not one, or a path that does not
+    exist or is outside the vault.
+    """
+    from vaultgraph.files import VaultError, check_root
+
+    vault = Path(root)
+    check_root(vault)
+    bases = (Path(os.path.abspath(vault)), Path(os.path.realpath(vault)))
+    selected: list[str] = []
+    for given in paths:
+        name = os.fspath(given)
+        try:
+            exists = os.path.lexists(name)
+            candidates = (Path(os.path.abspath(name)), Path(os.path.realpath(name)))
+        except (OSError, ValueError):  # a NUL byte, a path too long for the system
+            exists = False
+        if not exists:
+            raise VaultError(f"{name}: no such file or folder")
+        for candidate, base in zip(candidates, bases, strict=True):
+            if candidate.is_relative_to(base):
+                relative = candidate.relative_to(base).as_posix()
+                selected.append("" if relative == "." else relative)
+                break
+        else:
+            raise VaultError(
+                f"{name}: outside the vault at {os.path.abspath(vault)}; give notes or folders "
+                "inside it (or the vault with --vault)"
+            )
+    return tuple(dict.fromkeys(selected))
+
+
+def _within(path: str, selected: Sequence[str]) -> bool:
+    return any(not s or path == s or path.startswith(f"{s}/") for s in selected)
+
+
+def _narrowed(run: CheckRun, selected: Sequence[str] | None) -> CheckRun:
+    """``run`` with only the findings and checked notes at or under ``selected`` paths."""
+    if selected is None or "" in selected:
+        return run
+    return replace(
+        run,
+        findings=tuple(f for f in run.findings if _within(f.path, selected)),
+        checked=tuple(path for path in run.checked if _within(path, selected)),
+    )
 
 
 def _configuration(root: Path, config: Config | str | os.PathLike[str] | None) -> Config:
@@ -126,10 +190,12 @@ def _diff(
     cache: bool | str | os.PathLike[str],
     jobs: int | None,
     progress: Progress | None,
+    selected: Sequence[str] | None,
 ) -> CheckResult:
     from vaultgraph.lint.fix import apply_fixes
 
-    loaded, run = _load(root, config, cache, jobs, progress)
+    loaded, whole = _load(root, config, cache, jobs, progress)
+    run = _narrowed(whole, selected)
     if _is_empty(loaded):
         return _nothing(loaded)
     repairs = apply_fixes(loaded.root, run.findings, write=False, notes=loaded.notes)
@@ -142,6 +208,7 @@ def _fix(
     cache: bool | str | os.PathLike[str],
     jobs: int | None,
     progress: Progress | None,
+    selected: Sequence[str] | None,
 ) -> CheckResult:
     from vaultgraph.files import check_root
     from vaultgraph.lint.fix import apply_fixes, remove_leftovers
@@ -151,7 +218,8 @@ def _fix(
     # Held from before the notes are read to the last write: no other run changes them between
     # this one's check and its repairs.
     with writing(root, directory=_cache_folder(cache)) as lock:
-        loaded, run = _load(root, config, cache, jobs, progress)
+        loaded, whole = _load(root, config, cache, jobs, progress)
+        run = _narrowed(whole, selected)
         unlocked = None if lock.held else lock.reason
         if _is_empty(loaded):
             return _nothing(loaded, unlocked=unlocked)
@@ -166,7 +234,8 @@ def _fix(
             rounds.append(apply_fixes(loaded.root, run.findings, write=True, notes=loaded.notes))
             if not rounds[-1].changed:
                 break
-            loaded, run = _load(root, config, cache, jobs, progress)
+            loaded, whole = _load(root, config, cache, jobs, progress)
+            run = _narrowed(whole, selected)
     # The paths the first reading skipped: the same listing, said once.
     return _result(run, skipped=skipped, fixes=_merged(rounds), removed=removed, unlocked=unlocked)
 
