@@ -16,6 +16,7 @@ import click
 import jsonschema
 import pytest
 
+from tests.clirun import run
 from tests.vaults import write_vault
 from vaultgraph.cli import cli, command_named, main
 
@@ -29,12 +30,6 @@ DEFECTS = {
     "Artificial Intelligence.md": ALIAS_NOTE,
     "n.md": "See [[AI]] and [[Nowhere]].\n\n- \n",
 }
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    code = main([str(arg) for arg in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def sample_notes() -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import run
+from tests.clirun import run
 from tests.vaults import write_vault
 from vaultgraph.lint.baseline import MAX_BASELINE
 

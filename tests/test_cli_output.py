@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.clirun import run
 from tests.vaults import write_vault
 from vaultgraph.cli import main
 
@@ -40,12 +41,6 @@ SUMMARY = [
     "Found 6 problems (6 errors, 0 warnings) in 2 of 3 notes.",
     "[*] 2 fixable with the `--fix` option.",
 ]
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    code = main([str(arg) for arg in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import run
+from tests.clirun import run
 from vaultgraph.lint.docs import parse_doc
 from vaultgraph.lint.registry import RULES
 from vaultgraph.lint.rule import Rule

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.clirun import run
 from tests.vaults import write_vault
-from vaultgraph.cli import main
 
 NOTES = {
     "Home.md": "# Home\n\nSee [[Topic]] and [[Deep]].\n",
@@ -18,12 +18,6 @@ NOTES = {
     "Concepts/Inner/Deep.md": "# Deep\n\nUp to [[Topic]] and [[Home]].\n",
 }
 USING = "vaultgraph: using the vault at "
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    code = main([str(arg) for arg in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
