@@ -58,7 +58,10 @@ def test_check_sample_vault_reports_exactly_the_two_seed_defects(
         (".", "sample_vault", "sample_vault/AWS Containers.md"),
         (".", str(SAMPLE_VAULT), "sample_vault/AWS Containers.md"),  # absolute: the same
         ("sample_vault", ".", "AWS Containers.md"),
-        ("sample_vault/Concepts", "..", "AWS Containers.md"),  # the vault is not in it
+        # From inside the vault: the path leads from here, so that it opens.
+        ("sample_vault/Concepts", "..", "../AWS Containers.md"),
+        ("sample_vault/Concepts", str(SAMPLE_VAULT), "../AWS Containers.md"),
+        # Beside it: from the vault root, as Obsidian names notes.
         ("tests", "../sample_vault", "AWS Containers.md"),
     ],
 )
@@ -94,6 +97,11 @@ def test_check_json_gives_the_vault_relative_path_and_the_file_from_the_working_
     _, out, _ = run(capsys, "check", "--format", "json")
     assert {(row["path"], row["file"]) for row in json.loads(out)} == {
         ("AWS Containers.md", "AWS Containers.md")
+    }
+    monkeypatch.chdir(SAMPLE_VAULT / "Concepts")
+    _, out, _ = run(capsys, "check", "..", "--format", "json")
+    assert {(row["path"], row["file"]) for row in json.loads(out)} == {
+        ("AWS Containers.md", "../AWS Containers.md")
     }
 
 
@@ -312,6 +320,29 @@ def test_check_warnings_show_control_characters_as_escapes(
         "warning: N\\x07\\x9b.md:1: unknown rule 'nope\\x1bP\\x07' in a "
         "vaultgraph-disable-next-line comment; it suppresses nothing\n"
     )
+
+
+def test_check_warnings_from_inside_the_vault_lead_from_the_working_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".obsidian").mkdir()
+    write_vault(
+        tmp_path,
+        {
+            "Top.md": "<!-- vaultgraph-disable nope -->\n",
+            "Sub/Deep.md": "<!-- vaultgraph-disable nada -->\n[[Gone]]\n",
+        },
+    )
+    monkeypatch.chdir(tmp_path / "Sub")
+    code, out, err = run(capsys, "check", "-q", "--no-cache")
+    assert code == 1
+    assert out == 'Deep.md:2:1: VG101 broken link [[Gone]]: no note or file named "Gone"\n'
+    assert sorted(err.splitlines()) == [
+        "warning: ../Top.md:1: unknown rule 'nope' in a vaultgraph-disable comment; "
+        "it suppresses nothing",
+        "warning: Deep.md:1: unknown rule 'nada' in a vaultgraph-disable comment; "
+        "it suppresses nothing",
+    ]
 
 
 def test_check_obsidian_excluded_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,7 +13,15 @@ import pytest
 
 from vaultgraph import __version__
 from vaultgraph.lint.finding import Edit, Finding, Severity
-from vaultgraph.lint.formats import FORMATS, Format, Report, locate, render, statistics
+from vaultgraph.lint.formats import (
+    FORMATS,
+    Format,
+    Report,
+    locate,
+    render,
+    shown_path,
+    statistics,
+)
 from vaultgraph.lint.rule import Rule
 from vaultgraph.vault import Vault
 
@@ -252,6 +260,33 @@ def test_text_paths_of_a_vault_outside_the_working_directory_are_vault_relative(
     base, prefix = locate(tmp_path / "vault", tmp_path / "elsewhere")
     out = render("text", Report((BROKEN,), RULES, 19, base, prefix))
     assert out.startswith("Notes/AWS, ECS.md:4:7: VG101 [*] ")
+
+
+@pytest.mark.parametrize(
+    ("cwd", "path", "shown"),
+    [
+        ("/v", "Notes/A.md", "Notes/A.md"),
+        ("/v/Notes", "Notes/A.md", "A.md"),
+        ("/v/Notes", "B.md", "../B.md"),
+        ("/v/Notes/Deep", "Other/C d.md", "../../Other/C d.md"),
+        (None, "Notes/A.md", "Notes/A.md"),
+    ],
+)
+def test_shown_paths_lead_from_the_working_directory(
+    cwd: str | None, path: str, shown: str
+) -> None:
+    assert shown_path(path, Path("/v"), "", None if cwd is None else Path(cwd)) == shown
+
+
+def test_text_and_json_paths_from_inside_the_vault() -> None:
+    inside = Report((BROKEN,), RULES, 19, Path("/v"), "", Path("/v/Notes"))
+    assert render("text", inside).startswith("AWS, ECS.md:4:7: VG101 [*] ")
+    row = json.loads(render("json", inside))[0]
+    assert (row["path"], row["file"]) == ("Notes/AWS, ECS.md", "AWS, ECS.md")
+    elsewhere = Report((AMBIGUOUS,), RULES, 19, Path("/v"), "", Path("/v/Notes"))
+    assert render("text", elsewhere).startswith("../Zürich: trip.md:1:1: VG105 ")
+    # github and sarif paths start at their base, whatever the working directory.
+    assert "file=Notes/AWS%2C ECS.md," in render("github", inside)
 
 
 def test_text_in_color_puts_the_prefix_in_the_bold_path() -> None:

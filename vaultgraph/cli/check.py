@@ -23,6 +23,8 @@ from vaultgraph.lint.finding import Severity
 from vaultgraph.terminal import visible
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from vaultgraph.lint.check import CheckResult
     from vaultgraph.lint.fix import FixReport
 
@@ -213,6 +215,12 @@ def check(
             err=True,
         )
     warn_skipped(vault, result.skipped)
+    base, prefix = formats.locate(vault, Path.cwd())
+    cwd = _inside(vault)
+
+    def shown(path: str) -> str:
+        return formats.shown_path(path, base, prefix, cwd)
+
     if result.empty:  # nothing checked: a false green
         raise click.ClickException(no_notes(vault))
     if result.removed and not quiet:
@@ -221,13 +229,13 @@ def check(
             err=True,
         )
     if diff and result.fixes is not None:
-        _warn(result)
+        _warn(result, shown)
         _emit(result.fixes.diff, output_file, silent=silent, color=False)
-        _fix_summary(result.fixes, "Would fix", quiet=quiet)
+        _fix_summary(result.fixes, "Would fix", shown, quiet=quiet)
         return ExitCode.OK if exit_zero or not result.fixes.fixed else ExitCode.FINDINGS
     if result.fixes is not None:
-        _fix_summary(result.fixes, "Fixed", quiet=quiet or not result.fixes.fixed)
-    _warn(result)
+        _fix_summary(result.fixes, "Fixed", shown, quiet=quiet or not result.fixes.fixed)
+    _warn(result, shown)
     if write_baseline is not None:
         return _record(write_baseline, result)
     findings = result.findings
@@ -242,8 +250,7 @@ def check(
                 f"{_count(gone, 'entry', 'entries')} gone (fixed).",
                 err=True,
             )
-    base, prefix = formats.locate(vault, Path.cwd())
-    report = formats.Report(findings, result.rules, len(result.checked), base, prefix)
+    report = formats.Report(findings, result.rules, len(result.checked), base, prefix, cwd)
     if statistics:
         text = formats.statistics(report, color=styled, summary=not quiet)
     else:
@@ -324,15 +331,33 @@ def _emit(text: str, output_file: Path | None, *, silent: bool, color: bool) -> 
         ) from None
 
 
-def _warn(result: CheckResult) -> None:
+def _warn(result: CheckResult, shown: Callable[[str], str]) -> None:
+    """The run's warnings on stderr; a note's path shown as findings show it (``shown``)."""
+    from vaultgraph.lint.runner import warning_note
+
+    notes = set(result.checked)
     for warning in result.warnings:
+        path = warning_note(warning, notes)
+        if path is not None:
+            warning = shown(path) + warning[len(path) :]
         click.echo(f"warning: {visible(warning)}", err=True)  # names from the vault, escaped
 
 
-def _fix_summary(repairs: FixReport, verb: str, *, quiet: bool) -> None:
+def _inside(vault: Path) -> Path | None:
+    """The working directory when it is inside the vault (paths then lead out of it, as
+    ``../Note.md``), else ``None`` (paths start at the vault root, or at the working directory
+    when the vault is in it)."""
+    here = Path.cwd().resolve()
+    root = vault.resolve()
+    return here if here != root and here.is_relative_to(root) else None
+
+
+def _fix_summary(
+    repairs: FixReport, verb: str, shown: Callable[[str], str], *, quiet: bool
+) -> None:
     """The notes ``--fix`` left alone, as warnings; then, unless ``quiet``, what it did."""
     for error in repairs.errors:
-        click.echo(f"warning: {visible(f'{error.path}: {error.reason}')}", err=True)
+        click.echo(f"warning: {visible(f'{shown(error.path)}: {error.reason}')}", err=True)
     if quiet:
         return
     fixed, notes = len(repairs.fixed), len(repairs.changed)

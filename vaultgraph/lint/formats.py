@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import posixpath
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
@@ -23,6 +25,7 @@ __all__ = [
     "Report",
     "locate",
     "render",
+    "shown_path",
     "statistics",
     "text",
 ]
@@ -41,8 +44,10 @@ class Report:
     """What a format needs: the findings and their context.
 
     ``prefix`` leads from ``base`` (an absolute folder) to the vault root, as a POSIX path
-    ending in ``/`` or empty; text, github and sarif paths start with it, and json gives both
-    the vault-relative ``path`` and this ``file`` (see :func:`locate`).
+    ending in ``/`` or empty; github and sarif paths start with it (see :func:`locate`). Text
+    paths and json's ``file`` lead from ``cwd`` when it is given (``../Note.md`` from inside a
+    subfolder of the vault), else they start with ``prefix`` too; json also gives the
+    vault-relative ``path``.
     """
 
     findings: tuple[Finding, ...]
@@ -50,6 +55,28 @@ class Report:
     notes: int  # how many notes were checked
     base: Path
     prefix: str = ""
+    cwd: Path | None = None
+    _shown: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def shown(self, path: str) -> str:
+        """``path`` (vault-relative) as text output shows it: from the working directory."""
+        found = self._shown.get(path)
+        if found is None:
+            found = self._shown[path] = shown_path(path, self.base, self.prefix, self.cwd)
+        return found
+
+
+def shown_path(path: str, base: Path, prefix: str, cwd: Path | None) -> str:
+    """The vault-relative ``path`` from ``cwd`` (when given) for a vault at ``base/prefix``
+    (see :func:`locate`), as a POSIX path; without ``cwd``, ``prefix + path``."""
+    if cwd is None:
+        return prefix + path
+    try:
+        # Both absolute: relpath compares the strings and never consults the process's cwd.
+        found = os.path.relpath(os.path.join(base, prefix + path), cwd)
+    except ValueError:  # another drive, on Windows: only the whole path leads there
+        return posixpath.join(base.as_posix(), prefix + path)
+    return found.replace(os.sep, posixpath.sep)
 
 
 def locate(root: Path, cwd: Path) -> tuple[Path, str]:
@@ -81,21 +108,20 @@ def text(report: Report, *, color: bool = False, summary: bool = True) -> str:
     """One ``path:line:col: CODE message`` line a finding, ``CODE [*]`` when ``--fix`` would
     repair it, then the summary and how many are fixable (unless not ``summary``). With
     ``color``, as ruff shows them on a terminal: the path bold, the code red for an error and
-    yellow for a warning. Paths start with the report's ``prefix``: from the working directory
-    when the vault is in it."""
+    yellow for a warning. Paths lead from the working directory (see :class:`Report`)."""
     # One finding, one line: a line break in a multi-line link shows as ``\n``, and nothing in a
     # note's name or text reaches the terminal raw. Styled, each piece is escaped on its own:
     # the styles' own escapes must reach the terminal.
-    prefix = report.prefix
+    shown = report.shown
     if color:
         lines = [
-            f"{_bold(visible(prefix + f.path))}:{f.line}:{f.column}: {_code(f.code, f.severity)}"
+            f"{_bold(visible(shown(f.path)))}:{f.line}:{f.column}: {_code(f.code, f.severity)}"
             f"{_marker(f)} {visible(f.message)}"
             for f in report.findings
         ]
         return "".join(f"{line}\n" for line in lines) + _closing(report, summary)
     plain = [
-        f"{prefix}{f.path}:{f.line}:{f.column}: {f.code}{_marker(f)} {f.message}"
+        f"{shown(f.path)}:{f.line}:{f.column}: {f.code}{_marker(f)} {f.message}"
         for f in report.findings
     ]
     return visible_lines(plain) + _closing(report, summary)
@@ -154,7 +180,7 @@ def _code(code: str, severity: Severity) -> str:
 def _json(report: Report) -> str:
     # One finding a line, like text output: a check can report tens of thousands. "file" is the
     # path text output shows, last so that the keys before it keep their places.
-    prefix = report.prefix
+    shown = report.shown
     rows = (
         {
             "path": f.path,
@@ -165,7 +191,7 @@ def _json(report: Report) -> str:
             "severity": str(f.severity),
             "message": f.message,
             "fixable": f.fix is not None,
-            "file": prefix + f.path,
+            "file": shown(f.path),
         }
         for f in report.findings
     )

@@ -23,7 +23,6 @@ unexpected. The full path is always right; this one only saves time.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -48,6 +47,7 @@ from vaultgraph.lint.runner import (
     check_notes_of,
     load_and_check,
     select_rules,
+    warning_note,
 )
 from vaultgraph.store import cache_file_outside, codec, digest
 from vaultgraph.store.checks import (
@@ -452,15 +452,12 @@ def _split_warnings(
     per_note: defaultdict[str, list[str]] = defaultdict(list)
     others: list[str] = []
     for warning in warnings:
-        match = _NOTE_WARNING.match(warning)
-        if match is not None and match["path"] in known:
-            per_note[match["path"]].append(warning)
+        path = warning_note(warning, known)
+        if path is not None:
+            per_note[path].append(warning)
         else:
             others.append(warning)
     return tuple(others), {path: tuple(found) for path, found in per_note.items()}
-
-
-_NOTE_WARNING = re.compile(r"(?P<path>.+?):\d+: ", re.DOTALL)
 
 
 def _read_bytes(root: Path, path: str) -> bytes:

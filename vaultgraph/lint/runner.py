@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -47,9 +48,20 @@ __all__ = [
     "obsidian_excluded",
     "run_checks",
     "select_rules",
+    "warning_note",
 ]
 
 _log = logging.getLogger("vaultgraph")
+# A note's warning starts where a finding does: ``path:line: ``.
+_NOTE_WARNING = re.compile(r"(?P<path>.+?):\d+: ", re.DOTALL)
+
+
+def warning_note(warning: str, paths: Container[str]) -> str | None:
+    """The note among ``paths`` that ``warning`` is about, if it is one note's (an unknown rule
+    in its suppression comment), else ``None`` (a malformed setting, a costly filter)."""
+    match = _NOTE_WARNING.match(warning)
+    return match["path"] if match is not None and match["path"] in paths else None
+
 
 _PathTest = Callable[[str], bool]
 
