@@ -14,8 +14,6 @@ from markdown_it import MarkdownIt
 from vaultgraph.cli import cli
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-# A command whose page holds its reference gets its examples from there too.
-PAGES = {"map": ("usage.md", "map.md")}
 
 
 def commands(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[tuple[str, click.Command]]:
@@ -48,13 +46,10 @@ def example_lines(page: str) -> list[list[str]]:
 def shown(command: str, option: click.Option) -> bool:
     words = command.split()
     names = set(option.opts) | set(option.secondary_opts)
-    for page in PAGES.get(command.split()[0], ("usage.md",)):
-        for line in example_lines(page):
-            if line[1 : 1 + len(words)] != words:
-                continue
-            # "--jobs 2", "--jobs=2" and "-j2" all show the option.
-            if any(_names(word) & names for word in line[1:]):
-                return True
+    for line in example_lines("usage.md"):
+        # "--jobs 2", "--jobs=2" and "-j2" all show the option.
+        if line[1 : 1 + len(words)] == words and any(_names(word) & names for word in line[1:]):
+            return True
     return False
 
 
