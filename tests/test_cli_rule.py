@@ -76,7 +76,7 @@ def test_all_lists_every_rule_one_a_line(capsys: pytest.CaptureFixture[str]) -> 
         "VG101  broken-link             on   [*]  "
         "A link to a note or file that does not exist (aliases are not targets)."
     )
-    assert lines[-1] == (
+    assert lines[-2] == (
         "VG401  orphan-note             off       "
         "A note with no resolved link or embed to or from another file."
     )

@@ -159,6 +159,9 @@ class Note:
     list_items: tuple[ListItem, ...] = ()
     problems: tuple[Problem, ...] = ()
     comments: tuple[Comment, ...] = ()
+    # The local paths the note's raw HTML names (``<img src>``, ``<a href>``): not links, since
+    # Obsidian does not resolve them as links, but a file they name is not unused.
+    html_refs: tuple[str, ...] = ()
 
     @property
     def partly_read(self) -> bool:

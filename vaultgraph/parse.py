@@ -10,6 +10,7 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
+from vaultgraph.htmlrefs import html_references
 from vaultgraph.markdown import MAX_NESTING, parser
 from vaultgraph.model import (
     BlockId,
@@ -50,6 +51,7 @@ class _Collected:
     list_items: list[ListItem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
+    html_refs: list[str] = field(default_factory=list)
 
 
 # Bounds that keep a hostile note from costing minutes: markdown-it-py's time grows faster than
@@ -158,6 +160,8 @@ def parse_note(
             row = -1
         elif kind in ("obsidian_comment", "html_block") and token.map:
             _block_comment(token, lines, found)
+            if kind == "html_block":
+                found.html_refs.extend(html_references(token.content))
     return Note(
         path=path,
         frontmatter=dict(frontmatter),
@@ -171,6 +175,7 @@ def parse_note(
         list_items=tuple(found.list_items),
         problems=tuple(found.problems),
         comments=tuple(found.comments),
+        html_refs=tuple(found.html_refs),
     )
 
 
@@ -259,6 +264,8 @@ def _inline(
             child.type == "html_inline" and child.content.startswith("<!--")
         ):
             _inline_comment(child, locator, found)
+        elif child.type == "html_inline":
+            found.html_refs.extend(html_references(child.content))
         elif child.type in ("link_open", "image") and "offset" in meta:
             attribute = "href" if child.type == "link_open" else "src"
             link = _markdown_link(child, str(child.attrs.get(attribute, "")), locator, lines)

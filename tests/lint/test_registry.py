@@ -23,6 +23,7 @@ NAMES = {
     "invalid-frontmatter": ("VG301", Severity.ERROR, True),
     "unreadable-note": ("VG302", Severity.WARNING, True),
     "orphan-note": ("VG401", Severity.ERROR, False),
+    "unused-attachment": ("VG402", Severity.WARNING, False),
 }
 
 

@@ -75,12 +75,15 @@ def stats_command(
 ) -> None:
     """Count and rank the vault's notes and links.
 
-    Counts notes, attachments, tags, links, embeds, unresolved targets, orphans, dead ends and
-    components; ranks notes by in-links and PageRank, and unresolved targets by how often they
-    are linked.
+    Counts notes, attachments (and those nothing uses), tags, links, embeds, unresolved
+    targets, orphans, dead ends and components; ranks notes by in-links and PageRank,
+    unresolved targets by how often they are linked, and unused attachments by size.
     """
+    from vaultgraph.attachments import unused_attachments
+
     loaded = open_vault(vault, no_cache=no_cache, jobs=jobs)
-    click.echo(query.stats.render(query.vault_stats(loaded.graph, top=top), fmt), nl=False)
+    stats = query.vault_stats(loaded.graph, top=top, unused=unused_attachments(loaded))
+    click.echo(query.stats.render(stats, fmt), nl=False)
 
 
 @click.command("backlinks")

@@ -18,6 +18,7 @@ from vaultgraph.lint.rules import (
     table_pipe,
     unquoted_property_link,
     unreadable_note,
+    unused_attachment,
 )
 
 __all__ = ["CODE_GROUPS", "RULES", "rule_by_name_or_code"]
@@ -35,6 +36,7 @@ RULES: tuple[Rule, ...] = (
     invalid_frontmatter.RULE,
     unreadable_note.RULE,
     orphan_note.RULE,
+    unused_attachment.RULE,
 )
 
 # What each hundred of codes is for; a new rule takes the next free code of its group.

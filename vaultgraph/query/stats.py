@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import networkx as nx
 
+from vaultgraph.attachments import Unused, format_size
 from vaultgraph.graph import orphan_notes
 from vaultgraph.query.notegraph import file_graph, note_graph
 from vaultgraph.query.rank import pagerank
 from vaultgraph.terminal import json_text, visible_lines
 
-__all__ = ["FORMATS", "Format", "Ranked", "UnresolvedTarget", "VaultStats", "render", "vault_stats"]
+__all__ = [
+    "FORMATS",
+    "Format",
+    "Ranked",
+    "UnresolvedTarget",
+    "UnusedAttachments",
+    "VaultStats",
+    "render",
+    "vault_stats",
+]
 
 Format = Literal["text", "json"]
 
@@ -54,10 +64,28 @@ class VaultStats:
     top_linked: tuple[Ranked, ...]  # by the number of other notes linking in
     top_pagerank: tuple[Ranked, ...]
     top_unresolved: tuple[UnresolvedTarget, ...]
+    # The attachments nothing uses, largest first (``top`` of them), and their count and bytes;
+    # None when they were not asked for.
+    unused: UnusedAttachments | None = None
 
 
-def vault_stats(graph: nx.MultiDiGraph, *, top: int = 10) -> VaultStats:
+@dataclass(frozen=True, slots=True)
+class UnusedAttachments:
+    """How many attachments nothing uses, their bytes, and the largest of them."""
+
+    count: int
+    size: int  # bytes, of those whose size could be read
+    largest: tuple[Unused, ...]
+
+
+def vault_stats(
+    graph: nx.MultiDiGraph, *, top: int = 10, unused: Sequence[Unused] | None = None
+) -> VaultStats:
     """Count the vault graph's nodes and edges, and rank its notes; ``top`` caps each ranking.
+
+    ``unused`` are the vault's unused attachments
+    (:func:`vaultgraph.attachments.unused_attachments`, which needs the vault, not only its
+    graph): counted, and the largest ranked; ``None`` leaves them out.
 
     Components are those of the files (notes and attachments) joined by resolved links and
     embeds, directions ignored. In-links count the other notes that link to or embed a note.
@@ -98,7 +126,14 @@ def vault_stats(graph: nx.MultiDiGraph, *, top: int = 10) -> VaultStats:
         ),
         top_pagerank=_top(pagerank(notes_only), top, keep_zero=True),
         top_unresolved=_top_unresolved(graph, top),
+        unused=None if unused is None else _unused(unused, top),
     )
+
+
+def _unused(unused: Sequence[Unused], top: int) -> UnusedAttachments:
+    largest = sorted(unused, key=lambda u: (-(u.size or 0), u.path))[:top]
+    total = sum(u.size or 0 for u in unused)
+    return UnusedAttachments(len(unused), total, tuple(largest))
 
 
 def _top(values: Mapping[str, float], top: int, *, keep_zero: bool) -> tuple[Ranked, ...]:
@@ -137,11 +172,20 @@ def _text(stats: VaultStats) -> str:
         ("Dead ends", len(stats.dead_ends), _listed(stats.dead_ends)),
         ("Components", stats.components, f"largest: {_count(stats.largest_component, 'file')}"),
     ]
+    if stats.unused is not None:
+        size = format_size(stats.unused.size) if stats.unused.count else ""
+        rows.insert(2, ("Unused attachments", stats.unused.count, size))
     lines = [
         f"{label:<20}{value:>6}" + (f"  ({note})" if note else "") for label, value, note in rows
     ]
     lines += _section("Most linked notes (other notes linking in)", stats.top_linked, "{:.0f}")
     lines += _section("Highest PageRank", stats.top_pagerank, "{:.4f}")
+    if stats.unused is not None and stats.unused.largest:
+        largest = stats.unused.largest
+        shown = [(format_size(u.size) if u.size is not None else "?", u.path) for u in largest]
+        width = max(len(size) for size, _ in shown)
+        lines += ["", "Largest unused attachments"]
+        lines += [f"  {size:>{width}}  {path}" for size, path in shown]
     if stats.top_unresolved:
         lines += ["", "Most wanted unresolved targets"]
         lines += [
@@ -189,6 +233,12 @@ def _json(stats: VaultStats) -> str:
             for t in stats.top_unresolved
         ],
     }
+    if stats.unused is not None:
+        data["unused_attachments"] = {
+            "count": stats.unused.count,
+            "bytes": stats.unused.size,
+            "largest": [{"path": u.path, "bytes": u.size} for u in stats.unused.largest],
+        }
     return json_text(data)
 
 
