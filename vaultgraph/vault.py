@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vaultgraph.files import (
+    APP_JSON,
     ReadFailure,
     SkippedPath,
     VaultError,
@@ -30,6 +31,7 @@ from vaultgraph.packing import paused_gc
 from vaultgraph.positions import split_lines
 from vaultgraph.reading import NotePool, Pending, Progress, Read, read_notes
 from vaultgraph.resolve import LinkIndex, ResolvedLink, build_index, resolve_all
+from vaultgraph.settings import ObsidianSettings, read_settings
 from vaultgraph.store import Entry, NoteCache, SharedNotes, digest
 
 if TYPE_CHECKING:
@@ -122,6 +124,13 @@ class Vault:
             return read_app_json(self.root)
         except OSError as error:
             return error
+
+    @cached_property
+    def settings(self) -> ObsidianSettings:
+        """How Obsidian writes links in this vault (``newLinkFormat``, ``useMarkdownLinks``,
+        ``attachmentFolderPath`` of :attr:`app_json`), with Obsidian's defaults for what it
+        leaves out and a warning for each value that cannot be used."""
+        return read_settings(self.app_json, f"{self.root / APP_JSON}")
 
     def source(self, path: str) -> str | ReadFailure:
         """The text of the note at ``path`` as it is on disk now, read and decoded exactly as

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from vaultgraph.lint.linear_regex import (
     UnsupportedPattern,
     compile_linear,
 )
+from vaultgraph.settings import decode_app_json
 
 __all__ = [
     "APP_JSON",
@@ -99,17 +99,9 @@ def read_excluded_files(root: Path, *, app_json: bytes | OSError | None = None) 
         return ExcludedFiles((), (), source)
     if isinstance(app_json, OSError):
         return _unused(source, f"cannot read: {app_json.strerror or app_json}")
-    data = app_json
-    try:
-        document = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        return _unused(source, "cannot read: not UTF-8")
-    except RecursionError:
-        return _unused(source, "nested too deeply to read")
-    except ValueError:
-        return _unused(source, "not a JSON object")
-    if not isinstance(document, dict):
-        return _unused(source, "not a JSON object")
+    document = decode_app_json(app_json)
+    if isinstance(document, str):
+        return _unused(source, document)
     entries = document.get("userIgnoreFilters", [])
     if not isinstance(entries, list):
         return _unused(source, "userIgnoreFilters is not a list")

@@ -10,6 +10,7 @@ from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from vaultgraph.files import APP_JSON, read_app_json
 from vaultgraph.lint.config import Config, SelectorError, expand_selector, glob_matches
 from vaultgraph.lint.engine import (
     NoteChecked,
@@ -24,6 +25,7 @@ from vaultgraph.lint.finding import Finding, Severity
 from vaultgraph.lint.obsidian import obsidian_excluded, read_excluded_files
 from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.suppress import Directive, covers, directives
+from vaultgraph.settings import decode_app_json, read_settings
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -242,7 +244,17 @@ class Screen:
         commented: Mapping[str, Note],
         app_json: bytes | OSError | None = None,
     ) -> None:
+        if app_json is None:
+            try:
+                app_json = read_app_json(root)
+            except OSError as error:
+                app_json = error
         self._obsidian = read_excluded_files(root, app_json=app_json)
+        # How links are written is not the check's business, but a value Obsidian's own
+        # settings hold that vaultgraph cannot use is said where settings are said: here. A
+        # file that cannot be read at all the excluded files' warning has said already.
+        readable = isinstance(app_json, bytes) and isinstance(decode_app_json(app_json), dict)
+        written = read_settings(app_json, str(root / APP_JSON)).warnings if readable else ()
         # Every filter is asked about every note once, in order, before anything else: a regex
         # that runs out of its budget then excludes nothing, whichever finding asked first.
         hidden, costly = self._obsidian.matching(notes)
@@ -256,7 +268,12 @@ class Screen:
         ]
         self.checked = tuple(p for p in notes if p not in excluded)
         self._suppressions = _Suppressions(commented, registry)
-        self.warnings = (*self._obsidian.warnings, *costly, *self._suppressions.warnings)
+        self.warnings = (
+            *self._obsidian.warnings,
+            *written,
+            *costly,
+            *self._suppressions.warnings,
+        )
 
     def keep(self, finding: Finding) -> bool:
         if finding.path in self._excluded:
