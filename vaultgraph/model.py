@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 __all__ = [
+    "CANVAS_PROBLEMS",
     "FRONTMATTER_PROBLEMS",
     "PROPERTY_LINK_PROBLEMS",
     "UNREAD_PROBLEMS",
@@ -38,6 +39,7 @@ class LinkSyntax(StrEnum):
     WIKI = "wiki"  # [[target#sub|display]] and ![[...]]
     MARKDOWN = "markdown"  # [text](target.md) and ![alt](file.png)
     PROPERTY = "property"  # "[[target]]" inside a frontmatter value
+    CANVAS = "canvas"  # a canvas's file card: {"type": "file", "file": "target", "subpath": ...}
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +119,8 @@ class ListItem:
 FRONTMATTER_PROBLEMS = frozenset({"frontmatter-yaml", "frontmatter-type"})
 PROPERTY_LINK_PROBLEMS = frozenset({"property-unquoted-link"})
 UNREAD_PROBLEMS = frozenset({"note-too-large", "line-too-long", "nesting-too-deep"})
+# A canvas file that is not JSON Canvas (vaultgraph/canvas.py): read as an empty board.
+CANVAS_PROBLEMS = frozenset({"canvas-invalid"})
 
 
 @dataclass(frozen=True, slots=True)
