@@ -81,8 +81,10 @@ def read_revision(root: Path, revision: str) -> Revision:
     entries, skipped, settings = _blobs(listing)
     notes = sorted(path for path in entries if path.lower().endswith(".md"))
     attachments = sorted(path for path in entries if not path.lower().endswith(".md"))
+    # Canvases are read with the notes: their references are links of the vault too.
+    canvases = [path for path in attachments if path.lower().endswith(".canvas")]
     wanted: dict[str, str] = {}  # blob id -> the first note holding those bytes
-    for path in notes:
+    for path in [*notes, *canvases]:
         wanted.setdefault(entries[path], path)
     if isinstance(settings, str):
         wanted.setdefault(settings, APP_JSON)
@@ -90,7 +92,7 @@ def read_revision(root: Path, revision: str) -> Revision:
     files = VaultFiles(
         tuple(notes), tuple(attachments), tuple(sorted(skipped, key=lambda s: s.path))
     )
-    blobs = {path: contents[entries[path]] for path in notes}
+    blobs = {path: contents[entries[path]] for path in [*notes, *canvases]}
     return Revision(commit, label, files, blobs, _app_json(settings, contents))
 
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import networkx as nx
 
-from vaultgraph.model import Note
+from vaultgraph.canvas import is_canvas
+from vaultgraph.model import LinkSyntax, Note
 from vaultgraph.resolve import ResolvedLink, fold
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
 UNRESOLVED_PREFIX = "unresolved:"
 
 _Attrs = dict[str, Any]
+_DOCUMENT_KINDS = {"canvas": "canvas", "base": "base"}
 _EdgeKey = tuple[str, str, str]  # source, target, edge kind
 
 
@@ -44,12 +46,16 @@ def build_graph(
     links: Iterable[ResolvedLink],
     *,
     unreadable: Iterable[str] = (),
+    canvases: Mapping[str, Note] | None = None,
 ) -> nx.MultiDiGraph:
     """Build the graph described in ``docs/graph-schema.md``.
 
     ``unreadable`` names ``.md`` files that could not be read: they are note nodes all the same,
-    since links still resolve to them.
+    since links still resolve to them. ``canvases`` are the references of the canvases among
+    ``attachments`` (by path), whose tags are edges as a note's are; their links are among
+    ``links``. Every link or embed edge says where its references were written (``where``).
     """
+    canvases = canvases or {}
     nodes: dict[str, _Attrs] = {}
     for path in sorted(notes):
         nodes[path] = _note_attrs(notes[path])
@@ -58,18 +64,21 @@ def build_graph(
     for path in sorted(attachments):
         nodes.setdefault(path, _attachment_attrs(path))
     edges: dict[_EdgeKey, list[int]] = defaultdict(list)
-    for note in notes.values():
+    wheres: dict[_EdgeKey, set[str]] = defaultdict(set)
+    for note in [*notes.values(), *canvases.values()]:
         for tag in note.tags:
             node = tag_node(tag.name)
             nodes.setdefault(node, {"kind": "tag", "name": fold(tag.name)})
             edges[(note.path, node, "tag")].append(tag.line)
     for link in links:
         node = _target_node(link, nodes)
-        edges[(link.source, node, str(link.link.kind))].append(link.link.line)
+        key = (link.source, node, str(link.link.kind))
+        edges[key].append(link.link.line)
+        wheres[key].add(_where(link, notes.get(link.source)))
     graph = nx.MultiDiGraph()
     graph.add_nodes_from(sorted(nodes.items()))
     graph.add_edges_from(
-        (source, target, _edge_attrs(kind, lines))
+        (source, target, _edge_attrs(kind, lines, wheres.get((source, target, kind))))
         for (source, target, kind), lines in sorted(edges.items())
     )
     return graph
@@ -134,15 +143,46 @@ def _attachment_attrs(path: str) -> _Attrs:
     name = posixpath.basename(path)
     extension = name.rsplit(".", 1)[1].lower() if "." in name.lstrip(".") else ""
     return {
-        "kind": "attachment",
+        # A canvas and a base are documents of their own that links and embeds name, not
+        # files a note shows: kinds of their own, with an attachment's attributes.
+        "kind": _DOCUMENT_KINDS.get(extension, "attachment"),
         "title": name,
         "folder": posixpath.dirname(path),
         "extension": extension,
     }
 
 
-def _edge_attrs(kind: str, lines: list[int]) -> _Attrs:
+def _edge_attrs(kind: str, lines: list[int], where: set[str] | None) -> _Attrs:
     attrs: _Attrs = {"kind": kind, "lines": sorted(set(lines))}
     if kind != "tag":
         attrs["count"] = len(lines)
+        attrs["where"] = sorted(where or ())
     return attrs
+
+
+def _where(link: ResolvedLink, note: Note | None) -> str:
+    """Where a reference was written: a note's ``body``, its ``property:<key>``, a ``canvas``."""
+    syntax = link.link.syntax
+    if syntax is LinkSyntax.CANVAS or (note is None and is_canvas(link.source)):
+        return "canvas"
+    if syntax is not LinkSyntax.PROPERTY:
+        return "body"
+    key = _property_of(link.link.raw, note.frontmatter) if note is not None else None
+    return f"property:{key}" if key is not None else "property"
+
+
+def _property_of(raw: str, frontmatter: Mapping[str, Any]) -> str | None:
+    """The first top-level property whose value holds ``raw`` as written: the parser keeps a
+    link's text, not its key, and a link is found only in a value that holds it."""
+    for key, value in frontmatter.items():
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                if raw in item:
+                    return str(key)
+            elif isinstance(item, Mapping):
+                stack.extend(item.values())
+            elif isinstance(item, list | tuple):
+                stack.extend(item)
+    return None

@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vaultgraph.canvas import MAX_CANVAS_BYTES, invalid, is_canvas, parse_canvas
 from vaultgraph.files import (
     APP_JSON,
     ReadFailure,
@@ -103,7 +104,36 @@ class Vault:
         if self._links is not None:
             return self._links
         with paused_gc():  # 100,000 links are as many objects, none of them garbage
-            return resolve_all(self.notes, (), index=self.index)
+            notes = {**self.notes, **self.canvases} if self.canvases else self.notes
+            return resolve_all(notes, (), index=self.index, targets=self.notes)
+
+    @cached_property
+    def canvases(self) -> Mapping[str, Note]:
+        """The references of each canvas among the attachments (:func:`parse_canvas`), by path:
+        its file cards' embeds and its text cards' links, embeds and tags, each placed in the
+        canvas file; a canvas that cannot be read holds one ``canvas-invalid`` problem.
+
+        Parsed on first use and not kept in the parse cache: a vault holds a few canvases where
+        it holds thousands of notes, and the cache's entries are notes keyed by the scan's note
+        list."""
+        return {path: self._canvas(path) for path in self.attachments if is_canvas(path)}
+
+    def _canvas(self, path: str) -> Note:
+        if self._blobs is not None:
+            data = self._blobs.get(path)
+            if data is None:
+                return invalid(path, "canvas could not be read from the revision")
+            if len(data) > MAX_CANVAS_BYTES:
+                return invalid(path, f"canvas is {len(data):,} bytes, over the limit: not read")
+        else:
+            try:
+                data, _ = read_regular(self.root / path, limit=MAX_CANVAS_BYTES)
+            except OSError as error:
+                return invalid(path, f"canvas could not be read: {read_failure(error).reason}")
+        text = decode_text(data)
+        if not isinstance(text, str):
+            return invalid(path, f"canvas could not be read: {text.reason}")
+        return parse_canvas(path, text)
 
     @cached_property
     def index(self) -> LinkIndex:
@@ -156,7 +186,13 @@ class Vault:
 
         links = self.links
         with paused_gc():  # a node and an edge are a few dicts each, and none is garbage
-            return build_graph(self.notes, self.attachments, links, unreadable=self.unreadable)
+            return build_graph(
+                self.notes,
+                self.attachments,
+                links,
+                unreadable=self.unreadable,
+                canvases=self.canvases,
+            )
 
 
 _Stat = Callable[[str], os.stat_result]

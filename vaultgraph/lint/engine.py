@@ -32,6 +32,7 @@ __all__ = [
     "RuleContractError",
     "check_in_pool",
     "check_note",
+    "check_canvases",
     "check_notes",
     "check_unreadable",
     "check_whole_vault",
@@ -113,14 +114,34 @@ def check_whole_vault(rules: Sequence[Rule], vault: Vault) -> list[Finding]:
     ]
 
 
+def check_canvases(rules: Sequence[Rule], view: VaultView, vault: Vault) -> list[Finding]:
+    """The per-note ``rules`` over the vault's canvases (their references, placed in the
+    canvas files), as over notes. No finding in a canvas offers a fix: an edit is applied to a
+    line as Markdown, and a canvas line is JSON, where it would break the escapes."""
+    if not vault.canvases:
+        return []
+    per_note = [rule for rule in rules if rule.per_note]
+    from vaultgraph.resolve import resolve_all
+
+    # Only the canvases' links: a check whose notes the workers checked never resolves them all.
+    resolved = resolve_all(vault.canvases, (), index=vault.index, targets=vault.notes)
+    links = links_by_source(resolved)
+    checked = check_notes(per_note, view, vault.canvases, links)
+    return [
+        dataclasses.replace(finding, fix=None) if finding.fix is not None else finding
+        for result in checked.values()
+        for finding in result.findings
+    ]
+
+
 def run_rule(rule: Rule, vault: Vault) -> list[Finding]:
     """One rule of either shape over a loaded vault, findings in order (for tests and tools)."""
     if rule.check_vault is not None:
         return sorted(check_whole_vault([rule], vault))
-    checked = check_notes(
-        [rule], vault_view(vault), vault.notes, links_by_source(vault.links), vault.unreadable
-    )
-    return sorted(f for result in checked.values() for f in result.findings)
+    view = vault_view(vault)
+    checked = check_notes([rule], view, vault.notes, links_by_source(vault.links), vault.unreadable)
+    found = [f for result in checked.values() for f in result.findings]
+    return sorted([*found, *check_canvases([rule], view, vault)])
 
 
 @dataclass(frozen=True, slots=True)

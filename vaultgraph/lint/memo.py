@@ -30,6 +30,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vaultgraph.canvas import is_canvas
 from vaultgraph.files import (
     VaultFiles,
     check_root,
@@ -103,6 +104,9 @@ def remembered_check(
     if memo is None or memo.files != scan_vault(root):
         return _full(root, config, jobs, progress, directory, (file, key, others))
     try:
+        if any(is_canvas(path) for path in memo.files.attachments):
+            # A canvas's bytes are not among the memo's stamps: its references are checked anew.
+            raise _Stale("the vault has canvases")
         edited, touched = _edited(root, memo, started_ns)
         if not edited:
             if touched:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.rules import (
+    invalid_canvas,
     ambiguous_link,
     broken_block,
     broken_embed,
@@ -35,6 +36,7 @@ RULES: tuple[Rule, ...] = (
     unquoted_property_link.RULE,
     invalid_frontmatter.RULE,
     unreadable_note.RULE,
+    invalid_canvas.RULE,
     orphan_note.RULE,
     unused_attachment.RULE,
 )

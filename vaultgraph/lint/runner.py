@@ -16,6 +16,7 @@ from vaultgraph.lint.engine import (
     NoteChecked,
     PoolChecked,
     check_in_pool,
+    check_canvases,
     check_notes,
     check_whole_vault,
     links_by_source,
@@ -140,7 +141,14 @@ def evaluate(
         rules=rules,
         done=done.notes if done is not None else None,
     )
-    whole = [f for f in check_whole_vault(found.run.rules, vault) if found.screen.keep(f)]
+    whole = [
+        f
+        for f in [
+            *check_whole_vault(found.run.rules, vault),
+            *check_canvases(found.run.rules, view, vault),
+        ]
+        if found.screen.keep(f)
+    ]
     findings = tuple(sorted([*found.run.findings, *whole]))
     run = dataclasses.replace(found.run, findings=findings, skipped=vault.skipped)
     built = view.built_targets()
