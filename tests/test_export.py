@@ -73,7 +73,12 @@ def test_json_keeps_lists_and_non_ascii(graph: nx.MultiDiGraph) -> None:
     assert unicodedata.normalize("NFD", "Café") in text  # written as is, not \u-escaped
     back = _read(text, "json")
     assert back.nodes["A.md"]["aliases"] == ["Alpha", "First"]
-    assert back["A.md"]["B.md"][1] == {"kind": "link", "lines": [3, 5], "count": 2}
+    assert back["A.md"]["B.md"][1] == {
+        "kind": "link",
+        "lines": [3, 5],
+        "count": 2,
+        "where": ["body"],
+    }
     assert text == export_graph(graph, "json")
 
 
@@ -84,9 +89,9 @@ def test_xml_formats_flatten_lists_and_keep_scalars(graph: nx.MultiDiGraph, fmt:
     assert back.nodes["A.md"]["tags"] == "x/y, z"
     assert back.nodes["Broken.md"]["unreadable"] is True
     links = back["A.md"]["B.md"].values()
-    assert {(a["kind"], a["lines"], a.get("count")) for a in links} == {
-        ("link", "3, 5", 2),
-        ("embed", "4", 1),
+    assert {(a["kind"], a["lines"], a.get("count"), a.get("where")) for a in links} == {
+        ("link", "3, 5", 2, "body"),
+        ("embed", "4", 1, "body"),
     }
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from vaultgraph.graph import build_graph, find_node
+from vaultgraph.graph import build_graph, find_node, orphan_notes
 from vaultgraph.model import Link, LinkKind, LinkSyntax, Note, Tag
 from vaultgraph.resolve import resolve_all
+from vaultgraph.vault import load_vault
 
 
 def _link(
@@ -85,8 +87,8 @@ def test_repeated_references_merge_into_one_edge_per_kind() -> None:
     )
     graph = _graph([a, Note(path="B.md")])
     assert _edges(graph) == [
-        ("A.md", "B.md", {"kind": "embed", "lines": [4], "count": 1}),
-        ("A.md", "B.md", {"kind": "link", "lines": [3, 9], "count": 3}),
+        ("A.md", "B.md", {"kind": "embed", "lines": [4], "count": 1, "where": ["body"]}),
+        ("A.md", "B.md", {"kind": "link", "lines": [3, 9], "count": 3, "where": ["body"]}),
     ]
 
 
@@ -110,7 +112,7 @@ def test_self_links_are_self_loops() -> None:
     note = Note(path="A.md", links=(_link("", 2, subpath="Heading"),))
     graph = _graph([note])
     assert list(nx.selfloop_edges(graph, data=True)) == [
-        ("A.md", "A.md", {"kind": "link", "lines": [2], "count": 1})
+        ("A.md", "A.md", {"kind": "link", "lines": [2], "count": 1, "where": ["body"]})
     ]
 
 
@@ -134,3 +136,34 @@ def test_find_node_compares_nfc_forms() -> None:
     assert find_node(graph, unicodedata.normalize("NFC", "Café.md")) == nfd
     assert find_node(graph, "Other.md") == "Other.md"
     assert find_node(graph, "other.md") is None
+
+
+CANVAS_VAULT = Path(__file__).parent / "fixtures" / "vaults" / "canvas"
+
+
+def test_canvases_and_bases_are_nodes_of_their_own_kind() -> None:
+    graph = load_vault(CANVAS_VAULT, cache=False).graph
+    assert graph.nodes["Boards/Plan.canvas"]["kind"] == "canvas"
+    assert graph.nodes["Tasks.base"]["kind"] == "base"
+    assert graph.nodes["Tasks.base"]["extension"] == "base"
+
+
+def test_a_canvas_card_is_an_edge_from_the_canvas_and_says_where() -> None:
+    graph = load_vault(CANVAS_VAULT, cache=False).graph
+    edges = {
+        (source, target, attrs["kind"]): attrs
+        for source, target, attrs in graph.edges(data=True)
+        if attrs["kind"] != "tag"
+    }
+    assert edges[("Boards/Plan.canvas", "Only on canvas.md", "embed")]["where"] == ["canvas"]
+    assert edges[("Boards/Plan.canvas", "Shown.md", "link")]["where"] == ["canvas"]
+    home = edges[("Home.md", "Shown.md", "link")]
+    assert (home["count"], home["where"]) == (2, ["body", "property:up"])
+    assert edges[("Home.md", "Tasks.base", "embed")]["where"] == ["body"]
+    assert graph.has_edge("Boards/Plan.canvas", "#plan")
+    # The arrow between the two cards is no edge between the notes they show.
+    assert not graph.has_edge("Only on canvas.md", "Shown.md")
+
+
+def test_a_note_shown_only_on_a_canvas_is_no_orphan() -> None:
+    assert orphan_notes(load_vault(CANVAS_VAULT, cache=False).graph) == ["Alone.md"]

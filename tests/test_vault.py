@@ -77,7 +77,7 @@ def test_graph_holds_every_kind_of_node(basic: Vault) -> None:
     assert basic.graph.nodes["Home.md"]["tags"] == ["index", "project/alpha"]
     assert basic.graph.has_edge("notes/Gamma Ray.md", "notes/Gamma Ray.md")
     assert dict(basic.graph["Home.md"]["assets/diagram.png"]) == {
-        0: {"kind": "embed", "lines": [9], "count": 1}
+        0: {"kind": "embed", "lines": [9], "count": 1, "where": ["body"]}
     }
 
 

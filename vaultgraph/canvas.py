@@ -26,10 +26,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from vaultgraph.model import UNREAD_PROBLEMS, Link, LinkKind, LinkSyntax, Note, Problem, Tag
-from vaultgraph.parse import MAX_NOTE_CHARS, parse_note
-from vaultgraph.positions import split_lines
 
-__all__ = ["CANVAS_EXTENSION", "MAX_CANVAS_BYTES", "is_canvas", "parse_canvas"]
+__all__ = ["CANVAS_EXTENSION", "MAX_CANVAS_BYTES", "invalid", "is_canvas", "parse_canvas"]
 
 CANVAS_EXTENSION = ".canvas"
 # A board of thousands of cards is a few megabytes; more than this is not read (a finding).
@@ -40,7 +38,9 @@ MAX_CANVAS_BYTES = 8_000_000
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 # One escape inside a string literal and how many characters it decodes to (always one: a
 # surrogate pair, high then low, is one code point).
-_ESCAPE = re.compile(r"\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)")
+_ESCAPE = re.compile(
+    r"\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)"
+)
 
 
 def is_canvas(path: str) -> bool:
@@ -219,18 +219,23 @@ def _read_text(
 ) -> None:
     """A text card's Markdown, parsed as a note's body is, its positions moved into the file.
     What would be frontmatter in a note is nothing on a card."""
+    from vaultgraph.parse import parse_note  # markdown-it: only for a canvas with text cards
+
     literal = card.literal
-    note = parse_note(path, literal.value, max_note_chars=MAX_NOTE_CHARS)
+    note = parse_note(path, literal.value)
     places = _Places(literal)
     for link in note.links:
         if link.syntax is not LinkSyntax.PROPERTY:
-            links.append(replace(link, **places.at(link.line, link.column)))
+            line, column = places.at(link.line, link.column)
+            links.append(replace(link, line=line, column=column))
     for tag in note.tags:
         if not tag.in_frontmatter:
-            tags.append(replace(tag, **places.at(tag.line, tag.column)))
+            line, column = places.at(tag.line, tag.column)
+            tags.append(replace(tag, line=line, column=column))
     for problem in note.problems:
         if problem.code in UNREAD_PROBLEMS:
-            problems.append(replace(problem, **places.at(problem.line, problem.column)))
+            line, column = places.at(problem.line, problem.column)
+            problems.append(replace(problem, line=line, column=column))
 
 
 class _Places:
@@ -248,10 +253,10 @@ class _Places:
             extra += len(match.group()) - 1
             self._extra.append(extra)
 
-    def at(self, line: int, column: int) -> dict[str, int]:
+    def at(self, line: int, column: int) -> tuple[int, int]:
         """``line`` and ``column`` (1-based, in the decoded text) as the file's own."""
         index = min(max(line, 1), len(self._lines)) - 1
         offset = self._lines[index] + column - 1
         before = bisect_right(self._escapes, offset - 1)
         raw = offset + (self._extra[before - 1] if before else 0)
-        return {"line": self._literal.line, "column": self._literal.column + raw}
+        return self._literal.line, self._literal.column + raw

@@ -22,6 +22,7 @@ NAMES = {
     "unquoted-property-link": ("VG204", Severity.WARNING, True),
     "invalid-frontmatter": ("VG301", Severity.ERROR, True),
     "unreadable-note": ("VG302", Severity.WARNING, True),
+    "invalid-canvas": ("VG303", Severity.WARNING, True),
     "orphan-note": ("VG401", Severity.ERROR, False),
     "unused-attachment": ("VG402", Severity.WARNING, False),
 }
@@ -70,7 +71,7 @@ def test_rule_by_name_or_code_takes_only_a_whole_name_or_code(key: str) -> None:
         ("VG", [rule.name for rule in RULES]),
         ("table-pipe", ["table-pipe"]),
         ("VG203", ["table-pipe"]),
-        ("VG3", ["invalid-frontmatter", "unreadable-note"]),
+        ("VG3", ["invalid-frontmatter", "unreadable-note", "invalid-canvas"]),
         (
             "vg10",
             ["broken-link", "broken-embed", "broken-heading", "broken-block", "ambiguous-link"],

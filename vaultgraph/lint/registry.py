@@ -6,7 +6,6 @@ from collections.abc import Mapping
 
 from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.rules import (
-    invalid_canvas,
     ambiguous_link,
     broken_block,
     broken_embed,
@@ -14,6 +13,7 @@ from vaultgraph.lint.rules import (
     broken_link,
     duplicate_block_id,
     empty_bullet,
+    invalid_canvas,
     invalid_frontmatter,
     orphan_note,
     table_pipe,

@@ -15,8 +15,8 @@ from vaultgraph.lint.config import Config, SelectorError, expand_selector, glob_
 from vaultgraph.lint.engine import (
     NoteChecked,
     PoolChecked,
-    check_in_pool,
     check_canvases,
+    check_in_pool,
     check_notes,
     check_whole_vault,
     links_by_source,
