@@ -505,3 +505,19 @@ def test_a_symlink_planted_as_the_memo_is_replaced_not_followed(
     assert remembered_check(vault, config, directory=memo_dir) == full(vault, config)
     assert elsewhere.read_bytes() == good, "written beside, renamed over the link"
     assert not memo.is_symlink()
+
+
+def test_a_canvas_edit_is_seen_by_the_next_check(vault: Path, memo_dir: Path) -> None:
+    # A canvas is not among the memo's stamps: a vault with one is checked in full each time,
+    # so a warm check after a canvas edit reports the canvas as it is now.
+    board = vault / "Board.canvas"
+    board.write_text('{"nodes":[{"id":"a","type":"file","file":"Hub.md"}]}', encoding="utf-8")
+    config = load_config(vault)
+    first = remembered_check(vault, config, directory=memo_dir)
+    assert not [f for f in first.findings if f.path == "Board.canvas"]
+    board.write_text('{"nodes":[{"id":"a","type":"file","file":"Gone.md"}]}', encoding="utf-8")
+    again = remembered_check(vault, config, directory=memo_dir)
+    assert again == full(vault, config)
+    assert [(f.path, f.code) for f in again.findings if f.path == "Board.canvas"] == [
+        ("Board.canvas", "VG102")
+    ]
