@@ -56,7 +56,8 @@ def test_a_crash_at_any_step_leaves_the_old_or_the_new_vault_and_is_finished(
             apply_plan(root, plan, step=crash)
         assert journal_file(root).exists()
         said = recover(root)
-        assert said is not None and said.startswith("finished an interrupted move"), said
+        assert said is not None
+        assert said.startswith("finished an interrupted move"), said
         assert files_of(root) == new, crash_at
         assert not journal_file(root).exists()
         assert recover(root) is None
@@ -71,7 +72,7 @@ def test_a_failing_step_puts_everything_back(vault_copy: Callable[[str], Path]) 
         if name == "rename Broken.md":  # after the notes were written and people/ moved
             raise OSError(13, "Permission denied")
 
-    with pytest.raises(MoveError, match="Permission denied.*put back"):
+    with pytest.raises(MoveError, match=r"Permission denied.*put back"):
         apply_plan(root, plan, step=fail)
     assert files_of(root) == old
     assert not journal_file(root).exists()
@@ -84,7 +85,7 @@ def test_a_note_changed_since_the_plan_refuses_before_anything_is_written(
     plan = plan_moves(load_vault(root, cache=False), *_MOVE)
     (root / "people" / "Alice.md").write_text("changed\n")
     old = files_of(root)
-    with pytest.raises(MoveError, match="people/Alice.md changed since the move was planned"):
+    with pytest.raises(MoveError, match=r"people/Alice\.md changed since the move was planned"):
         apply_plan(root, plan)
     assert files_of(root) == old
 

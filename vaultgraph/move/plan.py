@@ -145,6 +145,10 @@ def _renames(vault: Vault, sources: Sequence[str], dest: str) -> tuple[Rename, .
             raise MoveError(f"cannot move {source} into itself")
         if os.path.lexists(root / target):
             raise MoveError(f"DEST {target} exists")
+        if not os.path.isdir(root / source) and _is_note(source) != _is_note(target):
+            # A note renamed to a name without .md is no longer a note: its links would go.
+            kind = "a note keeps" if _is_note(source) else "a file that is not a note gets no"
+            raise MoveError(f"DEST {target}: {kind} the .md extension")
         parent = posixpath.dirname(target)
         if parent and os.path.lexists(root / parent) and not os.path.isdir(root / parent):
             raise MoveError(f"DEST {target}: {parent} is not a folder")
@@ -155,6 +159,10 @@ def _renames(vault: Vault, sources: Sequence[str], dest: str) -> tuple[Rename, .
                 raise MoveError(f"DEST {target} is the destination of two SOURCEs")
         renames.append(Rename(source, target))
     return tuple(renames)
+
+
+def _is_note(path: str) -> bool:
+    return path.lower().endswith(".md")
 
 
 def _within(path: str, folder: str) -> bool:

@@ -38,7 +38,7 @@ def choose_target(
     """The path part (decoded) that makes ``link``, written in the note at ``source`` of the
     vault ``index`` describes, reach ``expected``: the first of the forms ``link_format``
     prefers that the resolver itself sends there (never a guess). ``.md`` is left out when the
-    link left it out."""
+    link left it out, unless only writing it reaches the note (a file ``Note`` beside it)."""
     keep_md = link.target.lower().endswith(".md") or link.syntax == LinkSyntax.MARKDOWN
     written = expected if keep_md or not expected.lower().endswith(".md") else expected[:-3]
     parts = written.split("/")
@@ -50,6 +50,8 @@ def choose_target(
         "relative": [*relatives, written, *shortest],
         "absolute": [written, *shortest],
     }[link_format]
+    if written != expected:  # left out as the link left it out, else written after all
+        ordered += [form + ".md" for form in ordered]
     for candidate in dict.fromkeys(ordered):
         if locate(index, source, candidate) == expected:
             return candidate
