@@ -24,6 +24,7 @@ from vaultgraph.move.rewrite import UnwritableLink, choose_target, target_span, 
 from vaultgraph.parse import parse_note
 from vaultgraph.resolve import LinkIndex, Resolution, ResolvedLink, build_index, fold, locate
 from vaultgraph.settings import ObsidianSettings
+from vaultgraph.store import digest
 from vaultgraph.vault import Vault
 
 __all__ = ["FileEdit", "MoveError", "Plan", "Rename", "plan_moves", "vault_path"]
@@ -219,7 +220,10 @@ def _edit(
         old = split_text(data)
     except NotWritable as why:
         raise MoveError(f"cannot rewrite the links of {path}: {why}") from None
-    if parse_note(path, old.text) != note:
+    # The bytes the note was parsed from, by their hash: parsing it again would cost as much as
+    # the check of the rewritten note below, the one parse a rewrite needs.
+    known = vault.digests.get(path)
+    if known is None or known != digest(data):
         raise MoveError(f"{path} changed since the vault was read; run again")
     settings = vault.settings
     edits: list[Edit] = []
