@@ -151,3 +151,24 @@ def test_the_next_mv_says_it_finished_an_interrupted_move(
     assert "finished an interrupted move (Broken.md -> archive/Broken.md)" in err
     assert (root / "archive" / "Broken.md").is_file()
     assert (root / "Start.md").is_file()
+
+
+def test_check_fix_finishes_an_interrupted_move_and_says_so(
+    vault_copy: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.clirun import run
+
+    root = vault_copy("basic")
+    plan = plan_moves(load_vault(root, cache=False), ["people/Alice.md"], "Alice.md")
+
+    def crash(name: str) -> None:
+        if name == "rename people/Alice.md":  # Home.md and Alice.md rewritten, not yet moved
+            raise _Crash
+
+    with pytest.raises(_Crash):
+        apply_plan(root, plan, step=crash)
+    _, _, err = run(capsys, "check", "--fix", root)
+    assert "warning: finished an interrupted move (people/Alice.md -> Alice.md)" in err
+    assert not journal_file(root).exists()
+    assert (root / "Alice.md").is_file()
+    assert not (root / "people" / "Alice.md").exists()
