@@ -1,8 +1,9 @@
 """How long ``vaultgraph mv`` takes on a synthetic vault: ``python -m benchmarks.move``.
 
 Generates the vault (benchmarks/synth.py), warms its cache with one load, then times, as the
-command runs them, the warm load, the plan and the apply of two moves: the most linked-to note
-into another folder, and the folder whose size is nearest 500 notes into a new one. Each move
+command runs them, the warm load, the plan and the apply of three moves: the most linked-to
+note into another folder, the folder (with its subfolders) whose size is nearest 500 notes into a
+new one, and the most linked-to note renamed, every link to it rewritten. Each move
 is made and then undone (the way back is timed too), ``--runs`` times; medians are reported.
 """
 
@@ -31,6 +32,12 @@ def _timed_move(root: Path, source: str, dest: str) -> tuple[float, int]:
     return time.perf_counter() - start, sum(edit.rewritten for edit in plan.edits)
 
 
+def _ancestors(folder: str) -> list[str]:
+    """``a/b/c`` and the folders above it, ``a/b`` and ``a``."""
+    parts = folder.split("/") if folder else []
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", type=int, default=10_000)
@@ -43,7 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         vault = load_vault(root)  # the cache, warm from here on
         backlinks = Counter(link.resolved for link in vault.links if link.resolved)
         hub = next(path for path, _ in backlinks.most_common() if path in vault.notes)
-        sizes = Counter(posixpath.dirname(path) for path in vault.notes)
+        sizes = Counter(
+            folder for path in vault.notes for folder in _ancestors(posixpath.dirname(path))
+        )
         folder = min((f for f in sizes if f), key=lambda f: abs(sizes[f] - 500))
         cases = [
             (
@@ -52,6 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "moved/" + posixpath.basename(hub),
             ),
             (f"folder {folder} ({sizes[folder]} notes)", folder, "moved-folder"),
+            (f"hub note {hub} renamed", hub, posixpath.join(posixpath.dirname(hub), "Renamed.md")),
         ]
         for label, source, dest in cases:
             there: list[float] = []

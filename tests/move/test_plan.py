@@ -95,6 +95,14 @@ def test_several_sources_go_into_an_existing_folder(vault_copy: Callable[[str], 
     assert len(plan.renames) == 2
 
 
+def test_dest_dot_is_the_vault_folder(vault_copy: Callable[[str], Path]) -> None:
+    root = vault_copy("basic")
+    _, after = _move(root, ["people/Bob.md"], ".")
+    assert "Bob.md" in after.notes
+    with pytest.raises(MoveError, match="Home.md is already there"):
+        plan_moves(after, ["Home.md"], ".")
+
+
 def test_the_tie_break_trap_a_second_note_of_the_same_name(
     vault_copy: Callable[[str], Path],
 ) -> None:

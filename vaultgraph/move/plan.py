@@ -132,8 +132,9 @@ def _renames(vault: Vault, sources: Sequence[str], dest: str) -> tuple[Rename, .
     root = vault.root
     if not sources:
         raise MoveError("no SOURCE given")
-    dest = vault_path(dest, "DEST")
-    into = os.path.isdir(root / dest) and not os.path.islink(root / dest)
+    at_root = posixpath.normpath(dest.replace(os.sep, "/")) == "."
+    dest = "" if at_root else vault_path(dest, "DEST")  # "." is the vault folder: into it
+    into = at_root or (os.path.isdir(root / dest) and not os.path.islink(root / dest))
     if len(sources) > 1 and not into:
         raise MoveError(f"DEST {dest} is not an existing folder, and several SOURCEs are given")
     renames: list[Rename] = []
@@ -142,6 +143,8 @@ def _renames(vault: Vault, sources: Sequence[str], dest: str) -> tuple[Rename, .
         if not os.path.lexists(root / source):
             raise MoveError(f"SOURCE {source} does not exist")
         target = posixpath.join(dest, posixpath.basename(source)) if into else dest
+        if target == posixpath.basename(source) == source:
+            raise MoveError(f"{source} is already there")
         if target == source or target.startswith(source + "/"):
             raise MoveError(f"cannot move {source} into itself")
         if os.path.lexists(root / target):
