@@ -99,7 +99,7 @@ def test_dest_dot_is_the_vault_folder(vault_copy: Callable[[str], Path]) -> None
     root = vault_copy("basic")
     _, after = _move(root, ["people/Bob.md"], ".")
     assert "Bob.md" in after.notes
-    with pytest.raises(MoveError, match="Home.md is already there"):
+    with pytest.raises(MoveError, match=r"Home\.md is already there"):
         plan_moves(after, ["Home.md"], ".")
 
 
