@@ -4,9 +4,12 @@ vault alone; nothing on disk changes here.
 Each reference is resolved again in the vault as it will be (a new index over the new paths)
 by the same resolver that read it (:func:`vaultgraph.resolve.locate`); one that would no longer
 reach its file at the file's new path is rewritten, in the form the vault's ``newLinkFormat``
-prefers that the resolver sends there. References are read from each note's ``links`` (body
-and properties): another kind of reference (a canvas card) is one more source of
-``_Reference`` and one more :mod:`vaultgraph.move.rewrite` function, nothing else changes.
+prefers that the resolver sends there. References are the vault's resolved links
+(``Vault.links``: body and properties, each with its :class:`~vaultgraph.model.LinkSyntax`).
+Another kind (canvas file and text cards) plugs in at two places: its resolved references
+joined to the loop of :func:`plan_moves`, and its syntax given a case in
+:func:`~vaultgraph.move.rewrite.target_span` and :func:`~vaultgraph.move.rewrite.written_target`
+(plus, for a JSON file, a writer of its own in ``_edit``); the decision itself is unchanged.
 """
 
 from __future__ import annotations
