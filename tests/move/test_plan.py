@@ -115,6 +115,19 @@ def test_the_tie_break_trap_a_second_note_of_the_same_name(
     assert "Links [[deep/Note]]." in _text(root, "y/Thing.md")
 
 
+def test_a_rewrite_is_never_ambiguous_when_a_path_is_not(
+    vault_copy: Callable[[str], Path],
+) -> None:
+    # Two notes named Note after the move: [[Note]] would reach a/Note.md only by the
+    # shortest-path tie-break (ambiguous-link's finding), so the rewrite writes its path.
+    root = vault_copy("tiebreak")
+    (root / "x" / "Path.md").write_text("By path [[deep/Note]].\n")
+    (root / "zz" / "far").mkdir(parents=True)
+    (root / "zz" / "far" / "Note.md").write_text("# Far\n")
+    _move(root, ["deep/Note.md"], "a/Note.md")
+    assert _text(root, "x/Path.md") == "By path [[a/Note]].\n"
+
+
 def test_the_same_folder_tie_break(vault_copy: Callable[[str], Path]) -> None:
     root = vault_copy("tiebreak")
     _move(root, ["y/Other.md"], "x/Note.md")  # now in x/Link.md's own folder

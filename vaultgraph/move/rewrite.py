@@ -6,8 +6,8 @@ import posixpath
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
-from vaultgraph.model import Link, LinkSyntax
-from vaultgraph.resolve import LinkIndex, locate
+from vaultgraph.model import Link, LinkKind, LinkSyntax
+from vaultgraph.resolve import LinkIndex, locate, resolve_link
 from vaultgraph.settings import LinkFormat
 
 __all__ = ["Span", "UnwritableLink", "choose_target", "target_span", "written_target"]
@@ -52,10 +52,20 @@ def choose_target(
     }[link_format]
     if written != expected:  # left out as the link left it out, else written after all
         ordered += [form + ".md" for form in ordered]
-    for candidate in dict.fromkeys(ordered):
-        if locate(index, source, candidate) == expected:
+    reaching = [c for c in dict.fromkeys(ordered) if locate(index, source, c) == expected]
+    # Unique first: a text that reaches the file only by Obsidian's tie-break (a same-named
+    # note further away) is ambiguous-link's finding, and the next same-named file moves it.
+    for candidate in reaching:
+        if not _ambiguous(index, source, candidate):
             return candidate
+    if reaching:
+        return reaching[0]
     raise UnwritableLink(f"no link text reaches {expected} from {source}")
+
+
+def _ambiguous(index: LinkIndex, source: str, target: str) -> bool:
+    probe = Link(LinkKind.LINK, LinkSyntax.WIKI, "", target, None, None, 1, 1)
+    return resolve_link(index, source, probe, {}).ambiguous
 
 
 def target_span(link: Link) -> Span | None:
