@@ -954,7 +954,9 @@ def _commands(group: click.Group) -> list[str]:
 
 
 def _typos(name: str) -> list[str]:
-    """Two letters swapped, and the last one doubled."""
+    """Two letters swapped, and the last one doubled (only that for a name of two letters)."""
+    if len(name) < 3:
+        return [name + name[-1]]
     return [name[0] + name[2] + name[1] + name[3:], name + name[-1]]
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "fold",
     "heading_key",
     "index_for",
+    "locate",
     "resolve_all",
     "resolve_link",
     "resolve_name",
@@ -162,6 +163,13 @@ def resolve_link(
     note = notes.get(resolved) if resolved is not None else None
     exists = _subpath_exists(note, link.subpath)
     return ResolvedLink(source_path, link, resolved, candidates, rule, exists)
+
+
+def locate(index: LinkIndex, source_path: str, target: str) -> str | None:
+    """The file ``target`` (a link's path part, non-empty) written in the note at
+    ``source_path`` resolves to, or ``None``: what :func:`resolve_link` picks, for a caller that
+    asks again and again of a vault that does not exist yet (``vaultgraph mv``'s plan)."""
+    return _locate(index, _folder(source_path), target)[0]
 
 
 def resolve_name(index: LinkIndex, target: str) -> ResolvedLink:

@@ -27,6 +27,7 @@ _COMMANDS = {
     "explain": "vaultgraph.cli.queries:explain_command",
     "diff": "vaultgraph.cli.queries:diff_command",
     "path": "vaultgraph.cli.queries:path_command",
+    "mv": "vaultgraph.cli.move:mv_command",
     "rule": "vaultgraph.cli.rule:rule_command",
     "cache": "vaultgraph.cli.cache:cache_group",
 }

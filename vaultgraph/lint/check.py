@@ -213,11 +213,15 @@ def _fix(
     from vaultgraph.files import check_root
     from vaultgraph.lint.fix import apply_fixes, remove_leftovers
     from vaultgraph.lock import writing
+    from vaultgraph.move import recover
+    from vaultgraph.move.journal import journal_file
 
     check_root(root)  # before a lock is taken for it
     # Held from before the notes are read to the last write: no other run changes them between
     # this one's check and its repairs.
     with writing(root, directory=_cache_folder(cache)) as lock:
+        # A vaultgraph mv that stopped part-way is finished (or undone) before anything is read.
+        recovered = recover(root, journal=journal_file(root, _cache_folder(cache)))
         loaded, whole = _load(root, config, cache, jobs, progress)
         run = _narrowed(whole, selected)
         unlocked = None if lock.held else lock.reason
@@ -237,7 +241,12 @@ def _fix(
             loaded, whole = _load(root, config, cache, jobs, progress)
             run = _narrowed(whole, selected)
     # The paths the first reading skipped: the same listing, said once.
-    return _result(run, skipped=skipped, fixes=_merged(rounds), removed=removed, unlocked=unlocked)
+    result = _result(
+        run, skipped=skipped, fixes=_merged(rounds), removed=removed, unlocked=unlocked
+    )
+    if recovered is None:
+        return result
+    return replace(result, warnings=(recovered, *result.warnings))
 
 
 def _load(

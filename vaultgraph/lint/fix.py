@@ -20,7 +20,17 @@ from vaultgraph.markdown import parser
 from vaultgraph.model import Note
 from vaultgraph.parse import line_as_parsed, parse_note
 
-__all__ = ["FixError", "FixReport", "apply_fixes", "remove_leftovers"]
+__all__ = [
+    "FixError",
+    "FixReport",
+    "NotWritable",
+    "apply_edits",
+    "apply_fixes",
+    "remove_leftovers",
+    "replace_atomically",
+    "split_text",
+    "text_diff",
+]
 
 # The same three line endings as ``vaultgraph.parse.split_lines``, so line numbers agree.
 _LINE_ENDING = re.compile(r"\r\n|\r|\n")
@@ -410,3 +420,12 @@ def _pieces(text: _Text) -> list[str]:
 
 def _reason(error: OSError) -> str:
     return error.strerror or str(error)
+
+
+# The writing helpers, for the other writer of notes (``vaultgraph mv``): one way to take a
+# note's bytes apart, edit its lines, diff and replace it.
+NotWritable = _Skip
+split_text = _split
+apply_edits = _apply
+text_diff = _diff
+replace_atomically = _replace_atomically

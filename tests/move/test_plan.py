@@ -1,0 +1,183 @@
+"""Planned and applied moves on the fixture vaults, each checked against the invariant."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.move.invariant import assert_moved, files_of
+from vaultgraph.move import MoveError, Plan, apply_plan, plan_moves
+from vaultgraph.vault import Vault, load_vault
+
+
+def _move(root: Path, sources: list[str], dest: str) -> tuple[Plan, Vault]:
+    before = load_vault(root, cache=False)
+    files = files_of(root)
+    plan = plan_moves(before, sources, dest)
+    apply_plan(root, plan)
+    return plan, assert_moved(before, files, plan)
+
+
+def _text(root: Path, path: str) -> str:
+    return (root / path).read_bytes().decode("utf-8-sig")
+
+
+def test_moving_a_note_rewrites_the_links_that_no_longer_reach_it(
+    vault_copy: Callable[[str], Path],
+) -> None:
+    root = vault_copy("basic")
+    plan, _ = _move(root, ["people/Alice.md"], "archive/Alice.md")
+    assert [(r.source, r.dest) for r in plan.renames] == [("people/Alice.md", "archive/Alice.md")]
+    home = _text(root, "Home.md")
+    assert "[md](Alice.md#Work)" in home  # the path it needs now, the subpath kept
+    assert "See [[Alice]] and" in home  # still unique: left as written
+    alice = _text(root, "archive/Alice.md")
+    assert "[y](Bob.md)" in alice  # ./Bob.md would point into archive/
+    assert "[x](../Home.md)" in alice
+    assert "[[../Home]]" in alice
+
+
+def test_a_folder_move_rewrites_relative_links_inside_it(
+    vault_copy: Callable[[str], Path],
+) -> None:
+    root = vault_copy("basic")
+    _, after = _move(root, ["people"], "archive/folks")
+    assert "archive/folks/Bob.md" in after.notes
+    alice = _text(root, "archive/folks/Alice.md")
+    assert "Rel [x](Home.md)" in alice
+    assert "Wiki rel [[Home]]." in alice
+    assert "[[Bob|Bob B]]" in _text(root, "Home.md")  # display text kept
+    assert _text(root, "archive/folks/Bob.md").count("\r\n") == 3  # line endings kept
+
+
+def test_renaming_a_note_rewrites_wikilinks_table_cells_and_properties(
+    vault_copy: Callable[[str], Path],
+) -> None:
+    root = vault_copy("basic")
+    _move(root, ["people/Alice.md"], "people/Alicia.md")
+    home = _text(root, "Home.md")
+    assert 'up: "[[Alicia]]"' in home
+    assert "See [[Alicia]] and" in home
+    assert "[[Alicia#Work]]" in home
+    assert "| [[Alicia\\|A]] |" in home  # the table-cell escape kept
+    assert "[md](Alicia.md#Work)" in home  # shortest: the name is unique
+    assert "Knows [[Alicia]].\r\n" in _text(root, "people/Bob.md")
+
+
+def test_markdown_links_keep_angle_brackets_and_percent_encoding(
+    vault_copy: Callable[[str], Path],
+) -> None:
+    root = vault_copy("basic")
+    _move(root, ["projects/Big Plan.md"], "Big Plan 2.md")
+    home = _text(root, "Home.md")
+    assert "[sp](<Big Plan 2.md>)" in home
+    assert "[enc](Big%20Plan%202.md)" in home
+    assert (root / "Big Plan 2.md").read_bytes().startswith(b"\xef\xbb\xbf")  # BOM kept
+
+
+def test_moving_an_attachment_rewrites_embeds_keeping_their_size(
+    vault_copy: Callable[[str], Path],
+) -> None:
+    root = vault_copy("basic")
+    _move(root, ["assets/logo.png"], "assets/brand/mark.png")
+    home = _text(root, "Home.md")
+    assert "![[mark.png|300]]" in home
+    assert "![img](mark.png)" in home
+    assert "logo ![[mark.png]]." in _text(root, "projects/Big Plan.md")
+
+
+def test_several_sources_go_into_an_existing_folder(vault_copy: Callable[[str], Path]) -> None:
+    root = vault_copy("basic")
+    plan, after = _move(root, ["people/Bob.md", "Broken.md"], "archive")
+    assert {"archive/Bob.md", "archive/Broken.md"} <= set(after.notes)
+    assert len(plan.renames) == 2
+
+
+def test_dest_dot_is_the_vault_folder(vault_copy: Callable[[str], Path]) -> None:
+    root = vault_copy("basic")
+    _, after = _move(root, ["people/Bob.md"], ".")
+    assert "Bob.md" in after.notes
+    with pytest.raises(MoveError, match=r"Home\.md is already there"):
+        plan_moves(after, ["Home.md"], ".")
+
+
+def test_the_tie_break_trap_a_second_note_of_the_same_name(
+    vault_copy: Callable[[str], Path],
+) -> None:
+    # A root Note.md would win the shortest-path tie-break for x/Link.md's [[Note]]: those
+    # links get the path they now need; y/Thing.md's own link, moving with it, too.
+    root = vault_copy("tiebreak")
+    _move(root, ["y/Other.md"], "Note.md")
+    link = _text(root, "x/Link.md")
+    assert "[[deep/Note]] and [[deep/Note|the note]] and [n](deep/Note.md)" in link
+    assert "Links [[deep/Note]]." in _text(root, "y/Thing.md")
+
+
+def test_a_rewrite_is_never_ambiguous_when_a_path_is_not(
+    vault_copy: Callable[[str], Path],
+) -> None:
+    # Two notes named Note after the move: [[Note]] would reach a/Note.md only by the
+    # shortest-path tie-break (ambiguous-link's finding), so the rewrite writes its path.
+    root = vault_copy("tiebreak")
+    (root / "x" / "Path.md").write_text("By path [[deep/Note]].\n")
+    (root / "zz" / "far").mkdir(parents=True)
+    (root / "zz" / "far" / "Note.md").write_text("# Far\n")
+    _move(root, ["deep/Note.md"], "a/Note.md")
+    assert _text(root, "x/Path.md") == "By path [[a/Note]].\n"
+
+
+def test_the_same_folder_tie_break(vault_copy: Callable[[str], Path]) -> None:
+    root = vault_copy("tiebreak")
+    _move(root, ["y/Other.md"], "x/Note.md")  # now in x/Link.md's own folder
+    assert "Goes to [[deep/Note]]" in _text(root, "x/Link.md")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "wiki", "markdown"),
+    [
+        ("relative", "[[../c/Goal#Part]]", "[t](../c/Goal.md)"),
+        ("absolute", "[[c/Goal#Part]]", "[t](c/Goal.md)"),
+    ],
+)
+def test_rewrites_follow_new_link_format_and_keep_their_syntax(
+    vault_copy: Callable[[str], Path], fmt: str, wiki: str, markdown: str
+) -> None:
+    root = vault_copy(fmt)
+    _move(root, ["a/Target.md"], "c/Goal.md")
+    source = _text(root, "b/Source.md")
+    assert wiki in source
+    assert markdown in source
+
+
+def test_an_unresolved_link_that_would_resolve_is_reported_and_kept(
+    vault_copy: Callable[[str], Path],
+) -> None:
+    root = vault_copy("basic")
+    plan, _ = _move(root, ["archive/Notes.md"], "Carol.md")
+    assert plan.newly_resolved == ("Broken.md:1: [[Carol]] would reach Carol.md",)
+    assert _text(root, "Broken.md") == "Broken [[Carol]] link.\n"
+
+
+@pytest.mark.parametrize(
+    ("sources", "dest", "said"),
+    [
+        (["Nope.md"], "X.md", "SOURCE Nope.md does not exist"),
+        (["Home.md"], "Broken.md", "DEST Broken.md exists"),
+        (["../Home.md"], "X.md", "outside the vault"),
+        (["Home.md"], "../X.md", "outside the vault"),
+        (["people"], "people/sub", "cannot move people into itself"),
+        ([".obsidian/app.json"], "app.json", "hidden path"),
+        (["Home.md", "Broken.md"], "New.md", "not an existing folder"),
+        (["Broken.md"], "Home.md/x.md", "is not a folder"),
+    ],
+)
+def test_refusals(
+    vault_copy: Callable[[str], Path], sources: list[str], dest: str, said: str
+) -> None:
+    root = vault_copy("basic")
+    files = files_of(root)
+    with pytest.raises(MoveError, match=said):
+        plan_moves(load_vault(root, cache=False), sources, dest)
+    assert files_of(root) == files

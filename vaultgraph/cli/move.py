@@ -1,0 +1,84 @@
+"""``vaultgraph mv``: move notes, attachments and folders, every reference kept."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from vaultgraph.cli.common import VAULT_OPTION, ExitCode, load_options, open_vault
+
+__all__ = ["mv_command"]
+
+
+@click.command("mv")
+@click.argument("paths", metavar="SOURCE... DEST", nargs=-1, required=True)
+@click.option("--dry-run", is_flag=True, help="Print the moves and a diff of every rewrite.")
+@click.option("--git", "use_git", is_flag=True, help="Move with git mv, so history follows.")
+@VAULT_OPTION
+@load_options
+def mv_command(
+    paths: tuple[str, ...],
+    dry_run: bool,
+    use_git: bool,
+    vault: Path,
+    no_cache: bool,
+    jobs: int | None,
+) -> int:
+    """Move or rename SOURCE to DEST (or several SOURCEs into the folder DEST), rewriting every
+    link the move would break. Paths are vault-relative or on disk inside the vault."""
+    from vaultgraph.lock import VaultBusy, writing
+    from vaultgraph.move import MoveError, apply_plan, plan_moves, recover
+    from vaultgraph.terminal import visible
+
+    if len(paths) < 2:
+        raise click.UsageError("give SOURCE and DEST")
+    sources = [_in_vault(vault, path) for path in paths[:-1]]
+    dest = _in_vault(vault, paths[-1])
+    try:
+        with writing(vault) as lock:
+            if not lock.held:
+                click.echo(f"warning: cannot take the write lock: {lock.reason}", err=True)
+            if not dry_run:
+                said = recover(vault)
+                if said is not None:
+                    click.echo(f"vaultgraph: {visible(said)}", err=True)
+            loaded = open_vault(vault, no_cache=no_cache, jobs=jobs, quiet=True)
+            plan = plan_moves(loaded, sources, dest)
+            for line in plan.newly_resolved:
+                click.echo(f"warning: {visible(line)} (an unresolved link, kept)", err=True)
+            for rename in plan.renames:
+                click.echo(visible(f"{rename.source} -> {rename.dest}"))
+            if dry_run:
+                for line in plan.diff.splitlines():  # names and text from the vault, escaped
+                    click.echo(visible(line))
+                return ExitCode.OK
+            apply_plan(vault, plan, git=use_git)
+    except VaultBusy as busy:
+        raise click.ClickException(f"{busy}; try again when it ends") from None
+    except MoveError as error:
+        raise click.ClickException(str(error)) from None
+    rewritten = sum(edit.rewritten for edit in plan.edits)
+    click.echo(f"Rewrote {rewritten} link(s) in {len(plan.edits)} note(s).", err=True)
+    return ExitCode.OK
+
+
+def _in_vault(vault: Path, given: str) -> str:
+    """``given`` as the vault-relative path the planner takes. A relative path is the vault's
+    when it names something there or does not lead into the vault from the working directory;
+    otherwise (and an absolute path always) it is a path on disk, taken from the vault root
+    (one outside the vault then starts with ``../``, which the planner refuses)."""
+    root = os.path.realpath(vault)
+    here = os.path.abspath(given)
+    if not os.path.isabs(given) and (
+        os.path.lexists(os.path.join(vault, given)) or not _inside(here, root)
+    ):
+        return given.replace(os.sep, "/")
+    full = os.path.join(os.path.realpath(os.path.dirname(here)), os.path.basename(here))
+    return os.path.relpath(full, root).replace(os.sep, "/")
+
+
+def _inside(path: str, root: str) -> bool:
+    real = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
+    return real.startswith(root + os.sep)

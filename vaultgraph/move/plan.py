@@ -1,0 +1,284 @@
+"""The plan of a move: every file's new path and every reference's new text, from the loaded
+vault alone; nothing on disk changes here.
+
+Each reference is resolved again in the vault as it will be (a new index over the new paths)
+by the same resolver that read it (:func:`vaultgraph.resolve.locate`); one that would no longer
+reach its file at the file's new path is rewritten, in the form the vault's ``newLinkFormat``
+prefers that the resolver sends there. References are the vault's resolved links
+(``Vault.links``: body and properties, each with its :class:`~vaultgraph.model.LinkSyntax`).
+Another kind (canvas file and text cards) plugs in at two places: its resolved references
+joined to the loop of :func:`plan_moves`, and its syntax given a case in
+:func:`~vaultgraph.move.rewrite.target_span` and :func:`~vaultgraph.move.rewrite.written_target`
+(plus, for a JSON file, a writer of its own in ``_edit``); the decision itself is unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from vaultgraph.lint.finding import Edit
+from vaultgraph.lint.fix import NotWritable, apply_edits, split_text, text_diff
+from vaultgraph.model import Link, Note
+from vaultgraph.move.rewrite import UnwritableLink, choose_target, target_span, written_target
+from vaultgraph.parse import parse_note
+from vaultgraph.resolve import LinkIndex, Resolution, ResolvedLink, build_index, fold, locate
+from vaultgraph.settings import ObsidianSettings
+from vaultgraph.store import digest
+from vaultgraph.vault import Vault
+
+__all__ = ["FileEdit", "MoveError", "Plan", "Rename", "plan_moves", "vault_path"]
+
+
+class MoveError(Exception):
+    """The move is refused; the message is one line saying why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rename:
+    """One rename on disk (a file or a whole folder), vault-relative paths."""
+
+    source: str
+    dest: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileEdit:
+    """A note whose references are rewritten: its bytes now and after, at its path now
+    (``path``) and after the move (``new_path``)."""
+
+    path: str
+    new_path: str
+    old: bytes
+    new: bytes
+    diff: str
+    rewritten: int
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a move does: ``renames`` in order, ``paths`` every vault file that gets a new path
+    (old to new), ``edits`` the notes rewritten, ``folders`` the parent folders created first,
+    ``newly_resolved`` the unresolved references the move makes resolve (kept as written,
+    said as warnings: a note named as broken links name it is often what the move is for)."""
+
+    renames: tuple[Rename, ...]
+    paths: Mapping[str, str]
+    edits: tuple[FileEdit, ...]
+    folders: tuple[str, ...]
+    newly_resolved: tuple[str, ...]
+
+    @property
+    def diff(self) -> str:
+        return "".join(edit.diff for edit in self.edits)
+
+
+def vault_path(text: str, what: str) -> str:
+    """``text`` as a vault-relative POSIX path, or refuse: outside the vault, or hidden (where
+    ``.obsidian/`` and the like live, which vaultgraph never moves)."""
+    normal = posixpath.normpath(text.replace(os.sep, "/")).strip("/")
+    if normal in ("", ".") or normal == ".." or normal.startswith("../") or text.startswith("/"):
+        raise MoveError(f"{what} {text} is outside the vault")
+    if any(part.startswith(".") for part in normal.split("/")):
+        raise MoveError(f"{what} {text} is a hidden path; vaultgraph does not move those")
+    return normal
+
+
+def plan_moves(vault: Vault, sources: Sequence[str], dest: str) -> Plan:
+    """Plan moving ``sources`` (vault-relative: notes, attachments, folders) to ``dest``: a new
+    path, or an existing folder to move them into (as ``mv`` does; several sources need one).
+    Raises :class:`MoveError` for a move that cannot be made as asked or whose references
+    cannot all be kept."""
+    renames = _renames(vault, sources, dest)
+    files = [*vault.notes, *vault.unreadable, *vault.attachments]
+    paths = _new_paths(files, renames)
+    new_paths = [paths.get(path, path) for path in files]
+    if len({fold(path) for path in new_paths}) != len(new_paths):
+        raise MoveError(f"DEST {dest}: two files would get the same name")
+    index = build_index(new_paths)
+    moved_names = {fold(posixpath.basename(p)) for old, new in paths.items() for p in (old, new)}
+    per_note: defaultdict[str, list[tuple[int, str]]] = defaultdict(list)
+    newly: list[str] = []
+    counters: defaultdict[str, int] = defaultdict(int)
+    located: dict[tuple[str, str], str | None] = {}
+    for resolved in vault.links:
+        position = counters[resolved.source]
+        counters[resolved.source] += 1
+        link = resolved.link
+        source = paths.get(resolved.source, resolved.source)
+        if not link.target or not (
+            source != resolved.source or _may_change(link.target, moved_names)
+        ):
+            continue
+        key = (posixpath.dirname(source), link.target)
+        if key not in located:
+            located[key] = locate(index, source, link.target)
+        actual = located[key]
+        expected = _expected(resolved, paths)
+        if actual == expected:
+            continue
+        if expected is None:
+            newly.append(f"{resolved.source}:{link.line}: {link.raw} would reach {actual}")
+            continue
+        per_note[resolved.source].append((position, expected))
+    edits = tuple(
+        _edit(vault, index, path, paths.get(path, path), per_note[path])
+        for path in sorted(per_note)
+    )
+    return Plan(renames, paths, edits, _folders(vault, renames), tuple(newly))
+
+
+def _renames(vault: Vault, sources: Sequence[str], dest: str) -> tuple[Rename, ...]:
+    root = vault.root
+    if not sources:
+        raise MoveError("no SOURCE given")
+    at_root = posixpath.normpath(dest.replace(os.sep, "/")) == "."
+    dest = "" if at_root else vault_path(dest, "DEST")  # "." is the vault folder: into it
+    into = at_root or (os.path.isdir(root / dest) and not os.path.islink(root / dest))
+    if len(sources) > 1 and not into:
+        raise MoveError(f"DEST {dest} is not an existing folder, and several SOURCEs are given")
+    renames: list[Rename] = []
+    for given in sources:
+        source = vault_path(given, "SOURCE")
+        if not os.path.lexists(root / source):
+            raise MoveError(f"SOURCE {source} does not exist")
+        target = posixpath.join(dest, posixpath.basename(source)) if into else dest
+        if target == posixpath.basename(source) == source:
+            raise MoveError(f"{source} is already there")
+        if target == source or target.startswith(source + "/"):
+            raise MoveError(f"cannot move {source} into itself")
+        if os.path.lexists(root / target):
+            raise MoveError(f"DEST {target} exists")
+        if not os.path.isdir(root / source) and _is_note(source) != _is_note(target):
+            # A note renamed to a name without .md is no longer a note: its links would go.
+            kind = "a note keeps" if _is_note(source) else "a file that is not a note gets no"
+            raise MoveError(f"DEST {target}: {kind} the .md extension")
+        parent = posixpath.dirname(target)
+        if parent and os.path.lexists(root / parent) and not os.path.isdir(root / parent):
+            raise MoveError(f"DEST {target}: {parent} is not a folder")
+        for other in renames:
+            if _within(source, other.source) or _within(other.source, source):
+                raise MoveError(f"SOURCE {source} is given twice (or inside another SOURCE)")
+            if other.dest == target:
+                raise MoveError(f"DEST {target} is the destination of two SOURCEs")
+        renames.append(Rename(source, target))
+    return tuple(renames)
+
+
+def _is_note(path: str) -> bool:
+    return path.lower().endswith(".md")
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder + "/")
+
+
+def _new_paths(files: Iterable[str], renames: Sequence[Rename]) -> dict[str, str]:
+    paths: dict[str, str] = {}
+    for path in files:
+        for rename in renames:
+            if _within(path, rename.source):
+                paths[path] = rename.dest + path[len(rename.source) :]
+                break
+    return paths
+
+
+def _folders(vault: Vault, renames: Sequence[Rename]) -> tuple[str, ...]:
+    """The missing parent folders of the destinations, parents first."""
+    missing: list[str] = []
+    for rename in renames:
+        parent = posixpath.dirname(rename.dest)
+        chain: list[str] = []
+        while parent and not os.path.isdir(vault.root / parent):
+            chain.append(parent)
+            parent = posixpath.dirname(parent)
+        missing.extend(reversed(chain))
+    return tuple(dict.fromkeys(missing))
+
+
+def _may_change(target: str, moved_names: set[str]) -> bool:
+    """Whether a reference of a note that stays where it is may resolve otherwise: only when a
+    moved file has (had) the name it ends with. Each folder, name and rule of the resolver
+    depends on the files of that name alone."""
+    last = fold(target.rsplit("/", 1)[-1])
+    return last in ("", ".", "..") or last in moved_names or last + ".md" in moved_names
+
+
+def _expected(resolved: ResolvedLink, paths: Mapping[str, str]) -> str | None:
+    if resolved.rule in (Resolution.UNRESOLVED, Resolution.OUTSIDE_VAULT):
+        return None
+    target = resolved.resolved
+    return None if target is None else paths.get(target, target)
+
+
+def _edit(
+    vault: Vault, index: LinkIndex, path: str, new_path: str, wanted: Sequence[tuple[int, str]]
+) -> FileEdit:
+    note = vault.notes[path]
+    try:
+        data = (vault.root / path).read_bytes()
+    except OSError as error:
+        raise MoveError(f"cannot read {path}: {error.strerror}") from None
+    try:
+        old = split_text(data)
+    except NotWritable as why:
+        raise MoveError(f"cannot rewrite the links of {path}: {why}") from None
+    # The bytes the note was parsed from, by their hash: parsing it again would cost as much as
+    # the check of the rewritten note below, the one parse a rewrite needs.
+    known = vault.digests.get(path)
+    if known is None or known != digest(data):
+        raise MoveError(f"{path} changed since the vault was read; run again")
+    settings = vault.settings
+    edits: list[Edit] = []
+    for position, expected in wanted:
+        link = note.links[position]
+        edits.append(_link_edit(index, new_path, link, expected, old.lines, settings))
+    new = apply_edits(old, edits)
+    _verify(index, note, parse_note(new_path, new.text), dict(wanted))
+    return FileEdit(path, new_path, data, new.encode(), text_diff(path, old, new), len(edits))
+
+
+def _link_edit(
+    index: LinkIndex,
+    source: str,
+    link: Link,
+    expected: str,
+    lines: Sequence[str],
+    settings: ObsidianSettings,
+) -> Edit:
+    where = f"{link.raw} ({link.line}:{link.column})"
+    span = target_span(link)
+    if span is None or lines[span.line - 1][span.column - 1 : span.end_column - 1] != span.text:
+        raise MoveError(f"cannot find the path of {where} in its text; nothing moved")
+    try:
+        target = choose_target(index, source, expected, link, settings.new_link_format)
+        text = written_target(link, span, target)
+    except UnwritableLink as why:
+        raise MoveError(f"cannot rewrite {where}: {why}") from None
+    return Edit(span.line, span.column, span.end_column, text)
+
+
+def _verify(index: LinkIndex, before: Note, after: Note, wanted: Mapping[int, str]) -> None:
+    """Refuse unless the rewritten note reads as the same links, on the same lines, with the
+    same subpaths and display text, the rewritten ones reaching their files (the parser and
+    the resolver say so, not the rewriting code)."""
+    broken = len(before.links) != len(after.links) or len(before.headings) != len(after.headings)
+    for position, (old, new) in enumerate(zip(before.links, after.links, strict=False)):
+        if broken:
+            break
+        same = (old.kind, old.syntax, old.line, old.subpath, old.display) == (
+            new.kind,
+            new.syntax,
+            new.line,
+            new.subpath,
+            new.display,
+        )
+        if position in wanted:
+            broken = not same or locate(index, after.path, new.target) != wanted[position]
+        else:
+            broken = not same or (old.raw, old.target) != (new.raw, new.target)
+    if broken:
+        raise MoveError(f"rewriting the links of {before.path} would change more; nothing moved")

@@ -1,0 +1,156 @@
+"""The new text of one reference: its path part replaced, everything else kept as written."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from urllib.parse import quote, unquote
+
+from vaultgraph.model import Link, LinkKind, LinkSyntax
+from vaultgraph.resolve import LinkIndex, locate, resolve_link
+from vaultgraph.settings import LinkFormat
+
+__all__ = ["Span", "UnwritableLink", "choose_target", "target_span", "written_target"]
+
+# Obsidian forbids these in file names; a wikilink or a property link cannot hold them.
+_NOT_IN_WIKI = frozenset("|#[]^")
+# What a Markdown destination cannot hold bare (CommonMark ends or breaks it there).
+_MARKDOWN_ESCAPED = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "%": "%25"}
+
+
+class UnwritableLink(Exception):
+    """No text of this link's syntax can name the file it must reach."""
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a reference's path part is written: 1-based line, columns in code points."""
+
+    line: int
+    column: int
+    end_column: int
+    text: str  # as written in the file
+
+
+def choose_target(
+    index: LinkIndex, source: str, expected: str, link: Link, link_format: LinkFormat
+) -> str:
+    """The path part (decoded) that makes ``link``, written in the note at ``source`` of the
+    vault ``index`` describes, reach ``expected``: the first of the forms ``link_format``
+    prefers that the resolver itself sends there (never a guess). ``.md`` is left out when the
+    link left it out, unless only writing it reaches the note (a file ``Note`` beside it)."""
+    keep_md = link.target.lower().endswith(".md") or link.syntax == LinkSyntax.MARKDOWN
+    written = expected if keep_md or not expected.lower().endswith(".md") else expected[:-3]
+    parts = written.split("/")
+    shortest = ["/".join(parts[i:]) for i in range(len(parts) - 1, -1, -1)]
+    relative = posixpath.relpath(written, posixpath.dirname(source) or ".")
+    relatives = [relative] if relative.startswith("../") else [relative, "./" + relative]
+    ordered = {
+        "shortest": [*shortest],
+        "relative": [*relatives, written, *shortest],
+        "absolute": [written, *shortest],
+    }[link_format]
+    if written != expected:  # left out as the link left it out, else written after all
+        ordered += [form + ".md" for form in ordered]
+    reaching = [c for c in dict.fromkeys(ordered) if locate(index, source, c) == expected]
+    # Unique first: a text that reaches the file only by Obsidian's tie-break (a same-named
+    # note further away) is ambiguous-link's finding, and the next same-named file moves it.
+    for candidate in reaching:
+        if not _ambiguous(index, source, candidate):
+            return candidate
+    if reaching:
+        return reaching[0]
+    raise UnwritableLink(f"no link text reaches {expected} from {source}")
+
+
+def _ambiguous(index: LinkIndex, source: str, target: str) -> bool:
+    probe = Link(LinkKind.LINK, LinkSyntax.WIKI, "", target, None, None, 1, 1)
+    return resolve_link(index, source, probe, {}).ambiguous
+
+
+def target_span(link: Link) -> Span | None:
+    """Where ``link`` writes its path part, or ``None`` when that cannot be found in its raw
+    text (then it is never rewritten: the plan refuses)."""
+    if link.syntax in (LinkSyntax.WIKI, LinkSyntax.PROPERTY):
+        return _wiki_span(link)
+    return _markdown_span(link)
+
+
+def written_target(link: Link, span: Span, target: str) -> str:
+    """How ``target`` is written in ``link``'s syntax, encoded the way ``span`` was."""
+    if link.syntax in (LinkSyntax.WIKI, LinkSyntax.PROPERTY):
+        if any(char in _NOT_IN_WIKI for char in target) or "\n" in target:
+            raise UnwritableLink(f"a wikilink cannot name {target}")
+        if link.syntax == LinkSyntax.PROPERTY and ('"' in target or "\\" in target):
+            raise UnwritableLink(f"a property link cannot name {target}")
+        return target
+    if any(ord(char) < 32 for char in target):
+        raise UnwritableLink(f"a Markdown link cannot name {target!r}")
+    if span.text.startswith("<"):
+        if "<" in target or ">" in target:
+            raise UnwritableLink(f"an <angle bracket> link cannot name {target}")
+        return f"<{target}"  # the closing bracket is after the subpath, kept
+    if "%" in span.text:  # written percent-encoded: encoded the same way
+        return quote(target, safe="/!$&'*+,;=:@~")
+    return "".join(_MARKDOWN_ESCAPED.get(char, char) for char in target)
+
+
+def _wiki_span(link: Link) -> Span | None:
+    raw = link.raw
+    opener = 3 if raw.startswith("![[") else 2
+    if not raw.endswith("]]") or raw[opener - 2 : opener] != "[[":
+        return None
+    inner = raw[opener:-2]
+    bar = inner.find("|")
+    cut = len(inner) if bar < 0 else bar - 1 if bar > 0 and inner[bar - 1] == "\\" else bar
+    hash_at = inner.find("#", 0, cut)
+    part = inner[: hash_at if hash_at >= 0 else cut]
+    start = opener + len(part) - len(part.lstrip())
+    written = part.strip()
+    if written != link.target:
+        return None
+    column = link.column + start
+    return Span(link.line, column, column + len(written), written)
+
+
+def _markdown_span(link: Link) -> Span | None:
+    raw = link.raw
+    at = len(raw)
+    # From the right: an image in a link's text has a ``](`` of its own, before the link's.
+    while (at := raw.rfind("](", 0, at)) >= 0:
+        found = _destination(raw, at + 2)
+        if found is not None:
+            start, path = found
+            bare = path[1:] if path.startswith("<") else path
+            if unquote(bare).strip() == link.target:
+                newlines = raw.count("\n", 0, start)
+                line = link.line + newlines
+                column = link.column + start if not newlines else start - raw.rfind("\n", 0, start)
+                return Span(line, column, column + len(path), path)
+    return None
+
+
+def _destination(raw: str, at: int) -> tuple[int, str] | None:
+    """Where the destination after ``](`` starts in ``raw``, and its path part as written
+    (an ``<angle bracket>`` one with its opening bracket), or ``None``."""
+    while at < len(raw) and raw[at] in " \t":
+        at += 1
+    if at >= len(raw):
+        return None
+    if raw[at] == "<":
+        close = raw.find(">", at)
+        if close < 0:
+            return None
+        inside = raw[at + 1 : close]
+        return at, "<" + inside.partition("#")[0]
+    end, depth = at, 0
+    while end < len(raw) and not raw[end].isspace():
+        char = raw[end]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        end += 1
+    return at, raw[at:end].partition("#")[0]
