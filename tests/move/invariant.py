@@ -9,7 +9,7 @@ import stat
 from pathlib import Path
 
 from vaultgraph.lint.fix import split_text
-from vaultgraph.model import Note
+from vaultgraph.model import LinkSyntax, Note
 from vaultgraph.move.plan import Plan
 from vaultgraph.resolve import Resolution, ResolvedLink
 from vaultgraph.vault import Vault, load_vault
@@ -37,12 +37,14 @@ def without_links(data: bytes, note: Note) -> bytes:
     lines = list(text.lines)
     # Right to left on each line, so that no removal moves one still to come.
     for link in sorted(note.links, key=lambda k: (k.line, k.column), reverse=True):
-        parts = link.raw.split("\n")
+        # A canvas file card is written as its "file" value, not as the embed it stands for.
+        written = link.target if link.syntax is LinkSyntax.CANVAS else link.raw
+        parts = written.split("\n")
         first = lines[link.line - 1]
         if len(parts) == 1:
-            if first[link.column - 1 : link.column - 1 + len(link.raw)] == link.raw:
+            if first[link.column - 1 : link.column - 1 + len(written)] == written:
                 lines[link.line - 1] = (
-                    first[: link.column - 1] + "\x00" + first[link.column - 1 + len(link.raw) :]
+                    first[: link.column - 1] + "\x00" + first[link.column - 1 + len(written) :]
                 )
             continue
         last = link.line - 1 + len(parts) - 1
@@ -92,13 +94,18 @@ def assert_moved(before: Vault, before_files: dict[str, tuple[bytes, int]], plan
         new_data, new_mode = now[new_path]
         assert new_mode == mode, path
         if path in edited:
-            assert without_links(new_data, after.notes[new_path]) == without_links(
-                data, before.notes[path]
+            assert without_links(new_data, _document(after, new_path)) == without_links(
+                data, _document(before, path)
             ), path
         else:
             assert new_data == data, path
     assert len(now) == len(before_files)
     return after
+
+
+def _document(vault: Vault, path: str) -> Note:
+    """The note or the canvas at ``path``: what holds its references."""
+    return vault.canvases[path] if path in vault.canvases else vault.notes[path]
 
 
 def _new_path(path: str, plan: Plan) -> str:

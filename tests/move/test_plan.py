@@ -181,3 +181,46 @@ def test_refusals(
     with pytest.raises(MoveError, match=said):
         plan_moves(load_vault(root, cache=False), sources, dest)
     assert files_of(root) == files
+
+
+def test_canvas_file_cards_and_text_cards_follow_a_move(
+    vault_copy: Callable[[str], Path],
+) -> None:
+    root = vault_copy("canvas")
+    _move(root, ["Projects/Roadmap.md"], "Archive/Plan 2024.md")
+    board = _text(root, "Board.canvas")
+    # A file card gets the whole new path; its subpath, the text card's display text and
+    # embed size, the link card and the arrow's label stay as written.
+    assert '"file":"Archive/Plan 2024.md","subpath":"#Q1"' in board
+    assert "Next: [[Plan 2024#Q1|the plan]]" in board
+    assert "and [md](Plan%202024.md)" in board  # newLinkFormat shortest, encoded as written
+    assert '"url":"https://example.com/Roadmap.md"' in board
+    assert '"label":"[[Roadmap]]"' in board
+    assert "See [[Board.canvas]] and [[Plan 2024]]." in _text(root, "Home.md")
+
+
+def test_moving_a_canvas_and_what_it_shows(vault_copy: Callable[[str], Path]) -> None:
+    root = vault_copy("canvas")
+    _move(root, ["Projects/chart.png"], "media/chart.png")
+    assert '"file":"media/chart.png"' in _text(root, "Board.canvas")
+    _, after = _move(root, ["Board.canvas"], "Boards/Board.canvas")
+    assert "Boards/Board.canvas" in after.canvases
+    # Its name is still unique: the link to it reaches it as written, and its cards' paths
+    # are the vault's, not the canvas's own folder's.
+    assert "See [[Board.canvas]] and" in _text(root, "Home.md")
+    assert '"file":"media/chart.png"' in _text(root, "Boards/Board.canvas")
+
+
+def test_a_canvas_path_written_with_escapes_is_refused_not_corrupted(
+    vault_copy: Callable[[str], Path],
+) -> None:
+    root = vault_copy("canvas")
+    board = root / "Board.canvas"
+    board.write_text(
+        board.read_text(encoding="utf-8").replace("Projects/chart.png", "Projects\\/chart.png"),
+        encoding="utf-8",
+    )
+    before = board.read_bytes()
+    with pytest.raises(MoveError, match="cannot find the path"):
+        plan_moves(load_vault(root, cache=False), ["Projects/chart.png"], "media/chart.png")
+    assert board.read_bytes() == before

@@ -14,12 +14,14 @@ joined to the loop of :func:`plan_moves`, and its syntax given a case in
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from vaultgraph.canvas import parse_canvas
 from vaultgraph.lint.finding import Edit
 from vaultgraph.lint.fix import NotWritable, apply_edits, split_text, text_diff
 from vaultgraph.model import Link, Note
@@ -217,7 +219,8 @@ def _expected(resolved: ResolvedLink, paths: Mapping[str, str]) -> str | None:
 def _edit(
     vault: Vault, index: LinkIndex, path: str, new_path: str, wanted: Sequence[tuple[int, str]]
 ) -> FileEdit:
-    note = vault.notes[path]
+    canvas = path in vault.canvases
+    note = vault.canvases[path] if canvas else vault.notes[path]
     try:
         data = (vault.root / path).read_bytes()
     except OSError as error:
@@ -229,16 +232,26 @@ def _edit(
     # The bytes the note was parsed from, by their hash: parsing it again would cost as much as
     # the check of the rewritten note below, the one parse a rewrite needs.
     known = vault.digests.get(path)
-    if known is None or known != digest(data):
+    # A canvas is not in the parse cache, nor hashed: read again, it must read the same.
+    same = parse_canvas(path, old.text) == note if canvas else known == digest(data)
+    if not same:
         raise MoveError(f"{path} changed since the vault was read; run again")
     settings = vault.settings
     edits: list[Edit] = []
     for position, expected in wanted:
         link = note.links[position]
-        edits.append(_link_edit(index, new_path, link, expected, old.lines, settings))
+        edit = _link_edit(index, new_path, link, expected, old.lines, settings)
+        # Inside a canvas the link is in a JSON string: the new text is written as JSON.
+        edits.append(replace(edit, replacement=_json_string(edit.replacement)) if canvas else edit)
     new = apply_edits(old, edits)
-    _verify(index, note, parse_note(new_path, new.text), dict(wanted))
+    reread = parse_canvas(new_path, new.text) if canvas else parse_note(new_path, new.text)
+    _verify(index, note, reread, dict(wanted))
     return FileEdit(path, new_path, data, new.encode(), text_diff(path, old, new), len(edits))
+
+
+def _json_string(text: str) -> str:
+    """``text`` as the inside of a JSON string, escaped as JSON needs and no more."""
+    return json.dumps(text, ensure_ascii=False)[1:-1]
 
 
 def _link_edit(

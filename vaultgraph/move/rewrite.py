@@ -39,6 +39,11 @@ def choose_target(
     vault ``index`` describes, reach ``expected``: the first of the forms ``link_format``
     prefers that the resolver itself sends there (never a guess). ``.md`` is left out when the
     link left it out, unless only writing it reaches the note (a file ``Note`` beside it)."""
+    if link.syntax == LinkSyntax.CANVAS:
+        # A file card names its file by its whole vault path, as Obsidian writes it.
+        if locate(index, source, expected) != expected:
+            raise UnwritableLink(f"no file card path reaches {expected}")
+        return expected
     keep_md = link.target.lower().endswith(".md") or link.syntax == LinkSyntax.MARKDOWN
     written = expected if keep_md or not expected.lower().endswith(".md") else expected[:-3]
     parts = written.split("/")
@@ -73,11 +78,16 @@ def target_span(link: Link) -> Span | None:
     text (then it is never rewritten: the plan refuses)."""
     if link.syntax in (LinkSyntax.WIKI, LinkSyntax.PROPERTY):
         return _wiki_span(link)
+    if link.syntax == LinkSyntax.CANVAS:  # a file card: at its "file" value, as decoded
+        return Span(link.line, link.column, link.column + len(link.target), link.target)
     return _markdown_span(link)
 
 
 def written_target(link: Link, span: Span, target: str) -> str:
-    """How ``target`` is written in ``link``'s syntax, encoded the way ``span`` was."""
+    """How ``target`` is written in ``link``'s syntax, encoded the way ``span`` was (inside a
+    canvas, the caller escapes the result for its JSON string)."""
+    if link.syntax == LinkSyntax.CANVAS:
+        return target
     if link.syntax in (LinkSyntax.WIKI, LinkSyntax.PROPERTY):
         if any(char in _NOT_IN_WIKI for char in target) or "\n" in target:
             raise UnwritableLink(f"a wikilink cannot name {target}")
