@@ -684,6 +684,7 @@
     }
     ctx.restore();
     stats.labels = count;
+    stats.labelBoxes = taken;
   }
 
   function labelWidth(ctx, id, text) {
