@@ -29,6 +29,8 @@
   const LABEL_FONT = "system-ui, sans-serif";
   const MAX_LABELS = 300;
   const HUB_LABELS = 25;
+  // Zoomed in past this scale, a closed folder in view opens by itself.
+  const CLUSTER_OPEN_SCALE = 0.5;
   // Everything that decides what is shown, in one place: refresh() turns it into vis's hidden.
   const state = {
     hiddenKinds: new Set(),
@@ -147,7 +149,7 @@
     edgeOrder = null;
   });
   network.on("zoom", () => {
-    if (state.clustered && network.getScale() > 0.8) openClustersInView();
+    if (state.clustered && network.getScale() > CLUSTER_OPEN_SCALE) openClustersInView();
   });
 
   const input = $("search");
