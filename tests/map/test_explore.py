@@ -126,10 +126,9 @@ def test_a_legend_entry_filters_to_its_group(page: MapPage) -> None:
     button = page.page.locator(f"#legend-groups button[data-group={json.dumps(entry['group'])}]")
     button.click()
     assert button.get_attribute("aria-pressed") == "true"
-    groups = page.js(
-        f"({VISIBLE_PRIMARY}).map((id) => network.body.data.nodes.get(id).colorGroup)"
-    )
-    assert groups and set(groups) == {entry["group"]}
+    groups = page.js(f"({VISIBLE_PRIMARY}).map((id) => network.body.data.nodes.get(id).colorGroup)")
+    assert groups
+    assert set(groups) == {entry["group"]}
     assert len(groups) == entry["count"]
     button.click()
     assert button.get_attribute("aria-pressed") == "false"
@@ -167,7 +166,8 @@ def test_the_local_graph_follows_depth_and_direction(
 def _pixel(page: MapPage, node: str) -> list[int]:
     x, y = page.js(
         f"""(() => {{ const id = {json.dumps(node)};
-            const p = network.canvasToDOM(network.getPositions([id])[id]); return [p.x, p.y]; }})()"""
+            const p = network.canvasToDOM(network.getPositions([id])[id]);
+            return [p.x, p.y]; }})()"""
     )
     return list(
         page.js(
