@@ -36,7 +36,7 @@ def main() -> int:
             for vault, png in shots:
                 html = Path(tmp) / f"{png.stem}.html"
                 html.write_text(render_page(build_view(load_vault(vault))), encoding="utf-8")
-                take_screenshot(browser, html, png)
+                take_screenshot(browser, html, png)  # a .jpg path: a JPEG, a fifth of a PNG
     return 0
 
 
