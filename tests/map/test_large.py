@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from benchmarks.synth import generate
 from tests.map.browser import MapPage, open_map
 from tests.map.test_browser import assert_clean, build_map
+from vaultgraph.map import page as page_module
 from vaultgraph.vault import load_vault
 
 if TYPE_CHECKING:
@@ -141,3 +143,24 @@ def test_folders_cluster_and_open_on_click_and_zoom(
     page.wait_until(is_open)
     page.js("vaultgraph.cluster(false)")
     assert len(page.js("vaultgraph.visibleIds()")) == len(page.js("vaultgraph.data.nodes"))
+
+
+def test_a_map_past_the_cluster_threshold_opens_clustered(
+    browser: Browser,
+    large: tuple[MapPage, nx.MultiDiGraph],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    graph = large[1]
+    vault = Path(large[0].page.url.removeprefix("file://")).parent / "vault"
+    monkeypatch.setattr(page_module, "CLUSTER_ABOVE", NOTES // 2)
+    html = build_map(vault, tmp_path / "clustered.html")
+    with open_map(browser, html) as opened:
+        clusters = opened.js("vaultgraph.clusters()")
+        assert len(clusters) > 1
+        assert not any(c["open"] for c in clusters)
+        assert set(graph.nodes) <= set(opened.js("network.body.data.nodes.getIds()"))
+        drawn = set(opened.js("network.body.nodeIndices"))
+        assert {c["id"] for c in clusters} <= drawn
+        assert len(drawn) < len(graph) / 4
+        assert_clean(opened)

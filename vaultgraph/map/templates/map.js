@@ -18,9 +18,6 @@
   const PRIMARY = new Set(["note", "attachment"]);
   const adjacency = buildAdjacency();
   const info = new Map(data.nodes.map((n) => [n.id, describe(n)]));
-  const nodes = new vis.DataSet(data.nodes);
-  const edges = new vis.DataSet(data.edges);
-  const network = new vis.Network($("mynetwork"), { nodes: nodes, edges: edges }, data.options);
   const TOGGLED = [
     ["tag", "tags"],
     ["attachment", "attachments"],
@@ -52,6 +49,13 @@
   const EDGE_BUDGET = 2500000;
   const stats = { labels: 0, edges: 0, frameMs: 0 };
   const labelWidths = new Map();
+  // The folder nodes of a map that opens clustered go into the DataSet with everything else:
+  // one more nodes.add later would make vis-network walk the whole map again.
+  const startClustered = precomputed && data.nodes.length > (data.clusterAbove || Infinity);
+  const clusterNodes = startClustered ? buildClusters() : [];
+  const nodes = new vis.DataSet(clusterNodes.length > 0 ? data.nodes.concat(clusterNodes) : data.nodes);
+  const edges = new vis.DataSet(data.edges);
+  const network = new vis.Network($("mynetwork"), { nodes: nodes, edges: edges }, data.options);
 
   const api = {
     data: data,
@@ -175,7 +179,7 @@
     $("filter").value = obsidian.search;
     setFilter(obsidian.search);
   }
-  if (data.nodes.length > (data.clusterAbove || Infinity)) setClustered(true);
+  if (startClustered) setClustered(true);
 
   function edgeStyle(edge) {
     const target = byId.get(edge.to);
@@ -412,7 +416,10 @@
 
   function setClustered(on) {
     state.clustered = Boolean(on);
-    if (state.clustered && state.clusters.size === 0) buildClusters();
+    if (state.clustered && state.clusters.size === 0) {
+      nodes.add(buildClusters());
+      sortByImportance();
+    }
     for (const cluster of state.clusters.values()) cluster.open = !state.clustered;
     refresh();
     return api.clusters().length;
@@ -434,7 +441,7 @@
       let y = 0;
       const colours = new Map();
       for (const n of list) {
-        const at = network.body.nodes[n.id];
+        const at = isFinite(n.x) && isFinite(n.y) ? n : network.body.nodes[n.id];
         x += at.x;
         y += at.y;
         const colour = n.color && n.color.background;
@@ -458,8 +465,7 @@
         borderWidth: 2,
       });
     }
-    nodes.add(added);
-    sortByImportance();
+    return added;
   }
 
   function clusterKeyOfNode(id) {
