@@ -364,3 +364,23 @@ def test_the_benchmark_refuses_a_baseline_without_a_vaultgraph_package(tmp_path:
     with pytest.raises(SystemExit) as leave:
         bench.main(["--vault", str(tmp_path), "--baseline", str(tmp_path)])
     assert leave.value.code == 2
+
+
+def test_the_map_benchmark_measures_every_target() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.map_open", "--notes", "120", "--runs", "1"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "all 120 notes on the page" in out
+    median = re.search(
+        r"median: ready ([\d.]+) s; frame after zoom (\d+) ms, after pan (\d+) ms; "
+        r"focus hub (\d+) ms",
+        out,
+    )
+    assert median is not None, out
+    assert 0 < float(median[1]) < 60

@@ -121,7 +121,7 @@ def open_map(browser: Browser, html: Path, *, timeout: float = 60.0) -> Iterator
     page.on("console", lambda m: opened.errors.append(m.text) if m.type == "error" else None)
     page.on("dialog", lambda dialog: _dismiss(dialog, opened.dialogs))
     try:
-        page.goto(html.resolve().as_uri())
+        page.goto(html.resolve().as_uri(), timeout=timeout * 1000)  # a 100k map parses for long
         page.wait_for_selector("body[data-state=ready]", state="attached", timeout=timeout * 1000)
         yield opened
     finally:

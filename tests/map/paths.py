@@ -8,3 +8,4 @@ REPO = Path(__file__).resolve().parents[2]
 SAMPLE_VAULT = REPO / "sample_vault"
 XSS_VAULT = REPO / "tests" / "fixtures" / "vaults" / "xss"
 SCREENSHOT = REPO / "docs" / "img" / "sample-map.png"
+LARGE_SCREENSHOT = REPO / "docs" / "img" / "map-10000-notes.jpg"

@@ -292,7 +292,8 @@ def test_hostile_names_and_text_run_nothing(browser: Browser, tmp_path: Path) ->
         opened.page.mouse.click(x, y)
         opened.wait_until(f"vaultgraph.selected === {json.dumps(note)}")
         assert opened.page.locator("#details-title").text_content() == HOSTILE_NOTE
-        assert opened.page.locator("#details *").evaluate_all("(els) => els.length") == 3
+        # title, community line, text, link: four elements, none from the note
+        assert opened.page.locator("#details *").evaluate_all("(els) => els.length") == 4
 
         # Search: results are text too.
         opened.page.locator("#search").fill("<img")

@@ -18,11 +18,14 @@ from vaultgraph.map import style
 from vaultgraph.map.build import MapEdge, MapNode, MapView
 from vaultgraph.map.layout import seed_positions
 
-__all__ = ["LARGE", "render_page", "script_json", "vis_options"]
+__all__ = ["CLUSTER_ABOVE", "LARGE", "render_page", "script_json", "vis_options"]
 
 _TEMPLATES = Path(__file__).parent / "templates"
-# Past this many nodes the page trades looks for speed: straight edges, a short layout run.
+# Past this many nodes the page trades looks for speed: straight edges, a short layout run,
+# edges stroked in one batch by the page itself.
 LARGE = 1000
+# Past this many nodes the page opens with each top-level folder drawn as one node.
+CLUSTER_ABOVE = 30_000
 
 _SHAPES = {"note": "dot", "attachment": "square", "tag": "diamond", "unresolved": "dot"}
 _EDGE_COLORS = {"link": "#8a94a6", "embed": "#d9822b", "tag": "#b8c2cc"}
@@ -86,6 +89,9 @@ def vis_options(node_count: int) -> dict[str, Any]:
             "font": {"face": "system-ui, sans-serif", "size": 14},
             "borderWidth": 1.5,
             "borderWidthSelected": 3,
+            # The page draws labels itself, by zoom and importance and never overlapping
+            # (map.js drawLabels): vis-network's own labels stay below this on-screen size.
+            "scaling": {"label": {"drawThreshold": 10_000}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
@@ -96,8 +102,9 @@ def vis_options(node_count: int) -> dict[str, Any]:
             # Tooltips show on hover all the same; this only restyles the node under the mouse.
             "hover": False,
             "tooltipDelay": 150,
-            "hideEdgesOnDrag": large,
-            "hideEdgesOnZoom": large,
+            # Edges stay while you drag or zoom: a large map strokes them in one batch.
+            "hideEdgesOnDrag": False,
+            "hideEdgesOnZoom": False,
             "navigationButtons": False,
             "keyboard": False,
         },
@@ -232,6 +239,8 @@ def _page_data(view: MapView) -> dict[str, Any]:
         "legend": [asdict(entry) for entry in view.legend],
         "kinds": _kind_legend(),
         "edgeStyles": _edge_styles(large=len(view.nodes) > LARGE),
+        "large": LARGE,
+        "clusterAbove": CLUSTER_ABOVE,
     }
 
 
