@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
 from vaultgraph.map import style
+from vaultgraph.map.layout import LayoutNode, layout
 from vaultgraph.map.options import ColorBy, MapOptions
 from vaultgraph.map.select import select
 from vaultgraph.vault import Vault
@@ -28,6 +29,11 @@ class MapNode:
     inlinks: int
     tooltip: str  # plain text
     url: str | None  # obsidian://open link, for notes only
+    folder: str | None = None  # a note's or attachment's folder, "" at the root; None otherwise
+    tags: tuple[str, ...] = ()  # a note's tags without "#", with their nested parents
+    community: int | None = None  # with --color-by community: the note's community
+    x: float = 0.0  # the precomputed layout's position (vaultgraph.map.layout)
+    y: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +83,7 @@ def build_view(vault: Vault, options: MapOptions = _DEFAULTS) -> MapView:
         )
     )
     legend = colors.legend(n.group for n in nodes if n.group is not None)
-    return MapView(name, nodes, edges, legend, options.color_by)
+    return MapView(name, _placed(nodes, edges), edges, legend, options.color_by)
 
 
 def obsidian_url(vault_name: str, path: str) -> str:
@@ -106,7 +112,29 @@ def _node(
         inlinks=links_in,
         tooltip=style.node_tooltip(attrs, node, links_in, _first_lines(vault, node, attrs)),
         url=obsidian_url(vault_name, node) if kind == "note" else None,
+        folder=str(attrs["folder"]) if kind in ("note", "attachment") else None,
+        tags=_with_parents(attrs.get("tags", ())) if kind == "note" else (),
     )
+
+
+def _placed(nodes: tuple[MapNode, ...], edges: tuple[MapEdge, ...]) -> tuple[MapNode, ...]:
+    positions = layout(
+        [LayoutNode(n.id, n.folder, n.inlinks) for n in nodes],
+        ((e.source, e.target) for e in edges),
+    )
+    return tuple(replace(n, x=positions[n.id][0], y=positions[n.id][1]) for n in nodes)
+
+
+def _with_parents(tags: Iterable[str]) -> tuple[str, ...]:
+    """``a/b`` as ``a`` and ``a/b``: Obsidian's ``tag:#a`` finds notes tagged ``#a/b``."""
+    found = {
+        "/".join(parts[:i])
+        for tag in tags
+        for parts in [tag.split("/")]
+        for i in range(1, len(parts) + 1)
+    }
+    found.discard("")
+    return tuple(sorted(found))
 
 
 def _label(node: str, attrs: Mapping[str, Any]) -> str:
