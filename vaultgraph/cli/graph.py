@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Literal
 
 import click
 
@@ -12,6 +13,12 @@ from vaultgraph.export import FORMATS, Format, export_graph, write_graph
 from vaultgraph.files import write_atomically
 
 __all__ = ["export", "map_command"]
+
+_COLOR_BY: dict[str, Literal["folder", "tag", "community"]] = {
+    "folder": "folder",
+    "tag": "tag",
+    "community": "community",
+}
 
 
 @click.command()
@@ -95,10 +102,11 @@ def export(vault: Path, fmt: Format, output: Path | None, no_cache: bool, jobs: 
 )
 @click.option(
     "--color-by",
-    type=click.Choice(["folder", "tag"]),
+    type=click.Choice(["folder", "tag", "community"]),
     default="folder",
     show_default=True,
-    help="Colour notes by top-level folder, or by their most used tag.",
+    help="Colour notes by top-level folder, by their most used tag, or by link community "
+    "(Louvain, seeded; each named by its most linked-to note).",
 )
 @load_options
 def map_command(
@@ -128,7 +136,7 @@ def map_command(
         tags=tags,
         around=around,
         depth=1 if depth is None else depth,
-        color_by="tag" if color_by == "tag" else "folder",
+        color_by=_COLOR_BY[color_by],
     )
     try:
         loaded = open_vault(vault, no_cache=no_cache, jobs=jobs)

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from vaultgraph.map import style
+from vaultgraph.map.communities import Communities, find_communities
 from vaultgraph.map.layout import LayoutNode, layout
 from vaultgraph.map.options import ColorBy, MapOptions
 from vaultgraph.map.select import select
@@ -63,11 +64,16 @@ def build_view(vault: Vault, options: MapOptions = _DEFAULTS) -> MapView:
     """
     graph = vault.graph
     shown = select(graph, options)
-    groups = style.color_groups(graph, options.color_by)
+    found = find_communities(graph) if options.color_by == "community" else None
+    groups = (
+        style.community_groups(graph, found)
+        if found is not None
+        else style.color_groups(graph, options.color_by)
+    )
     colors = style.palette(groups)
     name = vault.root.resolve().name
     nodes = tuple(
-        _node(vault, name, node, attrs, groups.get(node), colors)
+        _node(vault, name, node, attrs, groups.get(node), colors, found)
         for node, attrs in sorted(shown.nodes(data=True))
     )
     edges = tuple(
@@ -99,6 +105,7 @@ def _node(
     attrs: Mapping[str, Any],
     group: str | None,
     colors: style.Palette,
+    found: Communities | None,
 ) -> MapNode:
     kind = attrs["kind"]
     links_in = style.inlinks(vault.graph, node)
@@ -114,6 +121,7 @@ def _node(
         url=obsidian_url(vault_name, node) if kind == "note" else None,
         folder=str(attrs["folder"]) if kind in ("note", "attachment") else None,
         tags=_with_parents(attrs.get("tags", ())) if kind == "note" else (),
+        community=None if found is None else found.of.get(node),
     )
 
 

@@ -7,7 +7,7 @@ from typing import Literal, get_args
 
 __all__ = ["COLOR_BY", "ColorBy", "MapError", "MapOptions"]
 
-ColorBy = Literal["folder", "tag"]
+ColorBy = Literal["folder", "tag", "community"]
 COLOR_BY: tuple[ColorBy, ...] = get_args(ColorBy)
 
 
