@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote
 
 from vaultgraph.map import style
 from vaultgraph.map.communities import Communities, find_communities
 from vaultgraph.map.layout import LayoutNode, layout
+from vaultgraph.map.obsidian import ColorGroup
 from vaultgraph.map.options import ColorBy, MapOptions
+from vaultgraph.map.query import matches
 from vaultgraph.map.select import select
 from vaultgraph.vault import Vault
 
@@ -53,6 +55,7 @@ class MapView:
     edges: tuple[MapEdge, ...]
     legend: tuple[style.LegendEntry, ...]
     color_by: ColorBy
+    obsidian: Mapping[str, Any] = field(default_factory=dict)  # graph.json as the page shows it
 
 
 def build_view(vault: Vault, options: MapOptions = _DEFAULTS) -> MapView:
@@ -71,6 +74,8 @@ def build_view(vault: Vault, options: MapOptions = _DEFAULTS) -> MapView:
         else style.color_groups(graph, options.color_by)
     )
     colors = style.palette(groups)
+    if options.color_groups:
+        groups, colors = _obsidian_groups(graph, options.color_groups, groups, colors)
     name = vault.root.resolve().name
     nodes = tuple(
         _node(vault, name, node, attrs, groups.get(node), colors, found)
@@ -89,7 +94,8 @@ def build_view(vault: Vault, options: MapOptions = _DEFAULTS) -> MapView:
         )
     )
     legend = colors.legend(n.group for n in nodes if n.group is not None)
-    return MapView(name, _placed(nodes, edges), edges, legend, options.color_by)
+    settings = {} if options.obsidian is None else options.obsidian.for_page()
+    return MapView(name, _placed(nodes, edges), edges, legend, options.color_by, settings)
 
 
 def obsidian_url(vault_name: str, path: str) -> str:
@@ -123,6 +129,23 @@ def _node(
         tags=_with_parents(attrs.get("tags", ())) if kind == "note" else (),
         community=None if found is None else found.of.get(node),
     )
+
+
+def _obsidian_groups(
+    graph: Any, wanted: tuple[ColorGroup, ...], groups: dict[str, str], colors: style.Palette
+) -> tuple[dict[str, str], style.Palette]:
+    """graph.json's colour groups over the usual colouring: the first group a note or attachment
+    matches gives its colour, and its query names the group in the legend."""
+    regrouped = dict(groups)
+    for node, attrs in graph.nodes(data=True):
+        if attrs["kind"] not in ("note", "attachment"):
+            continue
+        for group in wanted:
+            if matches(group.query, node, attrs.get("tags", ())):
+                regrouped[node] = group.query.text
+                break
+    first = {group.query.text: group.color for group in reversed(wanted)}
+    return regrouped, style.Palette({**dict(reversed(first.items())), **colors.colors})
 
 
 def _placed(nodes: tuple[MapNode, ...], edges: tuple[MapEdge, ...]) -> tuple[MapNode, ...]:

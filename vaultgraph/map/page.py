@@ -235,6 +235,7 @@ def _page_data(view: MapView) -> dict[str, Any]:
         "kinds": _kind_legend(),
         "edgeStyles": _edge_styles(large=len(view.nodes) > LARGE),
         "layout": "precomputed",
+        "obsidian": dict(view.obsidian),
     }
 
 
