@@ -51,7 +51,9 @@ def test_wrong_types_are_warned_about_one_by_one_and_the_rest_kept() -> None:
     assert "localJumps should be a whole number" in text
     assert "colorGroups[0] should be" in text
     assert "search 'hello' is not honoured" in text
-    assert settings.show_tags is None and settings.local_jumps is None and settings.search is None
+    assert settings.show_tags is None
+    assert settings.local_jumps is None
+    assert settings.search is None
     assert [(g.query.text, g.color) for g in settings.color_groups] == [("path:Note", "#0000ff")]
 
 
