@@ -12,6 +12,7 @@ import networkx as nx
 
 from vaultgraph.map.communities import Communities
 from vaultgraph.map.options import ColorBy
+from vaultgraph.map.plaintext import plain_lines
 
 __all__ = [
     "NO_COMMUNITY_GROUP",
@@ -156,25 +157,10 @@ def edge_tooltip(attrs: Mapping[str, Any]) -> str:
 
 
 def excerpt(text: str, *, lines: int = 3, width: int = 100, limit: int = 240) -> str:
-    """The first non-blank lines of a note after its frontmatter, each and all cut to length."""
-    kept: list[str] = []
-    for raw in _body(text.splitlines()):
-        line = " ".join(raw.split())
-        if not line:
-            continue
-        kept.append(_cut(line, width))
-        if len(kept) == lines:
-            break
+    """The first non-blank lines of a note as plain text (``plaintext.plain_lines``: no
+    frontmatter, comments or Markdown syntax), each and all cut to length."""
+    kept = [_cut(line, width) for line in plain_lines(text, wanted=lines)]
     return _cut("\n".join(kept), limit)
-
-
-def _body(lines: list[str]) -> list[str]:
-    if not lines or lines[0].strip() != "---":
-        return lines
-    for i, line in enumerate(lines[1:], start=1):
-        if line.strip() in ("---", "..."):
-            return lines[i + 1 :]
-    return lines
 
 
 def _cut(text: str, width: int) -> str:

@@ -1,0 +1,83 @@
+"""A note's opening text as plain text, read from the markdown-it token stream."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from markdown_it.token import Token
+
+from vaultgraph.markdown import parser
+
+__all__ = ["plain_lines"]
+
+# Tooltips show a few lines: parsing a note's start is enough (a cut construct only ends early).
+_HEAD = 20_000
+_DROPPED_BLOCKS = frozenset({"front_matter", "obsidian_comment", "html_block", "hr"})
+_CODE_BLOCKS = frozenset({"fence", "code_block", "math_block", "math_block_eqno"})
+# Inline tokens whose text is not shown: comments, raw HTML, and the markers around text.
+_SILENT = frozenset({"obsidian_comment", "html_inline", "footnote_ref"})
+
+
+def plain_lines(text: str, *, wanted: int = 3) -> list[str]:
+    """The first ``wanted`` non-blank lines of ``text`` as a reader sees them: without the
+    frontmatter, ``%%`` and HTML comments, heading marks, emphasis and link syntax.
+    ``[[A|shown]]`` reads ``shown``, ``[t](u)`` reads ``t``, ``![[pic.png]]`` reads ``pic.png``.
+    Still text, never HTML: the page sets it with ``textContent``."""
+    md = parser()
+    lines: list[str] = []
+    for line in _lines(md.parse(text[:_HEAD]), md):
+        line = " ".join(line.split())
+        if line:
+            lines.append(line)
+            if len(lines) == wanted:
+                break
+    return lines
+
+
+def _lines(tokens: Sequence[Token], md: object) -> Iterator[str]:
+    for token in tokens:
+        if token.type in _DROPPED_BLOCKS:
+            continue
+        if token.type in _CODE_BLOCKS:
+            yield from token.content.splitlines()
+        elif token.type == "inline":
+            yield from "".join(_inline(_children(token, md))).split("\n")
+
+
+def _children(token: Token, md: object) -> list[Token]:
+    """The inline tokens; the parser skips the inline parse of text holding no link, tag or
+    comment (its one child is the raw text), so that text is parsed here, for its emphasis."""
+    children = token.children or []
+    if len(children) == 1 and children[0].type == "text" and children[0].content == token.content:
+        parsed: list[Token] = []
+        engine = parser()
+        engine.inline.parse(token.content, engine, {}, parsed)
+        return parsed
+    return children
+
+
+def _inline(children: Sequence[Token]) -> Iterator[str]:
+    for child in children:
+        kind = child.type
+        if kind in ("text", "text_special", "code_inline", "math_inline"):
+            yield child.content
+        elif kind in ("softbreak", "hardbreak"):
+            yield "\n"
+        elif kind == "wikilink":
+            meta = child.meta
+            yield str(meta.get("display") or _target(meta))
+        elif kind == "tag":
+            yield "#" + child.content
+        elif kind == "image":
+            yield "".join(_inline(child.children or []))
+        elif kind in _SILENT:
+            continue
+        # Everything else is an _open/_close marker (em, strong, s, link): its text is a sibling.
+
+
+def _target(meta: dict[str, object]) -> str:
+    target = str(meta.get("target") or "")
+    subpath = meta.get("subpath")
+    if subpath:
+        return f"{target} > {subpath}" if target else str(subpath)
+    return target
