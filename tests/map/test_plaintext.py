@@ -40,3 +40,9 @@ def test_plain_lines(text: str, expected: list[str]) -> None:
 def test_wanted_bounds_the_lines() -> None:
     assert plain_lines("a\n\nb\n\nc\n\nd", wanted=2) == ["a", "b"]
     assert plain_lines("") == []
+
+
+def test_a_long_frontmatter_is_skipped_whole_and_a_long_note_read_far_enough() -> None:
+    properties = "".join(f"key{i}: {'v' * 40}\n" for i in range(400))  # past the first head
+    assert plain_lines(f"---\n{properties}---\nBody") == ["Body"]
+    assert plain_lines("x" * 20_000 + "\n\nsecond\n\nthird") == ["x" * 20_000, "second", "third"]

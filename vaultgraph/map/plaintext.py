@@ -10,8 +10,10 @@ from vaultgraph.markdown import parser
 
 __all__ = ["plain_lines"]
 
-# Tooltips show a few lines: parsing a note's start is enough (a cut construct only ends early).
-_HEAD = 20_000
+# Tooltips show a few lines: a note's start is parsed, then more of it while that holds too few
+# lines or cuts the frontmatter short (a cut construct only ends early). Parsing all of every
+# note would cost a map as much as a whole check.
+_HEADS = (1500, 12_000)
 _DROPPED_BLOCKS = frozenset({"front_matter", "obsidian_comment", "html_block", "hr"})
 _CODE_BLOCKS = frozenset({"fence", "code_block", "math_block", "math_block_eqno"})
 # Inline tokens whose text is not shown: comments, raw HTML, and the markers around text.
@@ -24,14 +26,30 @@ def plain_lines(text: str, *, wanted: int = 3) -> list[str]:
     ``[[A|shown]]`` reads ``shown``, ``[t](u)`` reads ``t``, ``![[pic.png]]`` reads ``pic.png``.
     Still text, never HTML: the page sets it with ``textContent``."""
     md = parser()
+    for size in (*_HEADS, len(text)):
+        tokens = md.parse(text[:size])
+        lines = _first(tokens, md, wanted)
+        cut_short = size < len(text) and (len(lines) < wanted or _frontmatter_cut(text, tokens))
+        if not cut_short:
+            return lines
+    return lines
+
+
+def _first(tokens: Sequence[Token], md: object, wanted: int) -> list[str]:
     lines: list[str] = []
-    for line in _lines(md.parse(text[:_HEAD]), md):
+    for line in _lines(tokens, md):
         line = " ".join(line.split())
         if line:
             lines.append(line)
             if len(lines) == wanted:
                 break
     return lines
+
+
+def _frontmatter_cut(text: str, tokens: Sequence[Token]) -> bool:
+    """The note opens a frontmatter fence that the parsed head did not see closed."""
+    opens = text.startswith("---")
+    return opens and not (tokens and tokens[0].type == "front_matter")
 
 
 def _lines(tokens: Sequence[Token], md: object) -> Iterator[str]:
