@@ -284,3 +284,18 @@ def test_node_data_carries_folder_tags_inlinks_and_community(
     assert "tags" not in nodes["#aws"]
     assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in nodes.values())
     assert data_of(out)["layout"] == "precomputed"
+
+
+def test_a_search_that_matches_nothing_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / ".obsidian").mkdir()
+    (tmp_path / ".obsidian" / "graph.json").write_text('{"search": "path:Nowhere"}', "utf-8")
+    (tmp_path / "Note.md").write_text("text", "utf-8")
+    code, out, err = run(capsys, tmp_path, "-o", "-")
+    assert code == 2
+    assert out == ""
+    assert "the search 'path:Nowhere' of .obsidian/graph.json matches no note" in err
+    code, out, _ = run(capsys, tmp_path, "-o", "-", "--no-obsidian-settings")
+    assert code == 0
+    assert set(nodes_of(out)) == {"Note.md"}

@@ -77,7 +77,10 @@ def _searched(graph: nx.MultiDiGraph, kept: Set[str], query: Query) -> set[str]:
         and matches(query, node, graph.nodes[node].get("tags", ()))
     }
     if not any(graph.nodes[node]["kind"] == "note" for node in found):
-        raise MapError(f"the search {query.text!r} (from {GRAPH_JSON}) matches no note")
+        raise MapError(
+            f"the search {query.text!r} of {GRAPH_JSON} matches no note"
+            " (--no-obsidian-settings ignores it)"
+        )
     reached = {
         target
         for note in found
