@@ -38,8 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--rounds", type=int, default=3, help="runs of the chosen layout")
     parser.add_argument("--sample", type=int, default=2000, help="nodes networkx's layouts get")
+    parser.add_argument("--vault", type=Path, help="a vault synth.py already wrote (--notes N)")
     args = parser.parse_args(argv)
-    vault = _vault(args.notes, args.seed)
+    vault = args.vault or _vault(args.notes, args.seed)
     began = time.perf_counter()
     graph = load_vault(vault).graph
     print(

@@ -23,11 +23,11 @@ import numpy.typing as npt
 
 __all__ = ["LayoutNode", "layout"]
 
-Array = npt.NDArray[np.float64]
+_Array = npt.NDArray[np.float64]
 
 _GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
-SPACING = 28.0  # distance between neighbours in a disc, in vis canvas units
-_GAP = 2 * SPACING  # the least room between two folders' discs
+_SPACING = 28.0  # distance between neighbours in a disc, in vis canvas units
+_GAP = 2 * _SPACING  # the least room between two folders' discs
 _ITERATIONS = 50
 # Pairs times iterations one force run may spend (about 0.1 s of numpy); a bigger group gets
 # fewer iterations, and past _DENSE nodes none (its sunflower stays: n² arrays would not fit).
@@ -36,7 +36,7 @@ _DENSE = 2500
 # Up to this many nodes, one more run over the whole map lets tags and links pull across
 # folders, with room for labels: a small vault reads as a graph, not as a row of discs.
 _SMALL = 1000
-_LABEL_ROOM = 3 * SPACING  # the typical distance to the nearest neighbour after that run
+_LABEL_ROOM = 3 * _SPACING  # the typical distance to the nearest neighbour after that run
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,17 +92,19 @@ def layout(
 
 
 def _radius(count: int) -> float:
-    return SPACING * math.sqrt(count)
+    return _SPACING * math.sqrt(count)
 
 
-def _sunflower(count: int, spacing: float) -> Array:
+def _sunflower(count: int, spacing: float) -> _Array:
     """``count`` points of even density, the first in the middle."""
     k = np.arange(count, dtype=np.float64)
     r = spacing * np.sqrt(k)
     return np.column_stack((r * np.cos(k * _GOLDEN_ANGLE), r * np.sin(k * _GOLDEN_ANGLE)))
 
 
-def _folder_centres(names: Sequence[str], radii: Array, across: Sequence[tuple[int, int]]) -> Array:
+def _folder_centres(
+    names: Sequence[str], radii: _Array, across: Sequence[tuple[int, int]]
+) -> _Array:
     """Disc centres, folder inside folder: each folder's subfolders and own disc are arranged
     around one another (linked ones close), then the whole takes its place in its parent.
 
@@ -118,14 +120,14 @@ def _folder_centres(names: Sequence[str], radii: Array, across: Sequence[tuple[i
         between[parent][min(a, b), max(a, b)] += count
     own = {name: float(radius) for name, radius in zip(names, radii, strict=True)}
     extent: dict[str, float] = {}
-    offsets: dict[str, dict[str, Array]] = {}
+    offsets: dict[str, dict[str, _Array]] = {}
     for folder in tree.bottom_up():
         items = ([_OWN] if folder in own else []) + tree.children[folder]
         sizes = np.array([own[folder] if i == _OWN else extent[i] for i in items])
         placed = _arrange(items, sizes, between[folder])
         offsets[folder] = dict(zip(items, placed, strict=True))
         extent[folder] = float((np.sqrt((placed**2).sum(axis=1)) + sizes).max()) + _GAP / 2
-    centres: dict[str, Array] = {}
+    centres: dict[str, _Array] = {}
     stack = [(tree.root, np.zeros(2))]
     while stack:
         folder, at = stack.pop()
@@ -174,7 +176,7 @@ class _FolderTree:
         )
 
 
-def _arrange(items: Sequence[str], sizes: Array, links: Counter[tuple[str, str]]) -> Array:
+def _arrange(items: Sequence[str], sizes: _Array, links: Counter[tuple[str, str]]) -> _Array:
     """Centres for discs of radius ``sizes``, linked ones close, none overlapping."""
     count = len(items)
     if count == 1:
@@ -193,12 +195,12 @@ def _arrange(items: Sequence[str], sizes: Array, links: Counter[tuple[str, str]]
     return _separate(_relax(weights, start, _ITERATIONS), sizes)
 
 
-def _separate(unit: Array, radii: Array) -> Array:
+def _separate(unit: _Array, radii: _Array) -> _Array:
     """Scale a unit-square layout to the discs' sizes, then push overlapping discs apart."""
     count = len(radii)
     if count == 1:
         return np.zeros((1, 2))
-    pos: Array = unit - unit.mean(axis=0)
+    pos: _Array = unit - unit.mean(axis=0)
     spread = float(np.sqrt((pos**2).sum(axis=1)).max()) or 1.0
     # Narrower than the discs' whole area: the pushing apart then packs them tight.
     pos *= 0.5 * math.sqrt(float(((radii + _GAP) ** 2).sum())) / spread
@@ -221,11 +223,11 @@ def _separate(unit: Array, radii: Array) -> Array:
     return pos
 
 
-def _disc(members: Sequence[int], pairs: Sequence[tuple[int, int]], radius: float) -> Array:
+def _disc(members: Sequence[int], pairs: Sequence[tuple[int, int]], radius: float) -> _Array:
     """Offsets of one folder's members from its centre, inside a disc of ``radius``; ``pairs``
     are the links between two of them."""
     count = len(members)
-    start = _sunflower(count, SPACING)
+    start = _sunflower(count, _SPACING)
     iterations = _iterations(count)
     if count < 3 or iterations == 0:
         return start
@@ -248,7 +250,7 @@ def _iterations(count: int) -> int:
     return min(_ITERATIONS, _BUDGET // max(count * count, 1))
 
 
-def _relax(adjacency: Array, pos: Array, iterations: int, heat: float = 0.1) -> Array:
+def _relax(adjacency: _Array, pos: _Array, iterations: int, heat: float = 0.1) -> _Array:
     """Fruchterman-Reingold on a dense adjacency, as networkx's ``_fruchterman_reingold``."""
     count = len(pos)
     pos = pos.copy()
@@ -271,7 +273,7 @@ def _relax(adjacency: Array, pos: Array, iterations: int, heat: float = 0.1) -> 
     return pos
 
 
-def _refine(pos: Array, pairs: Sequence[tuple[int, int]]) -> Array:
+def _refine(pos: _Array, pairs: Sequence[tuple[int, int]]) -> _Array:
     count = len(pos)
     if count < 3 or not pairs:
         return pos
@@ -291,7 +293,7 @@ def _refine(pos: Array, pairs: Sequence[tuple[int, int]]) -> Array:
 def _place_the_rest(
     nodes: Sequence[LayoutNode],
     pairs: Sequence[tuple[int, int]],
-    pos: Array,
+    pos: _Array,
     placed: npt.NDArray[np.bool_],
 ) -> None:
     """Tags and unresolved targets at the middle of the notes that reach them, fanned out a
@@ -311,10 +313,10 @@ def _place_the_rest(
             continue
         centre = pos[reach[i]].mean(axis=0)
         angle = k * _GOLDEN_ANGLE
-        offset = SPACING * (0.5 + (k % 7) / 7)
+        offset = _SPACING * (0.5 + (k % 7) / 7)
         pos[i] = centre + offset * np.array([math.cos(angle), math.sin(angle)])
     if lonely:
         extent = float(np.sqrt((pos[placed] ** 2).sum(axis=1)).max()) if placed.any() else 0.0
-        ring = _sunflower(len(lonely), SPACING)
-        shift = extent + SPACING * 2 if placed.any() else 0.0
+        ring = _sunflower(len(lonely), _SPACING)
+        shift = extent + _SPACING * 2 if placed.any() else 0.0
         pos[lonely] = ring + np.array([shift + float(np.abs(ring[:, 0]).max()), 0.0])
