@@ -13,7 +13,7 @@ __all__ = ["plain_lines"]
 # Tooltips show a few lines: a note's start is parsed, then more of it while that holds too few
 # lines or cuts the frontmatter short (a cut construct only ends early). Parsing all of every
 # note would cost a map as much as a whole check.
-_HEADS = (1500, 12_000)
+_HEADS = (400, 4000, 20_000)
 _DROPPED_BLOCKS = frozenset({"front_matter", "obsidian_comment", "html_block", "hr"})
 _CODE_BLOCKS = frozenset({"fence", "code_block", "math_block", "math_block_eqno"})
 # Inline tokens whose text is not shown: comments, raw HTML, and the markers around text.
