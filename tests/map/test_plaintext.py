@@ -18,7 +18,13 @@ CASES = [
     ("inline comment", "Seen %%unseen%% seen", ["Seen seen"]),
     ("block comment", "%%\nhidden\nlines\n%%\nShown", ["Shown"]),
     ("html comment", "Text <!-- note to self --> more", ["Text more"]),
-    ("html block", "<div>\nraw\n</div>\n\nAfter", ["After"]),
+    ("html comment block", "<!--\nhidden\n-->\n\nAfter", ["After"]),
+    ("other html stays as typed", "<b>bold</b> text", ["<b>bold</b> text"]),
+    (
+        "html block as typed",
+        "<script>x()</script> and <img src=y>",
+        ["<script>x()</script> and <img src=y>"],
+    ),
     ("tags stay", "About #aws/ecs", ["About #aws/ecs"]),
     (
         "code stays text",

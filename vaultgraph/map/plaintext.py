@@ -14,10 +14,10 @@ __all__ = ["plain_lines"]
 # lines or cuts the frontmatter short (a cut construct only ends early). Parsing all of every
 # note would cost a map as much as a whole check.
 _HEADS = (400, 4000, 20_000)
-_DROPPED_BLOCKS = frozenset({"front_matter", "obsidian_comment", "html_block", "hr"})
+_DROPPED_BLOCKS = frozenset({"front_matter", "obsidian_comment", "hr"})
 _CODE_BLOCKS = frozenset({"fence", "code_block", "math_block", "math_block_eqno"})
-# Inline tokens whose text is not shown: comments, raw HTML, and the markers around text.
-_SILENT = frozenset({"obsidian_comment", "html_inline", "footnote_ref"})
+# Inline tokens whose text is not shown (besides HTML comments, and the markers around text).
+_SILENT = frozenset({"obsidian_comment", "footnote_ref"})
 
 
 def plain_lines(text: str, *, wanted: int = 3) -> list[str]:
@@ -54,9 +54,12 @@ def _frontmatter_cut(text: str, tokens: Sequence[Token]) -> bool:
 
 def _lines(tokens: Sequence[Token], md: object) -> Iterator[str]:
     for token in tokens:
-        if token.type in _DROPPED_BLOCKS:
+        if token.type in _DROPPED_BLOCKS or _html_comment(token):
             continue
         if token.type in _CODE_BLOCKS:
+            yield from token.content.splitlines()
+        elif token.type == "html_block":
+            # Raw HTML other than a comment is what the writer typed: shown as the text it is.
             yield from token.content.splitlines()
         elif token.type == "inline":
             yield from "".join(_inline(_children(token, md))).split("\n")
@@ -88,9 +91,15 @@ def _inline(children: Sequence[Token]) -> Iterator[str]:
             yield "#" + child.content
         elif kind == "image":
             yield "".join(_inline(child.children or []))
+        elif kind == "html_inline" and not _html_comment(child):
+            yield child.content
         elif kind in _SILENT:
             continue
         # Everything else is an _open/_close marker (em, strong, s, link): its text is a sibling.
+
+
+def _html_comment(token: Token) -> bool:
+    return token.type in ("html_block", "html_inline") and token.content.lstrip().startswith("<!--")
 
 
 def _target(meta: dict[str, object]) -> str:
