@@ -103,7 +103,7 @@ def test_a_tooltip_holds_path_tags_and_the_first_lines_of_the_note(tmp_path: Pat
     vault = load_vault(write_vault(tmp_path, {"dir/N.md": text, "M.md": "[[N]]"}))
     tooltip = next(n.tooltip for n in build_view(vault).nodes if n.id == "dir/N.md")
     assert tooltip == (
-        "dir/N.md\ntags: #alpha\nlinked from 1 note\n\n# Heading\nFirst paragraph.\nfiller"
+        "dir/N.md\ntags: #alpha\nlinked from 1 note\n\nHeading\nFirst paragraph.\nfiller"
     )
 
 

@@ -186,3 +186,116 @@ def test_the_usage_docs_show_real_errors(
     assert args[:2] == ["vaultgraph", "map"]
     assert run(capsys, *args[2:], "--no-cache") == (2, "", expected)
     assert sorted(tmp_path.iterdir()) == [tmp_path / "sample_vault"]
+
+
+GRAPH_SETTINGS = REPO / "tests" / "fixtures" / "vaults" / "graph-settings"
+
+
+def nodes_of(html: str) -> dict[str, dict[str, object]]:
+    nodes = data_of(html)["nodes"]
+    assert isinstance(nodes, list)
+    return {node["id"]: node for node in nodes}
+
+
+def test_graph_json_is_honoured_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, GRAPH_SETTINGS, "-o", "-")
+    assert code == 0
+    # search keeps Concepts and #aws; showOrphans false drops Lonely (#aws, but no link);
+    # no tags, attachments or unresolved targets, as graph.json says.
+    nodes = nodes_of(out)
+    assert set(nodes) == {
+        "AWS/ECS.md",
+        "Concepts/Containers.md",
+        "Concepts/Deep/Namespaces.md",
+        "Concepts/Docker.md",
+    }
+    # The first matching group wins: ECS is #aws, Namespaces is deeper than Concepts.
+    assert nodes["AWS/ECS.md"]["colorGroup"] == "tag:#aws"
+    assert nodes["Concepts/Deep/Namespaces.md"]["colorGroup"] == "path:Concepts/Deep"
+    assert nodes["Concepts/Docker.md"]["colorGroup"] == "file:Docker OR path:Concepts"
+    color = nodes["AWS/ECS.md"]["color"]
+    assert isinstance(color, dict)
+    assert color["background"] == "#e05252"
+    obsidian = data_of(out)["obsidian"]
+    assert isinstance(obsidian, dict)
+    assert obsidian["search"] == "path:Concepts OR tag:#aws"
+    assert obsidian["localJumps"] == 2
+    assert err.count("warning:") == 1
+    assert "colorGroups[3] 'content:kernel' is not honoured" in err
+
+
+def test_flags_beat_graph_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, GRAPH_SETTINGS, "-o", "-", "--tags", "--attachments", "--unresolved", "--orphans"
+    )
+    assert code == 0
+    nodes = nodes_of(out)
+    assert "unresolved:missing note" in nodes  # reached by Containers, which the search keeps
+    assert {"#aws", "#tech"} <= set(nodes)
+    assert "Lonely.md" in nodes  # #aws, so the search keeps it; --orphans keeps it drawn
+    assert "img/diagram.png" not in nodes  # the search matches no attachment
+
+
+def test_local_jumps_is_the_default_depth(capsys: pytest.CaptureFixture[str]) -> None:
+    # Namespaces -> Containers -> ECS is two links: in with localJumps 2, out with --depth 1.
+    _, two, _ = run(capsys, GRAPH_SETTINGS, "-o", "-", "--around", "Namespaces")
+    _, one, _ = run(capsys, GRAPH_SETTINGS, "-o", "-", "--around", "Namespaces", "--depth", "1")
+    assert "AWS/ECS.md" in nodes_of(two)
+    assert "AWS/ECS.md" not in nodes_of(one)
+
+
+def test_no_obsidian_settings_ignores_graph_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, GRAPH_SETTINGS, "-o", "-", "--no-obsidian-settings")
+    assert code == 0
+    assert err == ""
+    nodes = nodes_of(out)
+    assert {"Lonely.md", "img/diagram.png", "unresolved:missing note"} <= set(nodes)
+    assert nodes["AWS/ECS.md"]["colorGroup"] == "AWS"
+    assert data_of(out)["obsidian"] == {}
+
+
+def test_a_broken_graph_json_is_one_warning_and_the_map_is_drawn(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, REPO / "tests/fixtures/vaults/graph-settings-bad", "-o", "-")
+    assert code == 0
+    assert err.count("\n") == 1
+    assert err.startswith("warning: .obsidian/graph.json: not JSON")
+    assert "Traceback" not in err
+    assert set(nodes_of(out)) == {"Note.md", "Other.md"}
+
+
+def test_node_data_carries_folder_tags_inlinks_and_community(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(
+        capsys, GRAPH_SETTINGS, "-o", "-", "--no-obsidian-settings", "--color-by", "community"
+    )
+    assert code == 0
+    nodes = nodes_of(out)
+    docker = nodes["Concepts/Docker.md"]
+    assert docker["folder"] == "Concepts"
+    assert docker["tags"] == ["tech", "tech/containers"]
+    assert docker["inlinks"] == 1  # ECS links to it
+    assert isinstance(docker["community"], int)
+    assert nodes["img/diagram.png"]["folder"] == "img"
+    assert nodes["img/diagram.png"]["community"] is None
+    assert "folder" not in nodes["unresolved:missing note"]
+    assert "tags" not in nodes["#aws"]
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in nodes.values())
+    assert data_of(out)["layout"] == "precomputed"
+
+
+def test_a_search_that_matches_nothing_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / ".obsidian").mkdir()
+    (tmp_path / ".obsidian" / "graph.json").write_text('{"search": "path:Nowhere"}', "utf-8")
+    (tmp_path / "Note.md").write_text("text", "utf-8")
+    code, out, err = run(capsys, tmp_path, "-o", "-")
+    assert code == 2
+    assert out == ""
+    assert "the search 'path:Nowhere' of .obsidian/graph.json matches no note" in err
+    code, out, _ = run(capsys, tmp_path, "-o", "-", "--no-obsidian-settings")
+    assert code == 0
+    assert set(nodes_of(out)) == {"Note.md"}

@@ -172,9 +172,9 @@ def test_large_maps_start_from_seeded_positions_and_draw_no_dashes() -> None:
     assert all(style["dashes"] is False for style in styles.values())
 
 
-def test_small_maps_dash_embeds_and_leave_placement_to_vis(sample_html: str) -> None:
+def test_small_maps_dash_embeds_and_open_on_the_precomputed_layout(sample_html: str) -> None:
     data = page_data(sample_html)
-    assert not any("x" in n for n in data["nodes"])  # type: ignore[attr-defined]
+    assert all("x" in n and "y" in n for n in data["nodes"])  # type: ignore[attr-defined]
     styles = data["edgeStyles"]
     assert isinstance(styles, dict)
     assert styles["link"]["dashes"] is False

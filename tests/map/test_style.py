@@ -13,7 +13,7 @@ from vaultgraph.vault import load_vault
 
 def test_excerpt_skips_frontmatter_and_blank_lines_and_collapses_spaces() -> None:
     text = "---\ntags: [a]\n---\n\n# Title\n\n  Some   text\there.\n\nMore.\nLast.\n"
-    assert style.excerpt(text) == "# Title\nSome text here.\nMore."
+    assert style.excerpt(text) == "Title\nSome text here.\nMore."
 
 
 def test_excerpt_cuts_long_lines_and_the_whole() -> None:
@@ -25,7 +25,8 @@ def test_excerpt_cuts_long_lines_and_the_whole() -> None:
 
 
 def test_excerpt_of_an_unclosed_frontmatter_keeps_the_text() -> None:
-    assert style.excerpt("---\nnot closed\n") == "---\nnot closed"
+    # Obsidian reads a lone --- as a rule, and the text after it as text.
+    assert style.excerpt("---\nnot closed\n") == "not closed"
 
 
 def test_the_most_common_groups_take_the_palette_in_order() -> None:

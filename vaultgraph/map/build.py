@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote
 
 from vaultgraph.map import style
+from vaultgraph.map.communities import Communities, find_communities
+from vaultgraph.map.layout import LayoutNode, layout
+from vaultgraph.map.obsidian import ColorGroup
 from vaultgraph.map.options import ColorBy, MapOptions
+from vaultgraph.map.query import matches
 from vaultgraph.map.select import select
 from vaultgraph.vault import Vault
 
@@ -28,6 +32,11 @@ class MapNode:
     inlinks: int
     tooltip: str  # plain text
     url: str | None  # obsidian://open link, for notes only
+    folder: str | None = None  # a note's or attachment's folder, "" at the root; None otherwise
+    tags: tuple[str, ...] = ()  # a note's tags without "#", with their nested parents
+    community: int | None = None  # with --color-by community: the note's community
+    x: float = 0.0  # the precomputed layout's position (vaultgraph.map.layout)
+    y: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +55,7 @@ class MapView:
     edges: tuple[MapEdge, ...]
     legend: tuple[style.LegendEntry, ...]
     color_by: ColorBy
+    obsidian: Mapping[str, Any] = field(default_factory=dict)  # graph.json as the page shows it
 
 
 def build_view(vault: Vault, options: MapOptions = _DEFAULTS) -> MapView:
@@ -57,11 +67,18 @@ def build_view(vault: Vault, options: MapOptions = _DEFAULTS) -> MapView:
     """
     graph = vault.graph
     shown = select(graph, options)
-    groups = style.color_groups(graph, options.color_by)
+    found = find_communities(graph) if options.color_by == "community" else None
+    groups = (
+        style.community_groups(graph, found)
+        if found is not None
+        else style.color_groups(graph, options.color_by)
+    )
     colors = style.palette(groups)
+    if options.color_groups:
+        groups, colors = _obsidian_groups(graph, options.color_groups, groups, colors)
     name = vault.root.resolve().name
     nodes = tuple(
-        _node(vault, name, node, attrs, groups.get(node), colors)
+        _node(vault, name, node, attrs, groups.get(node), colors, found)
         for node, attrs in sorted(shown.nodes(data=True))
     )
     edges = tuple(
@@ -77,7 +94,8 @@ def build_view(vault: Vault, options: MapOptions = _DEFAULTS) -> MapView:
         )
     )
     legend = colors.legend(n.group for n in nodes if n.group is not None)
-    return MapView(name, nodes, edges, legend, options.color_by)
+    settings = {} if options.obsidian is None else options.obsidian.for_page()
+    return MapView(name, _placed(nodes, edges), edges, legend, options.color_by, settings)
 
 
 def obsidian_url(vault_name: str, path: str) -> str:
@@ -93,6 +111,7 @@ def _node(
     attrs: Mapping[str, Any],
     group: str | None,
     colors: style.Palette,
+    found: Communities | None,
 ) -> MapNode:
     kind = attrs["kind"]
     links_in = style.inlinks(vault.graph, node)
@@ -106,7 +125,47 @@ def _node(
         inlinks=links_in,
         tooltip=style.node_tooltip(attrs, node, links_in, _first_lines(vault, node, attrs)),
         url=obsidian_url(vault_name, node) if kind == "note" else None,
+        folder=str(attrs["folder"]) if kind in ("note", "attachment") else None,
+        tags=_with_parents(attrs.get("tags", ())) if kind == "note" else (),
+        community=None if found is None else found.of.get(node),
     )
+
+
+def _obsidian_groups(
+    graph: Any, wanted: tuple[ColorGroup, ...], groups: dict[str, str], colors: style.Palette
+) -> tuple[dict[str, str], style.Palette]:
+    """graph.json's colour groups over the usual colouring: the first group a note or attachment
+    matches gives its colour, and its query names the group in the legend."""
+    regrouped = dict(groups)
+    for node, attrs in graph.nodes(data=True):
+        if attrs["kind"] not in ("note", "attachment"):
+            continue
+        for group in wanted:
+            if matches(group.query, node, attrs.get("tags", ())):
+                regrouped[node] = group.query.text
+                break
+    first = {group.query.text: group.color for group in reversed(wanted)}
+    return regrouped, style.Palette({**dict(reversed(first.items())), **colors.colors})
+
+
+def _placed(nodes: tuple[MapNode, ...], edges: tuple[MapEdge, ...]) -> tuple[MapNode, ...]:
+    positions = layout(
+        [LayoutNode(n.id, n.folder, n.inlinks) for n in nodes],
+        ((e.source, e.target) for e in edges),
+    )
+    return tuple(replace(n, x=positions[n.id][0], y=positions[n.id][1]) for n in nodes)
+
+
+def _with_parents(tags: Iterable[str]) -> tuple[str, ...]:
+    """``a/b`` as ``a`` and ``a/b``: Obsidian's ``tag:#a`` finds notes tagged ``#a/b``."""
+    found = {
+        "/".join(parts[:i])
+        for tag in tags
+        for parts in [tag.split("/")]
+        for i in range(1, len(parts) + 1)
+    }
+    found.discard("")
+    return tuple(sorted(found))
 
 
 def _label(node: str, attrs: Mapping[str, Any]) -> str:

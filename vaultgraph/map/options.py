@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
+
+if TYPE_CHECKING:
+    from vaultgraph.map.obsidian import ColorGroup, GraphSettings
+    from vaultgraph.map.query import Query
 
 __all__ = ["COLOR_BY", "ColorBy", "MapError", "MapOptions"]
 
-ColorBy = Literal["folder", "tag"]
+ColorBy = Literal["folder", "tag", "community"]
 COLOR_BY: tuple[ColorBy, ...] = get_args(ColorBy)
 
 
@@ -21,7 +25,10 @@ class MapOptions:
 
     ``folders`` and ``tags`` keep the notes in any of the folders (with their subfolders) that
     carry any of the tags (with their nested tags); empty keeps every note. ``around`` is a note
-    title or path, found the way a ``[[link]]`` at the vault root finds it.
+    title or path, found the way a ``[[link]]`` at the vault root finds it. ``orphans`` false
+    drops notes with no link either way; ``search`` keeps the notes it matches (with what they
+    reach); ``color_groups`` colour the notes they match, the first match winning, as Obsidian's
+    graph view does; ``obsidian`` is the graph.json they came from, shown by the page.
     """
 
     tags_as_nodes: bool = True
@@ -32,3 +39,7 @@ class MapOptions:
     around: str | None = None
     depth: int = 1
     color_by: ColorBy = "folder"
+    orphans: bool = True
+    search: Query | None = None
+    color_groups: tuple[ColorGroup, ...] = ()
+    obsidian: GraphSettings | None = None

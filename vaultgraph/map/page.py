@@ -16,7 +16,6 @@ from markupsafe import Markup
 from vaultgraph import __version__
 from vaultgraph.map import style
 from vaultgraph.map.build import MapEdge, MapNode, MapView
-from vaultgraph.map.layout import seed_positions
 
 __all__ = ["CLUSTER_ABOVE", "LARGE", "render_page", "script_json", "vis_options"]
 
@@ -49,10 +48,8 @@ def render_page(view: MapView) -> str:
 
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     net.node_ids = _IdList()
-    # Small maps get vis-network's own starting layout, which reads better; large ones ours.
-    seeds = seed_positions(view.nodes) if len(view.nodes) > LARGE else {}
     for node in view.nodes:
-        net.add_node(node.id, **_node_options(node), **_xy(seeds.get(node.id)))
+        net.add_node(node.id, **_node_options(node))
     for i, edge in enumerate(view.edges):
         net.add_edge(edge.source, edge.target, **_edge_options(i, edge))
     net.options = vis_options(len(view.nodes))
@@ -166,7 +163,16 @@ def _node_options(node: MapNode) -> dict[str, Any]:
             "highlight": {"background": node.color, "border": _SELECTED},
         },
         "kind": node.kind,
+        # Where the precomputed layout put it (layout.py): the page opens on the finished picture.
+        "x": node.x,
+        "y": node.y,
+        "inlinks": node.inlinks,
+        "community": node.community,
     }
+    if node.folder is not None:
+        options["folder"] = node.folder
+    if node.kind == "note":
+        options["tags"] = list(node.tags)
     if node.group is not None:
         options["colorGroup"] = node.group
     if node.url is not None:
@@ -176,10 +182,6 @@ def _node_options(node: MapNode) -> dict[str, Any]:
         options["shapeProperties"] = {"borderDashes": [4, 3]}
         options["font"] = {"color": "#6b7280"}
     return options
-
-
-def _xy(position: tuple[float, float] | None) -> dict[str, float]:
-    return {} if position is None else {"x": position[0], "y": position[1]}
 
 
 def _edge_options(index: int, edge: MapEdge) -> dict[str, Any]:
@@ -241,6 +243,8 @@ def _page_data(view: MapView) -> dict[str, Any]:
         "edgeStyles": _edge_styles(large=len(view.nodes) > LARGE),
         "large": LARGE,
         "clusterAbove": CLUSTER_ABOVE,
+        "layout": "precomputed",
+        "obsidian": dict(view.obsidian),
     }
 
 

@@ -15,7 +15,9 @@ from vaultgraph.lint.suggest import (
     graph_target_index,
     unknown_name,
 )
+from vaultgraph.map.obsidian import GRAPH_JSON
 from vaultgraph.map.options import MapError, MapOptions
+from vaultgraph.map.query import Query, matches
 from vaultgraph.resolve import build_index, fold, resolve_name
 
 __all__ = ["check_filters", "find_note", "select"]
@@ -33,6 +35,10 @@ def select(graph: nx.MultiDiGraph, options: MapOptions) -> nx.MultiDiGraph:
     never a silently empty map.
     """
     kept = _by_kind(graph, options)
+    if not options.orphans:
+        kept = {node for node in kept if not _orphan(graph, node)}
+    if options.search is not None and options.search.alternatives:
+        kept = _searched(graph, kept, options.search)
     kept = _subset(graph, kept, options.folders, options.tags)
     if options.around is not None:
         centre = find_note(graph, options.around)
@@ -51,6 +57,37 @@ def find_note(graph: nx.MultiDiGraph, name: str) -> str:
         how = "give a note's title or its vault path"
         raise MapError(unknown_name(name, graph_target_index(graph), hint=how))
     return found
+
+
+def _orphan(graph: nx.MultiDiGraph, node: str) -> bool:
+    """A note no other note links to and that links to no other note (tags do not count, as
+    in Obsidian's graph, where an orphan is a file with no links)."""
+    if graph.nodes[node]["kind"] != "note":
+        return False
+    near = {*graph.successors(node), *graph.predecessors(node)} - {node}
+    return not any(graph.nodes[other]["kind"] != "tag" for other in near)
+
+
+def _searched(graph: nx.MultiDiGraph, kept: Set[str], query: Query) -> set[str]:
+    """The notes and attachments ``query`` matches, and the tags and targets those notes reach."""
+    found = {
+        node
+        for node in kept
+        if graph.nodes[node]["kind"] in ("note", "attachment")
+        and matches(query, node, graph.nodes[node].get("tags", ()))
+    }
+    if not any(graph.nodes[node]["kind"] == "note" for node in found):
+        raise MapError(
+            f"the search {query.text!r} of {GRAPH_JSON} matches no note"
+            " (--no-obsidian-settings ignores it)"
+        )
+    reached = {
+        target
+        for note in found
+        for target in graph.successors(note)
+        if target in kept and graph.nodes[target]["kind"] in ("tag", "unresolved")
+    }
+    return found | reached
 
 
 def _induced(graph: nx.MultiDiGraph, kept: Set[str]) -> nx.MultiDiGraph:

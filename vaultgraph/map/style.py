@@ -10,9 +10,12 @@ from typing import Any
 
 import networkx as nx
 
+from vaultgraph.map.communities import Communities
 from vaultgraph.map.options import ColorBy
+from vaultgraph.map.plaintext import plain_lines
 
 __all__ = [
+    "NO_COMMUNITY_GROUP",
     "OTHER_COLOR",
     "PALETTE",
     "ROOT_GROUP",
@@ -23,6 +26,7 @@ __all__ = [
     "LegendEntry",
     "Palette",
     "color_groups",
+    "community_groups",
     "edge_tooltip",
     "excerpt",
     "inlinks",
@@ -52,6 +56,9 @@ TAG_COLOR = "#5b6b7f"
 UNRESOLVED_COLOR = "#e3e5e8"
 ROOT_GROUP = "(vault root)"
 UNTAGGED_GROUP = "(no tags)"
+NO_COMMUNITY_GROUP = "(no community)"  # attachments, when coloured by community
+# Groups that are no topic: they stay neutral however many nodes they hold.
+_NEUTRAL = {UNTAGGED_GROUP: UNTAGGED_COLOR, NO_COMMUNITY_GROUP: UNTAGGED_COLOR}
 
 _MIN_SIZE, _MAX_SIZE = 10.0, 50.0
 
@@ -85,7 +92,8 @@ class Palette:
 
 
 def color_groups(graph: nx.MultiDiGraph, color_by: ColorBy) -> dict[str, str]:
-    """The colour group of every note and attachment (tags and unresolved targets have none)."""
+    """The colour group of every note and attachment (tags and unresolved targets have none),
+    by folder or tag (``community_groups`` colours by community)."""
     if color_by == "tag":
         return _tag_groups(graph)
     return {
@@ -95,14 +103,19 @@ def color_groups(graph: nx.MultiDiGraph, color_by: ColorBy) -> dict[str, str]:
     }
 
 
+def community_groups(graph: nx.MultiDiGraph, found: Communities) -> dict[str, str]:
+    """Each note's community, by its name; attachments in a neutral group of their own."""
+    groups = {note: found.names[i] for note, i in found.of.items()}
+    attachments = (n for n, kind in graph.nodes(data="kind") if kind == "attachment")
+    return groups | dict.fromkeys(attachments, NO_COMMUNITY_GROUP)
+
+
 def palette(groups: Mapping[str, str]) -> Palette:
     """Colour the most common groups first, so the colours of a vault do not hang on a filter."""
     counts = Counter(groups.values())
-    ranked = sorted((g for g in counts if g != UNTAGGED_GROUP), key=lambda g: (-counts[g], g))
+    ranked = sorted((g for g in counts if g not in _NEUTRAL), key=lambda g: (-counts[g], g))
     colors = dict(zip(ranked, PALETTE, strict=False))
-    if UNTAGGED_GROUP in counts:
-        # Untagged notes are not a topic: they stay neutral however many there are.
-        colors[UNTAGGED_GROUP] = UNTAGGED_COLOR
+    colors |= {group: color for group, color in _NEUTRAL.items() if group in counts}
     return Palette(colors)
 
 
@@ -144,25 +157,10 @@ def edge_tooltip(attrs: Mapping[str, Any]) -> str:
 
 
 def excerpt(text: str, *, lines: int = 3, width: int = 100, limit: int = 240) -> str:
-    """The first non-blank lines of a note after its frontmatter, each and all cut to length."""
-    kept: list[str] = []
-    for raw in _body(text.splitlines()):
-        line = " ".join(raw.split())
-        if not line:
-            continue
-        kept.append(_cut(line, width))
-        if len(kept) == lines:
-            break
+    """The first non-blank lines of a note as plain text (``plaintext.plain_lines``: no
+    frontmatter, comments or Markdown syntax), each and all cut to length."""
+    kept = [_cut(line, width) for line in plain_lines(text, wanted=lines)]
     return _cut("\n".join(kept), limit)
-
-
-def _body(lines: list[str]) -> list[str]:
-    if not lines or lines[0].strip() != "---":
-        return lines
-    for i, line in enumerate(lines[1:], start=1):
-        if line.strip() in ("---", "..."):
-            return lines[i + 1 :]
-    return lines
 
 
 def _cut(text: str, width: int) -> str:
