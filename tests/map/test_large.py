@@ -56,6 +56,7 @@ def test_a_precomputed_map_opens_still_with_every_node(
 def test_labels_follow_the_zoom_and_never_overlap(page: MapPage) -> None:
     page.js("network.fit({animation: false}); network.redraw()")
     far = page.js("vaultgraph.stats.labels")
+    far_ids = set(page.js("vaultgraph.stats.labelIds"))
     hub = page.js(
         "vaultgraph.data.nodes.filter((n) => n.kind === 'note')"
         ".reduce((a, b) => (b.size > a.size ? b : a)).id"
@@ -63,7 +64,9 @@ def test_labels_follow_the_zoom_and_never_overlap(page: MapPage) -> None:
     page.centre_on(hub, scale=2.5)
     page.js("network.redraw()")
     near = page.js("vaultgraph.stats.labels")
-    assert 0 < far < near
+    # Zoomed out only the biggest hubs are named; zoomed in, notes too small to name before.
+    assert 0 < far and near > 0
+    assert set(page.js("vaultgraph.stats.labelIds")) - far_ids
     boxes = page.js("vaultgraph.stats.labelBoxes")
     assert len(boxes) == near
     for i, a in enumerate(boxes):

@@ -700,6 +700,7 @@
     const priority = state.dim !== null ? [...state.dim] : [];
     const order = priority.concat(byImportance);
     const done = new Set();
+    const labelled = [];
     let count = 0;
     let rank = 0;
     ctx.save();
@@ -737,11 +738,13 @@
       ctx.fillStyle = (node.options.font && node.options.font.color) || "#1f2328";
       ctx.strokeText(text, node.x, top);
       ctx.fillText(text, node.x, top);
+      labelled.push(id);
       count++;
     }
     ctx.restore();
     stats.labels = count;
     stats.labelBoxes = taken;
+    stats.labelIds = labelled;
   }
 
   function labelWidth(ctx, id, text) {
