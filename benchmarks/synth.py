@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import itertools
+import json
 import os
 import posixpath
 import random
@@ -33,7 +34,7 @@ __all__ = [
 ]
 
 # Bump whenever the same (notes, seed) would write different files: cached vaults are keyed by it.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 # Note sizes in UTF-8 bytes. Triangular, leaning long: 10,000 notes come to about 48 MB.
 MIN_BYTES, MODE_BYTES, MAX_BYTES = 3000, 5400, 6000
@@ -215,6 +216,7 @@ def generate(root: Path, *, notes: int = 1000, seed: int = 0) -> None:
         (root / folder).mkdir(parents=True, exist_ok=True)
     for attachment in plan.attachments:
         (root / attachment).write_bytes(_PDF if attachment.endswith(".pdf") else _PNG)
+    _write_boards(root, plan)
     chunks = [
         (root, notes, seed, start, min(start + _CHUNK, notes)) for start in range(0, notes, _CHUNK)
     ]
@@ -229,6 +231,48 @@ def generate(root: Path, *, notes: int = 1000, seed: int = 0) -> None:
 
 
 _CHUNK = 2000
+# A board per this many notes (at least one), and an attachment nothing uses per this many.
+_NOTES_PER_BOARD = 1000
+_NOTES_PER_UNUSED = 500
+
+
+def _write_boards(root: Path, plan: SynthVault) -> None:
+    """A few canvases that show notes (file cards) and link them from a text card, every
+    reference resolving; and a few attachments nothing uses (for unused-attachment)."""
+    rng = random.Random(f"boards-{plan.seed}")
+    (root / "boards").mkdir(exist_ok=True)
+    for board in range(max(1, len(plan.paths) // _NOTES_PER_BOARD)):
+        shown = rng.sample(plan.paths, min(6, len(plan.paths)))
+        cards: list[dict[str, object]] = [
+            {
+                "id": f"f{k}",
+                "type": "file",
+                "file": path,
+                "x": 420 * k,
+                "y": 0,
+                "width": 400,
+                "height": 300,
+            }
+            for k, path in enumerate(shown)
+        ]
+        linked = " and ".join(f"[[{path[:-3]}]]" for path in shown[:3])
+        cards.append(
+            {
+                "id": "t",
+                "type": "text",
+                "text": f"# Board {board}\n\nStart with {linked}.",
+                "x": 0,
+                "y": 400,
+                "width": 400,
+                "height": 200,
+            }
+        )
+        edges = [{"id": "e0", "fromNode": "f0", "toNode": "t"}]
+        data = json.dumps({"nodes": cards, "edges": edges}, indent="\t")
+        (root / "boards" / f"Board {board}.canvas").write_text(data + "\n", encoding="utf-8")
+    for k in range(max(1, len(plan.paths) // _NOTES_PER_UNUSED)):
+        (root / "assets").mkdir(exist_ok=True)
+        (root / "assets" / f"unused-{k}.png").write_bytes(_PNG)
 
 
 @lru_cache(maxsize=2)

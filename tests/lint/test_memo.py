@@ -508,8 +508,8 @@ def test_a_symlink_planted_as_the_memo_is_replaced_not_followed(
 
 
 def test_a_canvas_edit_is_seen_by_the_next_check(vault: Path, memo_dir: Path) -> None:
-    # A canvas is not among the memo's stamps: a vault with one is checked in full each time,
-    # so a warm check after a canvas edit reports the canvas as it is now.
+    # A canvas's findings are remembered with its stamp, not what they depend on: an edit to
+    # it sends the check back to the whole vault, which reports the canvas as it is now.
     board = vault / "Board.canvas"
     board.write_text('{"nodes":[{"id":"a","type":"file","file":"Hub.md"}]}', encoding="utf-8")
     config = load_config(vault)
@@ -521,3 +521,37 @@ def test_a_canvas_edit_is_seen_by_the_next_check(vault: Path, memo_dir: Path) ->
     assert [(f.path, f.code) for f in again.findings if f.path == "Board.canvas"] == [
         ("Board.canvas", "VG102")
     ]
+
+
+def test_a_vault_with_canvases_replays_when_nothing_changed(
+    vault: Path, memo_dir: Path, no_full_load: Callable[[], None]
+) -> None:
+    board = vault / "Board.canvas"
+    board.write_text('{"nodes":[{"id":"a","type":"file","file":"Gone.md"}]}', encoding="utf-8")
+    config = load_config(vault)
+    first = remembered_check(vault, config, directory=memo_dir)
+    assert [(f.path, f.code) for f in first.findings if f.path == "Board.canvas"] == [
+        ("Board.canvas", "VG102")
+    ]
+    os.utime(board)  # touched, not changed: still answered from the memo
+    no_full_load()
+    assert remembered_check(vault, config, directory=memo_dir) == first
+
+
+@pytest.mark.parametrize("edit", ["note", "canvas"])
+def test_in_a_vault_with_canvases_any_edit_checks_the_whole_vault(
+    vault: Path, memo_dir: Path, memo_loads: list[Path], edit: str
+) -> None:
+    board = vault / "Board.canvas"
+    board.write_text('{"nodes":[{"id":"a","type":"file","file":"Hub.md#Nowhere"}]}', "utf-8")
+    config = load_config(vault)
+    remembered_check(vault, config, directory=memo_dir)
+    if edit == "note":  # the heading the canvas card names appears: its finding goes
+        hub = vault / "Hub.md"
+        hub.write_text(hub.read_text(encoding="utf-8") + "\n## Nowhere\n", encoding="utf-8")
+    else:
+        board.write_text('{"nodes":[{"id":"a","type":"file","file":"Gone.md"}]}', "utf-8")
+    loads = len(memo_loads)
+    again = remembered_check(vault, config, directory=memo_dir)
+    assert len(memo_loads) == loads + 1
+    assert again == full(vault, config)

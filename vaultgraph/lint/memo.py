@@ -104,10 +104,14 @@ def remembered_check(
     if memo is None or memo.files != scan_vault(root):
         return _full(root, config, jobs, progress, directory, (file, key, others))
     try:
-        if any(is_canvas(path) for path in memo.files.attachments):
-            # A canvas's bytes are not among the memo's stamps: its references are checked anew.
-            raise _Stale("the vault has canvases")
         edited, touched = _edited(root, memo, started_ns)
+        canvases = [path for path in memo.files.attachments if is_canvas(path)]
+        if canvases:
+            # A canvas's findings are remembered, but not what they depend on: replayed when
+            # nothing changed, checked anew with the whole vault when anything did.
+            touched.update(_canvases_unchanged(root, memo, canvases, started_ns))
+            if edited:
+                raise _Stale("a note changed in a vault with canvases")
         if not edited:
             if touched:
                 write_memo(file, replace(memo, records={**memo.records, **touched}))
@@ -153,9 +157,12 @@ def _remember(
     paths = [*vault.notes, *vault.unreadable]
     if any(path not in stamped.stamps for path in paths):
         return None  # a note the system refused to read: read it again next time
-    if any(f.path not in stamped.stamps for f in run.findings):
-        return None  # a finding no note owns: nothing here knows what it depends on
     findings = _by_path(run.findings)
+    canvases = _canvas_records(stamped, findings) if vault.canvases else {}
+    if canvases is None:
+        return None
+    if any(f.path not in stamped.stamps and f.path not in canvases for f in run.findings):
+        return None  # a finding no note owns: nothing here knows what it depends on
     vault_warnings, note_warnings = _split_warnings(run.warnings, paths)
     records = {}
     for path in paths:
@@ -173,6 +180,7 @@ def _remember(
             asked.asked if asked is not None else frozenset(),
             asked is not None and asked.used_names,
         )
+    records.update(canvases)
     return Memo(
         key,
         others,
@@ -211,6 +219,65 @@ def _replay(memo: Memo, config: Config) -> CheckRun:
         (*memo.vault_warnings, *warnings),
         memo.files.skipped,
     )
+
+
+def _canvases_unchanged(
+    root: Path, memo: Memo, canvases: Iterable[str], started_ns: int
+) -> dict[str, NoteRecord]:
+    """The records of canvases whose stamp changed but whose bytes did not; raises
+    :class:`_Stale` when one is not remembered or its bytes changed."""
+    touched: dict[str, NoteRecord] = {}
+    with stat_in(root) as stat:
+        for path in canvases:
+            record = memo.records.get(path)
+            if record is None:
+                raise _Stale(f"{path} is not remembered")
+            try:
+                found = stat(path)
+            except OSError as error:
+                raise _Stale(f"{path}: {error.strerror}") from None
+            stamp = (found.st_size, found.st_mtime_ns)
+            if stamp == (record.size, record.mtime_ns) and not record.racy:
+                continue
+            if digest(_read_bytes(root, path)) != record.digest:
+                raise _Stale(f"{path} has changed")
+            racy = codec.racy(found.st_mtime_ns, started_ns)
+            touched[path] = record._replace(size=stamp[0], mtime_ns=stamp[1], racy=racy)
+    return touched
+
+
+def _canvas_records(
+    stamped: Stamped, findings: Mapping[str, tuple[Packed, ...]]
+) -> dict[str, NoteRecord] | None:
+    """Each canvas's record: its stamp and findings, taken only when its bytes now are the
+    bytes it was read from (it parses the same); ``None`` when one cannot be vouched for."""
+    from vaultgraph.canvas import parse_canvas
+    from vaultgraph.files import decode_text
+
+    vault = stamped.vault
+    records: dict[str, NoteRecord] = {}
+    with stat_in(vault.root) as stat:
+        for path, parsed in vault.canvases.items():
+            try:
+                found = stat(path)
+                data = _read_bytes(vault.root, path)
+            except (OSError, _Stale):
+                return None
+            text = decode_text(data)
+            if not isinstance(text, str) or parse_canvas(path, text) != parsed:
+                return None  # changed since it was checked, or unreadable: check it next time
+            records[path] = NoteRecord(
+                found.st_size,
+                found.st_mtime_ns,
+                digest(data),
+                codec.racy(found.st_mtime_ns, stamped.started_ns),
+                findings.get(path, ()),
+                (),
+                (),
+                frozenset(),
+                False,
+            )
+    return records
 
 
 def _edited(
