@@ -539,13 +539,15 @@ def test_a_vault_with_canvases_replays_when_nothing_changed(
 
 
 @pytest.mark.parametrize("edit", ["note", "canvas"])
-def test_in_a_vault_with_canvases_any_edit_checks_the_whole_vault(
+def test_an_edit_to_a_canvas_or_a_note_it_links_to_checks_the_whole_vault(
     vault: Path, memo_dir: Path, memo_loads: list[Path], edit: str
 ) -> None:
     board = vault / "Board.canvas"
-    board.write_text('{"nodes":[{"id":"a","type":"file","file":"Hub.md#Nowhere"}]}', "utf-8")
+    card = '{"id":"a","type":"file","file":"Hub.md","subpath":"#Nowhere"}'
+    board.write_text(f'{{"nodes":[{card}]}}', "utf-8")
     config = load_config(vault)
-    remembered_check(vault, config, directory=memo_dir)
+    first = remembered_check(vault, config, directory=memo_dir)
+    assert ("Board.canvas", "VG103") in {(f.path, f.code) for f in first.findings}
     if edit == "note":  # the heading the canvas card names appears: its finding goes
         hub = vault / "Hub.md"
         hub.write_text(hub.read_text(encoding="utf-8") + "\n## Nowhere\n", encoding="utf-8")
@@ -555,3 +557,19 @@ def test_in_a_vault_with_canvases_any_edit_checks_the_whole_vault(
     again = remembered_check(vault, config, directory=memo_dir)
     assert len(memo_loads) == loads + 1
     assert again == full(vault, config)
+
+
+def test_an_edit_to_a_note_no_canvas_links_to_is_checked_alone(
+    vault: Path, memo_dir: Path, memo_loads: list[Path]
+) -> None:
+    board = vault / "Board.canvas"
+    board.write_text('{"nodes":[{"id":"a","type":"file","file":"Gone.md"}]}', "utf-8")
+    config = load_config(vault)
+    remembered_check(vault, config, directory=memo_dir)
+    hub = vault / "Hub.md"
+    hub.write_text(hub.read_text(encoding="utf-8") + "\n[[Nowhere at all]]\n", encoding="utf-8")
+    loads = len(memo_loads)
+    again = remembered_check(vault, config, directory=memo_dir)
+    assert len(memo_loads) == loads  # answered by the memo: the canvas links to Gone.md only
+    assert again == full(vault, config)
+    assert ("Board.canvas", "VG102") in {(f.path, f.code) for f in again.findings}

@@ -107,11 +107,9 @@ def remembered_check(
         edited, touched = _edited(root, memo, started_ns)
         canvases = [path for path in memo.files.attachments if is_canvas(path)]
         if canvases:
-            # A canvas's findings are remembered, but not what they depend on: replayed when
-            # nothing changed, checked anew with the whole vault when anything did.
+            # A canvas is remembered with what it links to: an edit to it, or to a note it
+            # links to, sends the check back to the whole vault.
             touched.update(_canvases_unchanged(root, memo, canvases, started_ns))
-            if edited:
-                raise _Stale("a note changed in a vault with canvases")
         if not edited:
             if touched:
                 write_memo(file, replace(memo, records={**memo.records, **touched}))
@@ -256,6 +254,10 @@ def _canvas_records(
 
     vault = stamped.vault
     records: dict[str, NoteRecord] = {}
+    targets: dict[str, set[str]] = {path: set() for path in vault.canvases}
+    for resolved in vault.links:
+        if resolved.source in targets and resolved.resolved is not None:
+            targets[resolved.source].add(resolved.resolved)
     with stat_in(vault.root) as stat:
         for path, parsed in vault.canvases.items():
             try:
@@ -274,8 +276,8 @@ def _canvas_records(
                 findings.get(path, ()),
                 (),
                 (),
-                frozenset(),
-                False,
+                frozenset(targets[path]),
+                True,  # its broken links' suggestions come from the names
             )
     return records
 
@@ -358,6 +360,8 @@ def _recheck(
     }
     if len(rechecked) > _MAX_RECHECKED:
         raise _Stale(f"{len(rechecked)} notes depend on the edited ones")
+    if any(is_canvas(path) for path in rechecked):
+        raise _Stale("a canvas links to an edited note")
     readable = frozenset(memo.files.notes) - memo.unreadable.keys()
     for path in sorted(rechecked - parsed.keys()):
         parsed[path] = parse_unchanged(path)
@@ -388,7 +392,7 @@ def _recheck(
         config,
         {path: parsed[path] for path in sorted(rechecked)},
         links,
-        every_note=sorted(memo.records),
+        every_note=sorted(path for path in memo.records if not is_canvas(path)),
         app_json=app_json,
     )
     new_findings = _by_path(found.run.findings)
