@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-__all__ = ["LinkFormat", "ObsidianSettings", "decode_app_json", "read_settings"]
+__all__ = ["LinkFormat", "ObsidianSettings", "decode_app_json", "read_settings", "settings_from"]
 
 LinkFormat = Literal["shortest", "relative", "absolute"]
 _FORMATS: tuple[str, ...] = get_args(LinkFormat)
@@ -67,6 +68,11 @@ def read_settings(
     document = decode_app_json(app_json)
     if isinstance(document, str):
         return ObsidianSettings(warnings=(f"{source}: {document}; defaults used",))
+    return settings_from(document, source)
+
+
+def settings_from(document: Mapping[str, Any], source: str) -> ObsidianSettings:
+    """The settings of ``app.json``'s decoded object (:func:`decode_app_json`)."""
     warnings: list[str] = []
 
     def bad(key: str, wanted: str, default: object) -> None:

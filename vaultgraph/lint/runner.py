@@ -26,7 +26,7 @@ from vaultgraph.lint.finding import Finding, Severity
 from vaultgraph.lint.obsidian import obsidian_excluded, read_excluded_files
 from vaultgraph.lint.rule import Rule
 from vaultgraph.lint.suppress import Directive, covers, directives
-from vaultgraph.settings import decode_app_json, read_settings
+from vaultgraph.settings import decode_app_json, settings_from
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -261,8 +261,9 @@ class Screen:
         # How links are written is not the check's business, but a value Obsidian's own
         # settings hold that vaultgraph cannot use is said where settings are said: here. A
         # file that cannot be read at all the excluded files' warning has said already.
-        readable = isinstance(app_json, bytes) and isinstance(decode_app_json(app_json), dict)
-        written = read_settings(app_json, str(root / APP_JSON)).warnings if readable else ()
+        document = decode_app_json(app_json) if isinstance(app_json, bytes) else None
+        source = str(root / APP_JSON)
+        written = settings_from(document, source).warnings if isinstance(document, dict) else ()
         # Every filter is asked about every note once, in order, before anything else: a regex
         # that runs out of its budget then excludes nothing, whichever finding asked first.
         hidden, costly = self._obsidian.matching(notes)
