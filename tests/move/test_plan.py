@@ -224,3 +224,56 @@ def test_a_canvas_path_written_with_escapes_is_refused_not_corrupted(
     with pytest.raises(MoveError, match="cannot find the path"):
         plan_moves(load_vault(root, cache=False), ["Projects/chart.png"], "media/chart.png")
     assert board.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("line", "new_name"),
+    [
+        ("x ` y [[Old]] z", "Ne`w"),  # the backtick closes a code span opened before the link
+        ("cost $5 and [[Old]] end", "a$b"),  # the dollar closes inline math
+    ],
+)
+def test_a_rewrite_that_would_change_the_rest_of_its_line_is_refused(
+    tmp_path: Path, line: str, new_name: str
+) -> None:
+    # The link alone still reads as a link to the new name; only parsing the note whole shows
+    # that the new characters swallow it, so characters that Markdown reads ahead for are
+    # never taken on the link's word.
+    (tmp_path / "Old.md").write_text("# Old\n", encoding="utf-8")
+    (tmp_path / "A.md").write_text(line + "\n", encoding="utf-8")
+    vault = load_vault(tmp_path, cache=False)
+    assert (
+        plan_moves(vault, ["Old.md"], "Plain.md").edits[0].new
+        == (line.replace("[[Old]]", "[[Plain]]") + "\n").encode()
+    )
+    with pytest.raises(MoveError, match="would change more"):
+        plan_moves(vault, ["Old.md"], f"{new_name}.md")
+
+
+def test_a_hub_rename_rewrites_every_kind_of_backlink_as_a_parse_reads_it(
+    tmp_path: Path,
+) -> None:
+    # Links of each syntax and place, many notes deep: the ones proven in place and the ones
+    # parsed whole (properties, angle brackets, tables) must all read as the parser reads them.
+    (tmp_path / "Hub.md").write_text("# Hub\n\n## Part\n", encoding="utf-8")
+    kinds = [
+        "See [[Hub]] and [[Hub#Part|the part]] and ![[Hub|300]].",
+        "[md](Hub.md) and [enc](Hub.md#Part) and [ang](<Hub.md>)",
+        "| a | [[Hub\\|cell]] |\n|---|---|\n| [[Hub]] | x |",
+        '---\nup: "[[Hub]]"\n---\nbody [[Hub]]',
+        "- item [[Hub]]\n  > quoted [[Hub#Part]]",
+    ]
+    for number in range(40):
+        text = kinds[number % len(kinds)]
+        (tmp_path / f"n{number:02}.md").write_text(text + "\n", encoding="utf-8")
+    before = load_vault(tmp_path, cache=False)
+    files = files_of(tmp_path)
+    plan = plan_moves(before, ["Hub.md"], "Centre Note.md")
+    assert len(plan.edits) == 40
+    apply_plan(tmp_path, plan)
+    after = assert_moved(before, files, plan)
+    assert all(
+        link.resolved == "Centre Note.md"
+        for link in after.links
+        if link.source != "Centre Note.md" and link.link.target
+    )

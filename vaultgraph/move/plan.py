@@ -17,16 +17,17 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from vaultgraph.canvas import parse_canvas
 from vaultgraph.lint.finding import Edit
 from vaultgraph.lint.fix import NotWritable, apply_edits, split_text, text_diff
-from vaultgraph.model import Link, Note
-from vaultgraph.move.rewrite import UnwritableLink, choose_target, target_span, written_target
-from vaultgraph.parse import parse_note
+from vaultgraph.model import Link, LinkSyntax, Note
+from vaultgraph.move.rewrite import Span, UnwritableLink, choose_target, target_span, written_target
+from vaultgraph.parse import MAX_LINE_CHARS, MAX_NOTE_CHARS, parse_note
 from vaultgraph.resolve import LinkIndex, Resolution, ResolvedLink, build_index, fold, locate
 from vaultgraph.settings import ObsidianSettings
 from vaultgraph.store import digest
@@ -56,8 +57,12 @@ class FileEdit:
     new_path: str
     old: bytes
     new: bytes
-    diff: str
     rewritten: int
+
+    @property
+    def diff(self) -> str:
+        """The rewrite as a unified diff (made when asked: only ``--dry-run`` shows it)."""
+        return text_diff(self.path, split_text(self.old), split_text(self.new))
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +111,7 @@ def plan_moves(vault: Vault, sources: Sequence[str], dest: str) -> Plan:
     newly: list[str] = []
     counters: defaultdict[str, int] = defaultdict(int)
     located: dict[tuple[str, str], str | None] = {}
+    targets: dict[_TargetKey, str] = {}
     for resolved in vault.links:
         position = counters[resolved.source]
         counters[resolved.source] += 1
@@ -127,7 +133,7 @@ def plan_moves(vault: Vault, sources: Sequence[str], dest: str) -> Plan:
             continue
         per_note[resolved.source].append((position, expected))
     edits = tuple(
-        _edit(vault, index, path, paths.get(path, path), per_note[path])
+        _edit(vault, index, path, paths.get(path, path), per_note[path], targets)
         for path in sorted(per_note)
     )
     return Plan(renames, paths, edits, _folders(vault, renames), tuple(newly))
@@ -217,7 +223,12 @@ def _expected(resolved: ResolvedLink, paths: Mapping[str, str]) -> str | None:
 
 
 def _edit(
-    vault: Vault, index: LinkIndex, path: str, new_path: str, wanted: Sequence[tuple[int, str]]
+    vault: Vault,
+    index: LinkIndex,
+    path: str,
+    new_path: str,
+    wanted: Sequence[tuple[int, str]],
+    targets: dict[_TargetKey, str],
 ) -> FileEdit:
     canvas = path in vault.canvases
     note = vault.canvases[path] if canvas else vault.notes[path]
@@ -230,23 +241,32 @@ def _edit(
     except NotWritable as why:
         raise MoveError(f"cannot rewrite the links of {path}: {why}") from None
     # The bytes the note was parsed from, by their hash: parsing it again would cost as much as
-    # the check of the rewritten note below, the one parse a rewrite needs.
+    # the check of the rewritten note below (and that is taken only when needed).
     known = vault.digests.get(path)
     # A canvas is not in the parse cache, nor hashed: read again, it must read the same.
     same = parse_canvas(path, old.text) == note if canvas else known == digest(data)
     if not same:
         raise MoveError(f"{path} changed since the vault was read; run again")
     settings = vault.settings
-    edits: list[Edit] = []
-    for position, expected in wanted:
-        link = note.links[position]
-        edit = _link_edit(index, new_path, link, expected, old.lines, settings)
-        # Inside a canvas the link is in a JSON string: the new text is written as JSON.
-        edits.append(replace(edit, replacement=_json_string(edit.replacement)) if canvas else edit)
+    rewrites = [
+        _rewrite(index, new_path, note.links[position], expected, old.lines, settings, targets)
+        for position, expected in wanted
+    ]
+    # Inside a canvas the link is in a JSON string: the new text is written as JSON.
+    edits = [
+        Edit(
+            r.span.line,
+            r.span.column,
+            r.span.end_column,
+            _json_string(r.text) if canvas else r.text,
+        )
+        for r in rewrites
+    ]
     new = apply_edits(old, edits)
-    reread = parse_canvas(new_path, new.text) if canvas else parse_note(new_path, new.text)
-    _verify(index, note, reread, dict(wanted))
-    return FileEdit(path, new_path, data, new.encode(), text_diff(path, old, new), len(edits))
+    if canvas or not _proven_in_place(index, new_path, rewrites, new.lines):
+        reread = parse_canvas(new_path, new.text) if canvas else parse_note(new_path, new.text)
+        _verify(index, note, reread, dict(wanted))
+    return FileEdit(path, new_path, data, new.encode(), len(edits))
 
 
 def _json_string(text: str) -> str:
@@ -254,24 +274,86 @@ def _json_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)[1:-1]
 
 
-def _link_edit(
+# What a rewritten target depends on besides the vault: the folder it is written from, the
+# file it must reach, its syntax, and whether it wrote ``.md`` (see ``choose_target``).
+_TargetKey = tuple[str, str, LinkSyntax, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class _Rewrite:
+    """One reference's path part: where it is written, its new text, the file it must reach."""
+
+    link: Link
+    span: Span
+    text: str
+    expected: str
+
+
+def _rewrite(
     index: LinkIndex,
     source: str,
     link: Link,
     expected: str,
     lines: Sequence[str],
     settings: ObsidianSettings,
-) -> Edit:
+    targets: dict[_TargetKey, str],
+) -> _Rewrite:
     where = f"{link.raw} ({link.line}:{link.column})"
     span = target_span(link)
     if span is None or lines[span.line - 1][span.column - 1 : span.end_column - 1] != span.text:
         raise MoveError(f"cannot find the path of {where} in its text; nothing moved")
+    key = (posixpath.dirname(source), expected, link.syntax, link.target.lower().endswith(".md"))
     try:
-        target = choose_target(index, source, expected, link, settings.new_link_format)
-        text = written_target(link, span, target)
+        if key not in targets:  # a hub's thousands of backlinks come from a few folders
+            targets[key] = choose_target(index, source, expected, link, settings.new_link_format)
+        text = written_target(link, span, targets[key])
     except UnwritableLink as why:
         raise MoveError(f"cannot rewrite {where}: {why}") from None
-    return Edit(span.line, span.column, span.end_column, text)
+    return _Rewrite(link, span, text, expected)
+
+
+# Characters that no Markdown construct reads ahead for (code spans read ahead for a backtick,
+# math for ``$``, comments for ``%%``, raw HTML and autolinks for ``>``, link labels for brackets,
+# tables for ``|``) and that end nothing, so changing them inside a link's path changes no other
+# part of the note. ``%`` followed by two hex digits is a Markdown link's percent-encoding.
+_INERT = frozenset(" -_.,/'()+@!&~=*:;?")
+_PERCENT_ENCODED = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def _inert(text: str) -> bool:
+    return all(char.isalnum() or char in _INERT for char in _PERCENT_ENCODED.sub("", text))
+
+
+def _proven_in_place(
+    index: LinkIndex, source: str, rewrites: Sequence[_Rewrite], lines: Sequence[str]
+) -> bool:
+    """Whether the rewritten note is known to read as before without parsing it again: each
+    rewrite changes inert characters for inert characters on one line, and its link alone,
+    parsed by the parser, is the same link with the same subpath and display text, whose new
+    path the resolver sends to the file it must reach. Otherwise the note is parsed whole."""
+    if sum(map(len, lines)) + len(lines) > MAX_NOTE_CHARS:
+        return False
+    alone: list[str] = []
+    for rewrite in rewrites:
+        link, span = rewrite.link, rewrite.span
+        if (
+            link.syntax not in (LinkSyntax.WIKI, LinkSyntax.MARKDOWN)
+            or span.line != link.line
+            or "\n" in link.raw
+            or not (_inert(span.text) and _inert(rewrite.text))
+            or len(lines[span.line - 1]) > MAX_LINE_CHARS
+        ):
+            return False
+        start = span.column - link.column
+        alone.append(link.raw[:start] + rewrite.text + link.raw[start + len(span.text) :])
+    # Each link a paragraph of its own, all in one parse.
+    probes = parse_note(source, "\n\n".join(alone)).links
+    return len(probes) == len(rewrites) and all(
+        (probe.kind, probe.syntax, probe.raw, probe.subpath, probe.display)
+        == (rewrite.link.kind, rewrite.link.syntax, raw, rewrite.link.subpath, rewrite.link.display)
+        and locate(index, source, probe.target) == rewrite.expected
+        for probe, rewrite, raw in zip(probes, rewrites, alone, strict=True)
+    )
 
 
 def _verify(index: LinkIndex, before: Note, after: Note, wanted: Mapping[int, str]) -> None:
