@@ -13,8 +13,8 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -31,6 +31,7 @@ from vaultgraph.packing import (
     unpack_results,
 )
 from vaultgraph.parse import parse_note
+from vaultgraph.signals import stopped_by_signals
 from vaultgraph.store import digest
 
 __all__ = ["PARALLEL_MIN", "NotePool", "Pending", "Progress", "Read", "Visit", "read_notes"]
@@ -175,7 +176,7 @@ class NotePool:
 
     def _start(self, count: int) -> _Workers:
         if self._workers is None:
-            self._stack.enter_context(_stopped_by_signals())
+            self._stack.enter_context(stopped_by_signals())
             self._workers = self._stack.enter_context(_Workers(count))
         return self._workers
 
@@ -300,7 +301,7 @@ class _Workers:
     """Worker processes, each fed one chunk at a time over a pipe of its own.
 
     Leaving the block ends them: told to stop when it ends normally, killed at once on any
-    exception (Ctrl-C, a signal turned into one by ``_stopped_by_signals``), so that no worker
+    exception (Ctrl-C, a signal turned into one by ``stopped_by_signals``), so that no worker
     outlives its command. A worker also ends by itself when this process dies (see
     ``_work``). Nothing else is shared: no queue, lock or helper thread that the end of the
     command would have to wait for.
@@ -457,53 +458,6 @@ def _alive(pid: int) -> bool:
     except OSError:
         return True  # it exists, under another user
     return True
-
-
-@contextmanager
-def _stopped_by_signals() -> Iterator[None]:
-    """While workers run: SIGTERM and SIGHUP, when they would simply end this process, raise
-    instead, so that the workers are killed on the way out; then the signal is raised again,
-    and ends the process as it would have.
-
-    Only the main thread may set handlers, and a handler the program set itself (or an ignored
-    signal, under ``nohup``) is left as it is.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    replaced: dict[int, signal.Handlers] = {}
-
-    def stop(signum: int, frame: object) -> None:
-        raise _Stopped(signum)
-
-    for name in ("SIGTERM", "SIGHUP"):
-        number = getattr(signal, name, None)
-        if number is not None and signal.getsignal(number) is signal.SIG_DFL:
-            signal.signal(number, stop)
-            replaced[number] = signal.SIG_DFL
-    try:
-        try:
-            yield
-        finally:
-            # Setting a handler first runs those of signals just come: this may raise too.
-            _restore(replaced)
-    except _Stopped as stopped:
-        _restore(replaced)
-        signal.raise_signal(stopped.signum)  # the default action: this process ends here
-        raise  # where the signal does not end it after all
-
-
-class _Stopped(BaseException):
-    """A signal that ends the process arrived while workers were running."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _restore(handlers: dict[int, signal.Handlers]) -> None:
-    for number, handler in handlers.items():
-        signal.signal(number, handler)
 
 
 def _pack_batch(reads: Sequence[Read]) -> _Batch:

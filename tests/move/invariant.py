@@ -8,9 +8,11 @@ import os
 import stat
 from pathlib import Path
 
+from vaultgraph.canvas import is_canvas
 from vaultgraph.lint.fix import split_text
 from vaultgraph.model import LinkSyntax, Note
 from vaultgraph.move.plan import Plan
+from vaultgraph.move.rewrite import Span, in_json_line
 from vaultgraph.resolve import Resolution, ResolvedLink
 from vaultgraph.vault import Vault, load_vault
 
@@ -42,9 +44,12 @@ def without_links(data: bytes, note: Note) -> bytes:
         parts = written.split("\n")
         first = lines[link.line - 1]
         if len(parts) == 1:
-            if first[link.column - 1 : link.column - 1 + len(written)] == written:
+            span: Span | None = Span(link.line, link.column, link.column + len(written), written)
+            if is_canvas(note.path) and span is not None:  # in a JSON string, escapes and all
+                span = in_json_line(link, span, first)
+            if span is not None and first[span.column - 1 : span.end_column - 1] == span.text:
                 lines[link.line - 1] = (
-                    first[: link.column - 1] + "\x00" + first[link.column - 1 + len(written) :]
+                    first[: span.column - 1] + "\x00" + first[span.end_column - 1 :]
                 )
             continue
         last = link.line - 1 + len(parts) - 1

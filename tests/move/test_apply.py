@@ -4,6 +4,7 @@ run finishes it (or undoes it) from the journal."""
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -172,3 +173,46 @@ def test_check_fix_finishes_an_interrupted_move_and_says_so(
     assert not journal_file(root).exists()
     assert (root / "Alice.md").is_file()
     assert not (root / "people" / "Alice.md").exists()
+
+
+def test_ctrl_c_part_way_puts_everything_back(vault_copy: Callable[[str], Path]) -> None:
+    root = vault_copy("basic")
+    old = files_of(root)
+    plan = plan_moves(load_vault(root, cache=False), *_MOVE)
+
+    def interrupt(name: str) -> None:
+        if name == "rename Broken.md":  # after the notes were written and people/ moved
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        apply_plan(root, plan, step=interrupt)
+    assert files_of(root) == old
+    assert not journal_file(root).exists()
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP"])
+def test_a_terminating_signal_part_way_puts_everything_back_then_ends_the_process(
+    vault_copy: Callable[[str], Path], signal_name: str
+) -> None:
+    root = vault_copy("basic")
+    old = files_of(root)
+    script = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from vaultgraph.move import apply_plan, plan_moves\n"
+        "from vaultgraph.vault import load_vault\n"
+        "root = Path(sys.argv[1])\n"
+        "plan = plan_moves(load_vault(root, cache=False), ['people', 'Broken.md'], 'archive')\n"
+        "def step(name):\n"
+        "    if name == 'rename Broken.md':\n"
+        f"        os.kill(os.getpid(), signal.{signal_name})\n"
+        "apply_plan(root, plan, step=step)\n"
+        "print('not ended')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(root)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == -getattr(signal, signal_name), done.stderr
+    assert "not ended" not in done.stdout
+    assert files_of(root) == old
+    assert not journal_file(root).exists()

@@ -211,19 +211,29 @@ def test_moving_a_canvas_and_what_it_shows(vault_copy: Callable[[str], Path]) ->
     assert '"file":"media/chart.png"' in _text(root, "Boards/Board.canvas")
 
 
-def test_a_canvas_path_written_with_escapes_is_refused_not_corrupted(
+def test_a_canvas_written_with_json_escapes_is_rewritten_in_its_own_style(
     vault_copy: Callable[[str], Path],
 ) -> None:
+    # As json.dumps writes by default: non-ASCII as \\uXXXX, and a slash may be \\/.
     root = vault_copy("canvas")
     board = root / "Board.canvas"
-    board.write_text(
-        board.read_text(encoding="utf-8").replace("Projects/chart.png", "Projects\\/chart.png"),
-        encoding="utf-8",
+    written = (
+        board.read_text(encoding="utf-8")
+        .replace("(Projects/Roadmap.md)", "(Projects/R%C3%B6admap.md)")
+        .replace("Projects/chart.png", "Projects\\/chart.png")
+        .replace("Projects/Roadmap.md", "Projects/R\\u00f6admap.md")
+        .replace("[[Roadmap#Q1", "[[R\\u00f6admap#Q1")
     )
-    before = board.read_bytes()
-    with pytest.raises(MoveError, match="cannot find the path"):
-        plan_moves(load_vault(root, cache=False), ["Projects/chart.png"], "media/chart.png")
-    assert board.read_bytes() == before
+    board.write_text(written, encoding="utf-8")
+    (root / "Projects" / "Roadmap.md").rename(root / "Projects" / "Röadmap.md")
+    _move(root, ["Projects/chart.png"], "media/chart.png")
+    assert '"file":"media/chart.png"' in _text(root, "Board.canvas")
+    _move(root, ["Projects/Röadmap.md"], "Archive/Pläne.md")
+    text = _text(root, "Board.canvas")
+    assert '"file":"Archive/Pl\\u00e4ne.md","subpath":"#Q1"' in text
+    assert "Next: [[Pl\\u00e4ne#Q1|the plan]]" in text
+    assert "[md](Pl%C3%A4ne.md)" in text  # percent-encoded as written, then JSON as written
+    assert "Home.md" not in text
 
 
 @pytest.mark.parametrize(

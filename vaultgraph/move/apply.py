@@ -22,6 +22,7 @@ from vaultgraph.move.journal import (
     save,
 )
 from vaultgraph.move.plan import MoveError, Plan
+from vaultgraph.signals import Stopped, stopped_by_signals
 
 __all__ = ["Step", "apply_plan", "recover"]
 
@@ -63,21 +64,29 @@ def apply_plan(
         save(file, record)
     except OSError as error:
         raise MoveError(f"cannot write the move's journal {file}: {error.strerror}") from None
-    try:
-        step("journal")
-        for write in record.writes:
-            step(f"write {write.path}")
-            _write(root, write.path, write.old, write.new)
-        for folder in record.folders:
-            step(f"folder {folder}")
-            (root / folder).mkdir(exist_ok=True)
-        for source, dest in record.renames:
-            step(f"rename {source}")
-            _rename(root, source, dest, git=git)
-    except (OSError, NotWritable, MoveError) as error:
-        _rollback(root, record)
-        remove_journal(file)
-        raise MoveError(f"the move failed ({_reason(error)}); everything was put back") from None
+    with stopped_by_signals():
+        try:
+            step("journal")
+            for write in record.writes:
+                step(f"write {write.path}")
+                _write(root, write.path, write.old, write.new)
+            for folder in record.folders:
+                step(f"folder {folder}")
+                (root / folder).mkdir(exist_ok=True)
+            for source, dest in record.renames:
+                step(f"rename {source}")
+                _rename(root, source, dest, git=git)
+        except (OSError, NotWritable, MoveError) as error:
+            _rollback(root, record)
+            remove_journal(file)
+            reason = _reason(error)
+            raise MoveError(f"the move failed ({reason}); everything was put back") from None
+        except (KeyboardInterrupt, Stopped):
+            # Ctrl-C, SIGTERM or SIGHUP part-way: the vault is put back as it was before the
+            # run ends (a second one during that leaves the journal, for the next run).
+            _rollback(root, record)
+            remove_journal(file)
+            raise
     step("done")
     remove_journal(file)
 

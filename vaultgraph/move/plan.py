@@ -14,7 +14,6 @@ joined to the loop of :func:`plan_moves`, and its syntax given a case in
 
 from __future__ import annotations
 
-import json
 import os
 import posixpath
 import re
@@ -26,7 +25,15 @@ from vaultgraph.canvas import parse_canvas
 from vaultgraph.lint.finding import Edit
 from vaultgraph.lint.fix import NotWritable, apply_edits, split_text, text_diff
 from vaultgraph.model import Link, LinkSyntax, Note
-from vaultgraph.move.rewrite import Span, UnwritableLink, choose_target, target_span, written_target
+from vaultgraph.move.rewrite import (
+    Span,
+    UnwritableLink,
+    choose_target,
+    in_json_line,
+    json_written,
+    target_span,
+    written_target,
+)
 from vaultgraph.parse import MAX_LINE_CHARS, MAX_NOTE_CHARS, parse_note
 from vaultgraph.resolve import LinkIndex, Resolution, ResolvedLink, build_index, fold, locate
 from vaultgraph.settings import ObsidianSettings
@@ -249,7 +256,16 @@ def _edit(
         raise MoveError(f"{path} changed since the vault was read; run again")
     settings = vault.settings
     rewrites = [
-        _rewrite(index, new_path, note.links[position], expected, old.lines, settings, targets)
+        _rewrite(
+            index,
+            new_path,
+            note.links[position],
+            expected,
+            old.lines,
+            settings,
+            targets,
+            canvas=canvas,
+        )
         for position, expected in wanted
     ]
     # Inside a canvas the link is in a JSON string: the new text is written as JSON.
@@ -258,7 +274,7 @@ def _edit(
             r.span.line,
             r.span.column,
             r.span.end_column,
-            _json_string(r.text) if canvas else r.text,
+            json_written(r.text, r.span.text) if canvas else r.text,
         )
         for r in rewrites
     ]
@@ -267,11 +283,6 @@ def _edit(
         reread = parse_canvas(new_path, new.text) if canvas else parse_note(new_path, new.text)
         _verify(index, note, reread, dict(wanted))
     return FileEdit(path, new_path, data, new.encode(), len(edits))
-
-
-def _json_string(text: str) -> str:
-    """``text`` as the inside of a JSON string, escaped as JSON needs and no more."""
-    return json.dumps(text, ensure_ascii=False)[1:-1]
 
 
 # What a rewritten target depends on besides the vault: the folder it is written from, the
@@ -297,9 +308,13 @@ def _rewrite(
     lines: Sequence[str],
     settings: ObsidianSettings,
     targets: dict[_TargetKey, str],
+    *,
+    canvas: bool,
 ) -> _Rewrite:
     where = f"{link.raw} ({link.line}:{link.column})"
     span = target_span(link)
+    if span is not None and canvas:  # inside a JSON string, maybe written with escapes
+        span = in_json_line(link, span, lines[span.line - 1])
     if span is None or lines[span.line - 1][span.column - 1 : span.end_column - 1] != span.text:
         raise MoveError(f"cannot find the path of {where} in its text; nothing moved")
     key = (posixpath.dirname(source), expected, link.syntax, link.target.lower().endswith(".md"))

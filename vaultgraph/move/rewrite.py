@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import posixpath
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
@@ -10,7 +11,15 @@ from vaultgraph.model import Link, LinkKind, LinkSyntax
 from vaultgraph.resolve import LinkIndex, locate, resolve_link
 from vaultgraph.settings import LinkFormat
 
-__all__ = ["Span", "UnwritableLink", "choose_target", "target_span", "written_target"]
+__all__ = [
+    "Span",
+    "UnwritableLink",
+    "choose_target",
+    "in_json_line",
+    "json_written",
+    "target_span",
+    "written_target",
+]
 
 # Obsidian forbids these in file names; a wikilink or a property link cannot hold them.
 _NOT_IN_WIKI = frozenset("|#[]^")
@@ -164,3 +173,49 @@ def _destination(raw: str, at: int) -> tuple[int, str] | None:
             depth -= 1
         end += 1
     return at, raw[at:end].partition("#")[0]
+
+
+def in_json_line(link: Link, span: Span, line: str) -> Span | None:
+    """Where ``span`` (placed as if each character were written as one) is written in ``line``,
+    a canvas file's line that holds the link inside a JSON string, escapes and all
+    (``\\u00e9``, ``\\/``): the span's text is then as written. ``None`` when it is not there,
+    or not on the link's line, or the JSON decoder does not read it as the span's text."""
+    if span.line != link.line:
+        return None
+    skip = span.column - link.column  # characters of the link's text before its path part
+    at = link.column - 1
+    start = None
+    for count in range(skip + len(span.text) + 1):
+        if count == skip:
+            start = at
+        if count == skip + len(span.text) or at >= len(line) or line[at] == '"':
+            break
+        at += _escape_length(line, at)
+    if start is None or count != skip + len(span.text):
+        return None
+    written = line[start:at]
+    try:
+        decoded = json.loads(f'"{written}"')
+    except ValueError:
+        return None
+    if decoded != span.text:
+        return None
+    return Span(span.line, start + 1, at + 1, written)
+
+
+def _escape_length(line: str, at: int) -> int:
+    """How many characters of ``line`` from ``at`` are one decoded character of a JSON string."""
+    if line[at] != "\\":
+        return 1
+    if line.startswith("u", at + 1):
+        high = line[at + 2 : at + 4].lower() in ("d8", "d9", "da", "db")
+        if high and line.startswith("\\u", at + 6):  # a surrogate pair: one character
+            return 12
+        return 6
+    return 2
+
+
+def json_written(text: str, like: str) -> str:
+    """``text`` as the inside of a JSON string, escaped as JSON needs, and non-ASCII characters
+    as ``\\uXXXX`` when the text it replaces (``like``) wrote them so."""
+    return json.dumps(text, ensure_ascii="\\u" in like)[1:-1]
