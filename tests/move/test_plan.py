@@ -287,3 +287,29 @@ def test_a_hub_rename_rewrites_every_kind_of_backlink_as_a_parse_reads_it(
         for link in after.links
         if link.source != "Centre Note.md" and link.link.target
     )
+
+
+@pytest.mark.parametrize(
+    ("sources", "dest", "said"),
+    [
+        (["Home.md"], "outside/Home.md", "DEST outside/Home.md: outside is a symbolic link"),
+        (["outside/Far.md"], "Far.md", "SOURCE outside/Far.md: outside is a symbolic link"),
+        (["outside"], "inside", "SOURCE outside: outside is a symbolic link"),
+        (["Linked.md"], "people/Linked.md", "SOURCE Linked.md: Linked.md is a symbolic link"),
+    ],
+)
+def test_nothing_moves_through_a_symbolic_link(
+    vault_copy: Callable[[str], Path], tmp_path: Path, sources: list[str], dest: str, said: str
+) -> None:
+    # Through a linked folder a note would leave the vault, or one from outside come in.
+    root = vault_copy("basic")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "Far.md").write_text("# Far\n", encoding="utf-8")
+    (root / "outside").symlink_to(elsewhere, target_is_directory=True)
+    (root / "Linked.md").symlink_to("Home.md")
+    files, there = files_of(root), sorted(elsewhere.iterdir())
+    with pytest.raises(MoveError, match=said):
+        plan_moves(load_vault(root, cache=False), sources, dest)
+    assert files_of(root) == files
+    assert sorted(elsewhere.iterdir()) == there

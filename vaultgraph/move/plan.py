@@ -20,6 +20,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from vaultgraph.canvas import parse_canvas
 from vaultgraph.lint.finding import Edit
@@ -161,6 +162,15 @@ def _renames(vault: Vault, sources: Sequence[str], dest: str) -> tuple[Rename, .
         if not os.path.lexists(root / source):
             raise MoveError(f"SOURCE {source} does not exist")
         target = posixpath.join(dest, posixpath.basename(source)) if into else dest
+        for what, path in (("SOURCE", source), ("DEST", target)):
+            link = _symbolic_link(root, path, itself=what == "SOURCE")
+            if link is not None:
+                # Through it the file would leave the vault (or come in from outside), and a
+                # moved link's relative target would point elsewhere.
+                raise MoveError(
+                    f"{what} {path}: {link} is a symbolic link; vaultgraph does not "
+                    "move through or move symbolic links"
+                )
         if target == posixpath.basename(source) == source:
             raise MoveError(f"{source} is already there")
         if target == source or target.startswith(source + "/"):
@@ -181,6 +191,17 @@ def _renames(vault: Vault, sources: Sequence[str], dest: str) -> tuple[Rename, .
                 raise MoveError(f"DEST {target} is the destination of two SOURCEs")
         renames.append(Rename(source, target))
     return tuple(renames)
+
+
+def _symbolic_link(root: Path, path: str, *, itself: bool) -> str | None:
+    """The first of ``path``'s folders (and ``path`` itself, if ``itself``) that is a symbolic
+    link, or ``None``."""
+    parts = path.split("/")
+    for end in range(1, len(parts) + (1 if itself else 0)):
+        folder = "/".join(parts[:end])
+        if os.path.islink(root / folder):
+            return folder
+    return None
 
 
 def _is_note(path: str) -> bool:
