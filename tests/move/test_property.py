@@ -14,7 +14,14 @@ from vaultgraph.move import MoveError, apply_plan, plan_moves
 from vaultgraph.vault import load_vault
 
 _FOLDERS = ("", "a", "b", "a/c")
-_REFUSALS = ("exists", "into itself", "is not a folder", "same name", ".md extension")
+_REFUSALS = (
+    "exists",
+    "into itself",
+    "is not a folder",
+    "same name",
+    ".md extension",
+    "already there",
+)
 _NAMES = ("N1", "N2", "Same", "Other note")  # repeated across folders: tie-breaks
 
 

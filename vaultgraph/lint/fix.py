@@ -24,6 +24,7 @@ __all__ = [
     "FixError",
     "FixReport",
     "NotWritable",
+    "SplitText",
     "apply_edits",
     "apply_fixes",
     "remove_leftovers",
@@ -425,6 +426,7 @@ def _reason(error: OSError) -> str:
 # The writing helpers, for the other writer of notes (``vaultgraph mv``): one way to take a
 # note's bytes apart, edit its lines, diff and replace it.
 NotWritable = _Skip
+SplitText = _Text
 split_text = _split
 apply_edits = _apply
 text_diff = _diff

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from vaultgraph.canvas import parse_canvas
 from vaultgraph.lint.finding import Edit
-from vaultgraph.lint.fix import NotWritable, apply_edits, split_text, text_diff
+from vaultgraph.lint.fix import NotWritable, SplitText, apply_edits, split_text, text_diff
 from vaultgraph.model import Link, LinkSyntax, Note
 from vaultgraph.move.rewrite import (
     Span,
@@ -36,7 +36,15 @@ from vaultgraph.move.rewrite import (
     written_target,
 )
 from vaultgraph.parse import MAX_LINE_CHARS, MAX_NOTE_CHARS, parse_note
-from vaultgraph.resolve import LinkIndex, Resolution, ResolvedLink, build_index, fold, locate
+from vaultgraph.resolve import (
+    LinkIndex,
+    Resolution,
+    ResolvedLink,
+    build_index,
+    fold,
+    locate,
+    resolve_link,
+)
 from vaultgraph.settings import ObsidianSettings
 from vaultgraph.store import digest
 from vaultgraph.vault import Vault
@@ -117,32 +125,39 @@ def plan_moves(vault: Vault, sources: Sequence[str], dest: str) -> Plan:
     moved_names = {fold(posixpath.basename(p)) for old, new in paths.items() for p in (old, new)}
     per_note: defaultdict[str, list[tuple[int, str]]] = defaultdict(list)
     newly: list[str] = []
-    counters: defaultdict[str, int] = defaultdict(int)
     located: dict[tuple[str, str], str | None] = {}
+    was: dict[tuple[str, str], str | None] = {}
     targets: dict[_TargetKey, str] = {}
-    for resolved in vault.links:
-        position = counters[resolved.source]
-        counters[resolved.source] += 1
-        link = resolved.link
-        source = paths.get(resolved.source, resolved.source)
-        if not link.target or not (
-            source != resolved.source or _may_change(link.target, moved_names)
-        ):
-            continue
-        key = (posixpath.dirname(source), link.target)
-        if key not in located:
-            located[key] = locate(index, source, link.target)
-        actual = located[key]
-        expected = _expected(resolved, paths)
-        if actual == expected:
-            continue
-        if expected is None:
-            newly.append(f"{resolved.source}:{link.line}: {link.raw} would reach {actual}")
-            continue
-        per_note[resolved.source].append((position, expected))
-    edits = tuple(
-        _edit(vault, index, path, paths.get(path, path), per_note[path], targets)
+    documents = {**vault.notes, **vault.canvases} if vault.canvases else vault.notes
+    for path in sorted(documents):
+        new_path = paths.get(path, path)
+        for position, link in enumerate(documents[path].links):
+            # Only a moved note's links, and links whose last name is a moved file's, can
+            # resolve otherwise: those alone are resolved, before and after.
+            if not link.target or not (new_path != path or _may_change(link.target, moved_names)):
+                continue
+            before = (posixpath.dirname(path), link.target)
+            if before not in was:
+                was[before] = _expected(resolve_link(vault.index, path, link, {}), paths)
+            expected = was[before]
+            after = (posixpath.dirname(new_path), link.target)
+            if after not in located:
+                located[after] = locate(index, new_path, link.target)
+            actual = located[after]
+            if actual == expected:
+                continue
+            if expected is None:
+                newly.append(f"{path}:{link.line}: {link.raw} would reach {actual}")
+                continue
+            per_note[path].append((position, expected))
+    drafts = [
+        _draft(vault, index, path, paths.get(path, path), per_note[path], targets)
         for path in sorted(per_note)
+    ]
+    proven = _proven_in_place(index, drafts)
+    edits = tuple(
+        _checked(index, draft, dict(per_note[draft.path]), proven=draft.path in proven)
+        for draft in drafts
     )
     return Plan(renames, paths, edits, _folders(vault, renames), tuple(newly))
 
@@ -250,14 +265,30 @@ def _expected(resolved: ResolvedLink, paths: Mapping[str, str]) -> str | None:
     return None if target is None else paths.get(target, target)
 
 
-def _edit(
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    """A note's rewrite before it is checked: the note as read, its bytes, its new text."""
+
+    note: Note
+    new_path: str
+    data: bytes
+    new: SplitText
+    rewrites: tuple[_Rewrite, ...]
+    canvas: bool
+
+    @property
+    def path(self) -> str:
+        return self.note.path
+
+
+def _draft(
     vault: Vault,
     index: LinkIndex,
     path: str,
     new_path: str,
     wanted: Sequence[tuple[int, str]],
     targets: dict[_TargetKey, str],
-) -> FileEdit:
+) -> _Draft:
     canvas = path in vault.canvases
     note = vault.canvases[path] if canvas else vault.notes[path]
     try:
@@ -276,7 +307,7 @@ def _edit(
     if not same:
         raise MoveError(f"{path} changed since the vault was read; run again")
     settings = vault.settings
-    rewrites = [
+    rewrites = tuple(
         _rewrite(
             index,
             new_path,
@@ -288,7 +319,7 @@ def _edit(
             canvas=canvas,
         )
         for position, expected in wanted
-    ]
+    )
     # Inside a canvas the link is in a JSON string: the new text is written as JSON.
     edits = [
         Edit(
@@ -299,11 +330,20 @@ def _edit(
         )
         for r in rewrites
     ]
-    new = apply_edits(old, edits)
-    if canvas or not _proven_in_place(index, new_path, rewrites, new.lines):
-        reread = parse_canvas(new_path, new.text) if canvas else parse_note(new_path, new.text)
-        _verify(index, note, reread, dict(wanted))
-    return FileEdit(path, new_path, data, new.encode(), len(edits))
+    return _Draft(note, new_path, data, apply_edits(old, edits), rewrites, canvas)
+
+
+def _checked(
+    index: LinkIndex, draft: _Draft, wanted: Mapping[int, str], *, proven: bool
+) -> FileEdit:
+    """The draft as an edit, once it is proven in place or, parsed again whole, reads as the
+    same links (see :func:`_verify`)."""
+    if not proven:
+        text = draft.new.text
+        path = draft.new_path
+        reread = parse_canvas(path, text) if draft.canvas else parse_note(path, text)
+        _verify(index, draft.note, reread, wanted)
+    return FileEdit(draft.path, draft.new_path, draft.data, draft.new.encode(), len(wanted))
 
 
 # What a rewritten target depends on besides the vault: the folder it is written from, the
@@ -351,45 +391,86 @@ def _rewrite(
 # Characters that no Markdown construct reads ahead for (code spans read ahead for a backtick,
 # math for ``$``, comments for ``%%``, raw HTML and autolinks for ``>``, link labels for brackets,
 # tables for ``|``) and that end nothing, so changing them inside a link's path changes no other
-# part of the note. ``%`` followed by two hex digits is a Markdown link's percent-encoding.
-_INERT = frozenset(" -_.,/'()+@!&~=*:;?")
-_PERCENT_ENCODED = re.compile(r"%[0-9A-Fa-f]{2}")
+# part of the note: letters, digits, ``_`` (``\w``), a few punctuation marks, and ``%`` followed
+# by two hex digits (a Markdown link's percent-encoding).
+_INERT = re.compile(r"(?:[\w \-.,/'()+@!&~=*:;?]|%[0-9A-Fa-f]{2})*")
 
 
-def _inert(text: str) -> bool:
-    return all(char.isalnum() or char in _INERT for char in _PERCENT_ENCODED.sub("", text))
+def _inert(old: str, new: str) -> bool:
+    """Whether a path part written ``old`` can become ``new`` without the rest of its line
+    reading otherwise. An ``<angle bracket>`` destination's opening bracket, in both, is the
+    link's own: a raw HTML tag opened before the link cannot reach past the link's ``[``."""
+    if old.startswith("<") and new.startswith("<"):
+        old, new = old[1:], new[1:]
+    return _INERT.fullmatch(old) is not None and _INERT.fullmatch(new) is not None
 
 
-def _proven_in_place(
-    index: LinkIndex, source: str, rewrites: Sequence[_Rewrite], lines: Sequence[str]
-) -> bool:
-    """Whether the rewritten note is known to read as before without parsing it again: each
-    rewrite changes inert characters for inert characters on one line, and its link alone,
-    parsed by the parser, is the same link with the same subpath and display text, whose new
-    path the resolver sends to the file it must reach. Otherwise the note is parsed whole."""
-    if sum(map(len, lines)) + len(lines) > MAX_NOTE_CHARS:
-        return False
+def _probes(draft: _Draft) -> list[str] | None:
+    """The text of each rewritten link of ``draft`` as it will be written, or ``None`` when
+    one of them cannot be proven in place: it is not a wikilink or Markdown link on one line,
+    or it changes characters that are not inert, or the note or line is too long to read."""
+    lines = draft.new.lines
+    if draft.canvas or sum(map(len, lines)) + len(lines) > MAX_NOTE_CHARS:
+        return None
     alone: list[str] = []
-    for rewrite in rewrites:
+    for rewrite in draft.rewrites:
         link, span = rewrite.link, rewrite.span
         if (
             link.syntax not in (LinkSyntax.WIKI, LinkSyntax.MARKDOWN)
             or span.line != link.line
             or "\n" in link.raw
-            or not (_inert(span.text) and _inert(rewrite.text))
+            or not _inert(span.text, rewrite.text)
             or len(lines[span.line - 1]) > MAX_LINE_CHARS
         ):
-            return False
+            return None
         start = span.column - link.column
         alone.append(link.raw[:start] + rewrite.text + link.raw[start + len(span.text) :])
-    # Each link a paragraph of its own, all in one parse.
-    probes = parse_note(source, "\n\n".join(alone)).links
-    return len(probes) == len(rewrites) and all(
-        (probe.kind, probe.syntax, probe.raw, probe.subpath, probe.display)
-        == (rewrite.link.kind, rewrite.link.syntax, raw, rewrite.link.subpath, rewrite.link.display)
-        and locate(index, source, probe.target) == rewrite.expected
-        for probe, rewrite, raw in zip(probes, rewrites, alone, strict=True)
-    )
+    return alone
+
+
+# How much probe text one parse reads (well under the parser's MAX_NOTE_CHARS).
+_PROBE_CHARS = 1_000_000
+
+
+def _proven_in_place(index: LinkIndex, drafts: Sequence[_Draft]) -> set[str]:
+    """The paths of the drafts known to read as before without parsing them again: each
+    rewrite changes inert characters for inert characters on one line, and its link, parsed
+    by the parser as a paragraph of its own, is the same link with the same subpath and display
+    text, whose new path the resolver sends to the file it must reach. The others are parsed
+    whole. The probes of many notes are parsed together: a parse's own cost is most of a
+    short text's."""
+    proven: set[str] = set()
+    batch: list[tuple[_Draft, list[str]]] = []
+    size = 0
+    for draft in [*drafts, None]:
+        probes = _probes(draft) if draft is not None else None
+        if batch and (draft is None or size + sum(map(len, probes or ())) > _PROBE_CHARS):
+            proven |= _proven_batch(index, batch)
+            batch, size = [], 0
+        if draft is not None and probes is not None:
+            batch.append((draft, probes))
+            size += sum(len(probe) + 2 for probe in probes)
+    return proven
+
+
+def _proven_batch(index: LinkIndex, batch: Sequence[tuple[_Draft, list[str]]]) -> set[str]:
+    texts = [probe for _, probes in batch for probe in probes]
+    links = parse_note("probes.md", "\n\n".join(texts)).links
+    if len(links) != len(texts):
+        return set()  # a probe read as more or fewer links: none of the batch is taken
+    found = iter(links)
+    proven: set[str] = set()
+    for draft, probes in batch:
+        if all(
+            (probe.kind, probe.syntax, probe.raw, probe.subpath, probe.display)
+            == (r.link.kind, r.link.syntax, raw, r.link.subpath, r.link.display)
+            and locate(index, draft.new_path, probe.target) == r.expected
+            for probe, r, raw in zip(
+                [next(found) for _ in probes], draft.rewrites, probes, strict=True
+            )
+        ):
+            proven.add(draft.path)
+    return proven
 
 
 def _verify(index: LinkIndex, before: Note, after: Note, wanted: Mapping[int, str]) -> None:
