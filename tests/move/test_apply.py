@@ -216,3 +216,38 @@ def test_a_terminating_signal_part_way_puts_everything_back_then_ends_the_proces
     assert "not ended" not in done.stdout
     assert files_of(root) == old
     assert not journal_file(root).exists()
+
+
+def _hub_vault(root: Path, notes: int) -> None:
+    (root / ".obsidian").mkdir(parents=True)
+    (root / "Hub.md").write_text("# Hub\n", encoding="utf-8")
+    for number in range(notes):
+        (root / f"n{number:02}.md").write_text(f"{number} links [[Hub]].\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("stop", ["crash", "failure"])
+def test_many_notes_written_at_once_are_still_all_or_nothing(tmp_path: Path, stop: str) -> None:
+    # Enough notes that they are written by several threads; a stop part-way through them.
+    root = tmp_path / "vault"
+    _hub_vault(root, 24)
+    old = files_of(root)
+    plan = plan_moves(load_vault(root, cache=False), ["Hub.md"], "Centre.md")
+    assert len(plan.edits) == 24
+
+    def halt(name: str) -> None:
+        if name == "write n13.md":
+            raise _Crash if stop == "crash" else OSError(28, "No space left on device")
+
+    if stop == "crash":
+        with pytest.raises(_Crash):
+            apply_plan(root, plan, step=halt)
+        said = recover(root)
+        assert said is not None
+        assert said.startswith("finished an interrupted move"), said
+        assert files_of(root) != old
+        assert all("[[Centre]]" in (root / f"n{n:02}.md").read_text() for n in range(24))
+    else:
+        with pytest.raises(MoveError, match=r"No space left on device.*put back"):
+            apply_plan(root, plan, step=halt)
+        assert files_of(root) == old
+    assert not journal_file(root).exists()

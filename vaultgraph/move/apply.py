@@ -9,7 +9,8 @@ import os
 import shutil
 import stat
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from vaultgraph.lint.fix import NotWritable, replace_atomically
@@ -67,9 +68,7 @@ def apply_plan(
     with stopped_by_signals():
         try:
             step("journal")
-            for write in record.writes:
-                step(f"write {write.path}")
-                _write(root, write.path, write.old, write.new)
+            _write_all(root, record.writes, step)
             for folder in record.folders:
                 step(f"folder {folder}")
                 (root / folder).mkdir(exist_ok=True)
@@ -147,6 +146,28 @@ def _rollback(root: Path, record: Journal) -> None:
     for folder in reversed(record.folders):
         with contextlib.suppress(OSError):
             (root / folder).rmdir()  # only when empty: a folder the move made
+
+
+# Notes written at once: each write waits on the disk (fsync), not on this process, so a few
+# threads write a hub's thousand backlinking notes in a fraction of the time one does.
+_WRITERS = 4
+
+
+def _write_all(root: Path, writes: Sequence[JournalWrite], step: Step) -> None:
+    """Write each note of ``writes`` atomically, a few at a time; the first failure is raised
+    once every write under way has ended (so the rollback sees each note old or new)."""
+    if len(writes) < 2 * _WRITERS:
+        for write in writes:
+            step(f"write {write.path}")
+            _write(root, write.path, write.old, write.new)
+        return
+    with ThreadPoolExecutor(max_workers=_WRITERS, thread_name_prefix="vaultgraph-mv") as pool:
+        pending = []
+        for write in writes:
+            step(f"write {write.path}")
+            pending.append(pool.submit(_write, root, write.path, write.old, write.new))
+        for future in pending:
+            future.result()
 
 
 def _write(root: Path, path: str, old: bytes, new: bytes) -> None:
