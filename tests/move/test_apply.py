@@ -225,7 +225,7 @@ def _hub_vault(root: Path, notes: int) -> None:
         (root / f"n{number:02}.md").write_text(f"{number} links [[Hub]].\n", encoding="utf-8")
 
 
-@pytest.mark.parametrize("stop", ["crash", "failure"])
+@pytest.mark.parametrize("stop", ["crash", "failure", "vanished"])
 def test_many_notes_written_at_once_are_still_all_or_nothing(tmp_path: Path, stop: str) -> None:
     # Enough notes that they are written by several threads; a stop part-way through them.
     root = tmp_path / "vault"
@@ -236,6 +236,9 @@ def test_many_notes_written_at_once_are_still_all_or_nothing(tmp_path: Path, sto
 
     def halt(name: str) -> None:
         if name == "write n13.md":
+            if stop == "vanished":  # then its write, in a thread, fails
+                (root / "n13.md").unlink()
+                return
             raise _Crash if stop == "crash" else OSError(28, "No space left on device")
 
     if stop == "crash":
@@ -246,8 +249,13 @@ def test_many_notes_written_at_once_are_still_all_or_nothing(tmp_path: Path, sto
         assert said.startswith("finished an interrupted move"), said
         assert files_of(root) != old
         assert all("[[Centre]]" in (root / f"n{n:02}.md").read_text() for n in range(24))
-    else:
+    elif stop == "failure":
         with pytest.raises(MoveError, match=r"No space left on device.*put back"):
             apply_plan(root, plan, step=halt)
         assert files_of(root) == old
+    else:
+        with pytest.raises(MoveError, match=r"cannot write.*put back"):
+            apply_plan(root, plan, step=halt)
+        del old["n13.md"]
+        assert files_of(root) == old  # every other note put back, Hub.md not renamed
     assert not journal_file(root).exists()
