@@ -55,7 +55,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--only",
+        default="hub,folder,rename",
+        help="the moves to time, comma-separated: hub, folder, rename (default: all three)",
+    )
     args = parser.parse_args(argv)
+    only = [name.strip() for name in args.only.split(",")]
+    if not set(only) <= {"hub", "folder", "rename"}:
+        parser.error(f"--only: not a move of this benchmark: {args.only}")
     with tempfile.TemporaryDirectory(prefix="vaultgraph-move-") as scratch:
         root = Path(scratch) / "vault"
         root.mkdir()
@@ -67,16 +75,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             folder for path in vault.notes for folder in _ancestors(posixpath.dirname(path))
         )
         folder = min((f for f in sizes if f), key=lambda f: abs(sizes[f] - 500))
-        cases = [
-            (
+        cases = {
+            "hub": (
                 f"hub note {hub} ({backlinks[hub]} backlinks)",
                 hub,
                 "moved/" + posixpath.basename(hub),
             ),
-            (f"folder {folder} ({sizes[folder]} notes)", folder, "moved-folder"),
-            (f"hub note {hub} renamed", hub, posixpath.join(posixpath.dirname(hub), "Renamed.md")),
-        ]
-        for label, source, dest in cases:
+            "folder": (f"folder {folder} ({sizes[folder]} notes)", folder, "moved-folder"),
+            "rename": (
+                f"hub note {hub} renamed",
+                hub,
+                posixpath.join(posixpath.dirname(hub), "Renamed.md"),
+            ),
+        }
+        for name in only:
+            label, source, dest = cases[name]
             times: list[float] = []
             rewritten: set[int] = set()
             for _ in range(args.runs):
