@@ -115,11 +115,13 @@ def file_card_subpaths(text: str) -> tuple[WrittenString | None, ...] | None:
         cards = list(_cards(data, _Strings(text)))
     except (RecursionError, ValueError, _Invalid):
         return None
-    return tuple(
-        None if (at := card.subpath) is None else WrittenString(at.line, at.column, at.raw, at.value)
-        for card in cards
-        if card.kind == "file"
-    )
+    return tuple(_written(card.subpath) for card in cards if card.kind == "file")
+
+
+def _written(literal: _Literal | None) -> WrittenString | None:
+    if literal is None:
+        return None
+    return WrittenString(literal.line, literal.column, literal.raw, literal.value)
 
 
 class _Pairs(list[tuple[str, Any]]):
