@@ -136,9 +136,9 @@ def assert_heading_renamed(
     assert dict(plan.paths) == {}
     old_headings, new_headings = before.notes[note].headings, after.notes[note].headings
     assert len(old_headings) == len(new_headings)
-    for index, (old, now) in enumerate(zip(old_headings, new_headings, strict=True)):
-        assert (now.level, now.line) == (old.level, old.line)
-        assert now.text == (new if index == renamed else old.text)
+    for index, (was, heading) in enumerate(zip(old_headings, new_headings, strict=True)):
+        assert (heading.level, heading.line) == (was.level, was.line)
+        assert heading.text == (new if index == renamed else was.text)
     assert len(after.links) == len(before.links)
     newly = set(plan.newly_resolved)
     for old_link, now_link in zip(before.links, after.links, strict=True):
@@ -172,9 +172,10 @@ def assert_heading_renamed(
         if path not in edited:
             assert new_data == data, path
             continue
-        heading = (old_headings[renamed], new_headings[renamed]) if path == note else None
-        assert _masked(new_data, _document(after, path), heading and heading[1]) == _masked(
-            data, _document(before, path), heading and heading[0]
+        was_named = old_headings[renamed] if path == note else None
+        now_named = new_headings[renamed] if path == note else None
+        assert _masked(new_data, _document(after, path), now_named) == _masked(
+            data, _document(before, path), was_named
         ), path
     return after
 
