@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.move.invariant import assert_heading_renamed, files_of
-from vaultgraph.move import MoveError, Plan, apply_plan, plan_heading_rename
+from vaultgraph.move import MoveError, Plan, apply_plan, plan_heading_rename, recover
+from vaultgraph.move.journal import journal_file
 from vaultgraph.resolve import heading_path
 from vaultgraph.vault import Vault, load_vault
 
@@ -123,6 +124,7 @@ def test_a_broken_link_the_rename_makes_resolve_is_said_and_kept(root: Path) -> 
         ("Gone.md", "Old heading", "New", "Gone.md is not a note of the vault"),
         ("Board.canvas", "Old heading", "New", "Board.canvas is not a note"),
         (NOTE, "Missing", "New", "Guide.md has no heading Missing"),
+        (NOTE, " ", "New", "give the heading to rename after the #"),
         (NOTE, "Child#Old heading", "New", "Guide.md has no heading Child#Old heading"),
         (NOTE, "Old heading", "Other", r"Guide.md already has a heading Other \(line 34\)"),
         (NOTE, "Old heading", "other?", "already has a heading Other"),
@@ -166,3 +168,27 @@ def test_a_card_subpath_written_with_escapes_is_refused_not_corrupted(root: Path
     board.write_text(text.replace('"#Old heading"', '"#Old\\u0020heading"'), encoding="utf-8")
     with pytest.raises(MoveError, match="cannot find the heading in"):
         plan_heading_rename(load_vault(root, cache=False), NOTE, "Old heading", "New heading")
+
+
+class _Crash(Exception):
+    pass
+
+
+def test_a_rename_killed_after_one_note_is_finished_by_the_next_run(root: Path) -> None:
+    plan = plan_heading_rename(load_vault(root, cache=False), NOTE, "Old heading", "New heading")
+    written: list[str] = []
+
+    def crash(name: str) -> None:
+        if name.startswith("write "):
+            written.append(name)
+            if len(written) == 2:
+                raise _Crash
+
+    with pytest.raises(_Crash):
+        apply_plan(root, plan, step=crash)
+    assert journal_file(root).exists()
+    said = recover(root)
+    assert said == "finished an interrupted move (5 note(s) rewritten, no file renamed)"
+    for edit in plan.edits:
+        assert (root / edit.path).read_bytes() == edit.new, edit.path
+    assert not journal_file(root).exists()

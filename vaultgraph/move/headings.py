@@ -56,6 +56,8 @@ def plan_heading_rename(vault: Vault, note_path: str, old_heading: str, new_head
     rename cannot be made as asked or a reference cannot be kept."""
     note = _note(vault, note_path)
     new = _new_text(new_heading)
+    if not old_heading.strip():
+        raise MoveError(f"give the heading to rename after the #: {note_path}#Heading")
     chain = heading_path(note.headings, old_heading)
     if chain is None:
         raise MoveError(f"{note_path} has no heading {old_heading.strip()}")
