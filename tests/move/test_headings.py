@@ -130,6 +130,7 @@ def test_a_broken_link_the_rename_makes_resolve_is_said_and_kept(root: Path) -> 
         (NOTE, "Old heading", "other?", "already has a heading Other"),
         (NOTE, "Old heading", "_Other_", "already has a heading Other"),  # by its plain text
         (NOTE, "Old heading", "  ", "the new heading is empty"),
+        (NOTE, "Old heading", "x" * 1001, "the new heading is over 1,000 characters long"),
         (NOTE, "Old heading", "Two\nlines", "holds a line break"),
         (NOTE, "Old heading", "A#B", "holds #, which no link"),
         (NOTE, "Old heading", "a [b] | c ^d", r"holds \[\]\|\^, which no link"),

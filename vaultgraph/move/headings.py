@@ -32,12 +32,14 @@ from vaultgraph.resolve import heading_key, heading_path
 from vaultgraph.store import digest
 from vaultgraph.vault import Vault
 
-__all__ = ["plan_heading_rename"]
+__all__ = ["MAX_HEADING_CHARS", "plan_heading_rename"]
 
 # What a link's subpath cannot hold as written: ``#`` starts another part, ``|`` the display
 # text, ``^`` a block, ``[`` and ``]`` end or break a wikilink. Obsidian writes none of them
 # into the heading links it makes.
 _UNWRITABLE = "#|^[]"
+# Far more than any heading; a wikilink of more than 4,096 characters is no link at all.
+MAX_HEADING_CHARS = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,8 @@ def _new_text(given: str) -> str:
     text = given.strip()
     if not text:
         raise MoveError("the new heading is empty")
+    if len(text) > MAX_HEADING_CHARS:
+        raise MoveError(f"the new heading is over {MAX_HEADING_CHARS:,} characters long")
     if any(ord(char) < 32 or char == "\x7f" for char in text):
         raise MoveError(f"the new heading {text!r} holds a line break or a control character")
     refused = "".join(dict.fromkeys(char for char in text if char in _UNWRITABLE))
