@@ -90,3 +90,12 @@ def test_an_unresolved_link_that_would_resolve_is_a_warning(
         "warning: Fresh.md:1: [[Guide#Fresh]] would reach the renamed heading "
         "(an unresolved link, kept)"
     )
+
+
+def test_a_name_with_terminal_escapes_is_shown_escaped(
+    capsys: pytest.CaptureFixture[str], root: Path
+) -> None:
+    (root / "Bad\x1b[31m.md").write_text("# A\n", encoding="utf-8")
+    code, _, err = run(capsys, "mv", "--vault", root, "Bad\x1b[31m.md#Missing", "New")
+    assert code == 2
+    assert err == "Error: Bad\\x1b[31m.md has no heading Missing\n"
