@@ -16,14 +16,14 @@ from vaultgraph.vault import Vault, load_vault
 NOTE = "Guide.md"
 
 
-def _rename(root: Path, old: str, new: str) -> tuple[Plan, Vault]:
+def _rename(root: Path, old: str, new: str, note: str = NOTE) -> tuple[Plan, Vault]:
     before = load_vault(root, cache=False)
     files = files_of(root)
-    chain = heading_path(before.notes[NOTE].headings, old)
+    chain = heading_path(before.notes[note].headings, old)
     assert chain is not None
-    plan = plan_heading_rename(before, NOTE, old, new)
+    plan = plan_heading_rename(before, note, old, new)
     apply_plan(root, plan)
-    return plan, assert_heading_renamed(before, files, plan, NOTE, chain[-1], new.strip())
+    return plan, assert_heading_renamed(before, files, plan, note, chain[-1], new.strip())
 
 
 def _text(root: Path, path: str) -> str:
@@ -102,6 +102,18 @@ def test_a_heading_with_inline_markup_is_replaced_as_written(root: Path) -> None
     _rename(root, "Bold words", "Plain words")
     assert "\n## Plain words\n" in _text(root, NOTE)
     assert "Bold [[Guide#Plain words]] and [[Guide#Plain words]]" in _text(root, "Links.md")
+
+
+def test_a_crlf_note_with_a_bom_keeps_both(root: Path) -> None:
+    (root / "Crlf.md").write_bytes(
+        b"\xef\xbb\xbf# Crlf\r\n\r\n## Win\r\n\r\nSee [[#Win]] and [[Guide#Other]].\r\n"
+    )
+    (root / "Mac.md").write_bytes(b"Old Mac [[Crlf#Win|w]]\r")
+    _rename(root, "Win", "Windows", note="Crlf.md")
+    assert (root / "Crlf.md").read_bytes() == (
+        b"\xef\xbb\xbf# Crlf\r\n\r\n## Windows\r\n\r\nSee [[#Windows]] and [[Guide#Other]].\r\n"
+    )
+    assert (root / "Mac.md").read_bytes() == b"Old Mac [[Crlf#Windows|w]]\r"
 
 
 def test_a_case_only_rename_rewrites(root: Path) -> None:
