@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from tests.test_parse import FIXTURES, describe, read_cases
-from vaultgraph.canvas import MAX_CANVAS_BYTES, is_canvas, parse_canvas
+from vaultgraph.canvas import (
+    MAX_CANVAS_BYTES,
+    WrittenString,
+    file_card_subpaths,
+    is_canvas,
+    parse_canvas,
+)
 from vaultgraph.vault import load_vault
 
 CASES = [
@@ -70,3 +76,19 @@ def test_an_oversized_utf16_or_binary_canvas_is_one_finding(tmp_path: Path) -> N
         "Wide.canvas": ["canvas-invalid"],
     }
     assert "UTF-16" in problems["Wide.canvas"][0].message
+
+
+def test_file_card_subpaths_say_where_each_subpath_is_written() -> None:
+    text = (
+        '{"nodes": [\n'
+        ' {"subpath": "#A\\u0020b", "id": "1", "type": "file", "file": "N.md"},\n'
+        ' {"id": "2", "type": "text", "text": "[[N#A b]]"},\n'
+        ' {"id": "3", "type": "file", "file": "N.md"}\n'
+        "]}"
+    )
+    links = parse_canvas("B.canvas", text).links
+    assert [link.subpath for link in links] == ["A b", "A b", None]
+    assert file_card_subpaths(text) == (WrittenString(2, 15, "#A\\u0020b", "#A b"), None)
+    assert text.split("\n")[1][14:23] == "#A\\u0020b"
+    assert file_card_subpaths("{nope") is None
+    assert file_card_subpaths("") is None

@@ -20,6 +20,7 @@ from vaultgraph.resolve import (
     build_index,
     fold,
     heading_key,
+    heading_path,
     index_for,
     resolve_all,
     resolve_link,
@@ -589,3 +590,20 @@ def test_a_name_resolves_as_a_link_written_at_the_vault_root(
     assert (found.source, found.resolved, found.rule) == ("", resolved, rule)
     if name == "ECS":
         assert found.candidates == ("b/ECS.md", "a/x/ECS.md")
+
+
+def test_heading_path_is_the_chain_the_resolver_matches() -> None:
+    text = "# A\n## B\n# C\n## B\n### D\n## **E** f\n"
+    headings = parse_note("N.md", text).headings
+    assert heading_path(headings, "B") == (1,)  # the first of two
+    assert heading_path(headings, "C#B") == (2, 3)  # the one under C
+    assert heading_path(headings, "B#D") == (3, 4)  # the first B has no D: the second does
+    assert heading_path(headings, "A#?#B") == (0, 1)  # a part with no key is skipped
+    assert heading_path(headings, "e f") == (5,)  # by its plain text
+    assert heading_path(headings, "A#D") is None
+    assert heading_path(headings, "?") is None
+    note = Note("N.md", headings=headings)
+    for subpath in ("B", "C#B", "B#D", "A#D", "e f", "D#B"):
+        link = Link(LinkKind.LINK, LinkSyntax.WIKI, f"[[#{subpath}]]", "", subpath, None, 9, 1)
+        found = resolve_link(build_index(["N.md"]), "N.md", link, {"N.md": note})
+        assert found.subpath_exists is (heading_path(headings, subpath) is not None)

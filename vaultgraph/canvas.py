@@ -27,7 +27,15 @@ from typing import Any
 
 from vaultgraph.model import UNREAD_PROBLEMS, Link, LinkKind, LinkSyntax, Note, Problem, Tag
 
-__all__ = ["CANVAS_EXTENSION", "MAX_CANVAS_BYTES", "invalid", "is_canvas", "parse_canvas"]
+__all__ = [
+    "CANVAS_EXTENSION",
+    "MAX_CANVAS_BYTES",
+    "WrittenString",
+    "file_card_subpaths",
+    "invalid",
+    "is_canvas",
+    "parse_canvas",
+]
 
 CANVAS_EXTENSION = ".canvas"
 # A board of thousands of cards is a few megabytes; more than this is not read (a finding).
@@ -84,6 +92,38 @@ def parse_canvas(path: str, text: str) -> Note:
     return Note(path=path, tags=tuple(tags), links=tuple(links), problems=tuple(problems))
 
 
+@dataclass(frozen=True, slots=True)
+class WrittenString:
+    """A JSON string value as the file writes it: 1-based line and column of its first
+    character after the opening quote, the text between the quotes (escapes as written), and
+    the decoded value."""
+
+    line: int
+    column: int
+    raw: str
+    value: str
+
+
+def file_card_subpaths(text: str) -> tuple[WrittenString | None, ...] | None:
+    """Where each file card's ``"subpath"`` is written (``None``: the card has none), in the
+    order :func:`parse_canvas` gives the file cards' embeds; ``None`` when ``text`` is not a
+    canvas it reads references from. What ``vaultgraph mv`` rewrites a heading rename in."""
+    if len(text) > MAX_CANVAS_BYTES or not text.strip():
+        return None
+    try:
+        data = json.loads(text, object_pairs_hook=_Pairs)
+        cards = list(_cards(data, _Strings(text)))
+    except (RecursionError, ValueError, _Invalid):
+        return None
+    return tuple(_written(card.subpath) for card in cards if card.kind == "file")
+
+
+def _written(literal: _Literal | None) -> WrittenString | None:
+    if literal is None:
+        return None
+    return WrittenString(literal.line, literal.column, literal.raw, literal.value)
+
+
 class _Pairs(list[tuple[str, Any]]):
     """A JSON object as its pairs in file order (duplicate keys kept): the order the strings
     of the file are met in."""
@@ -105,7 +145,7 @@ class _Literal:
 class _Card:
     kind: str  # "file" or "text"
     literal: _Literal  # the ``file`` or ``text`` value
-    subpath: str | None = None
+    subpath: _Literal | None = None  # a file card's ``subpath`` value
 
 
 class _Invalid(Exception):
@@ -170,8 +210,7 @@ def _node(node: Any, strings: _Strings) -> Iterator[_Card]:
         raise _Invalid(f"a node has no {names}", line, column)
     kind = literals["type"].value
     if kind == "file" and "file" in literals:
-        subpath = literals.get("subpath")
-        yield _Card("file", literals["file"], subpath.value if subpath is not None else None)
+        yield _Card("file", literals["file"], literals.get("subpath"))
     elif kind == "text" and "text" in literals:
         yield _Card("text", literals["text"])
     if kind == "file" and "file" not in literals:
@@ -198,7 +237,7 @@ def _skip(value: Any, strings: _Strings) -> None:
 def _file_link(card: _Card) -> Link:
     """A file card: an embed of its file, placed at its ``file`` value."""
     target = card.literal.value
-    subpath = card.subpath
+    subpath = card.subpath.value if card.subpath is not None else None
     if subpath is not None and subpath.startswith("#"):
         subpath = subpath[1:]
     raw = f"![[{target}{'#' + subpath if subpath else ''}]]"

@@ -20,6 +20,7 @@ __all__ = [
     "files_named",
     "fold",
     "heading_key",
+    "heading_path",
     "index_for",
     "locate",
     "resolve_all",
@@ -343,18 +344,36 @@ def _subpath_exists(
     return found
 
 
+def heading_path(headings: Sequence[Heading], subpath: str) -> tuple[int, ...] | None:
+    """The headings a heading ``subpath`` (``A#B``) names, one index into ``headings`` per part
+    whose key is not empty, each nested in the one before: the first such chain in the note's
+    order, the one a link with that subpath reaches; ``None`` when there is none (or no part)."""
+    parts = [key for key in (heading_key(part) for part in subpath.split("#")) if key]
+    if not parts:
+        return None
+    return _heading_path(headings, _heading_keys(headings), parts, 0, len(headings))
+
+
 def _heading_path_exists(
     headings: Sequence[Heading], keys: _HeadingKeys, parts: Sequence[str], start: int, stop: int
 ) -> bool:
     """Whether ``parts`` names headings in [start, stop), each nested in the one before."""
+    return _heading_path(headings, keys, parts, start, stop) is not None
+
+
+def _heading_path(
+    headings: Sequence[Heading], keys: _HeadingKeys, parts: Sequence[str], start: int, stop: int
+) -> tuple[int, ...] | None:
+    """The first chain of headings in [start, stop) that ``parts`` names, or ``None``."""
     if not parts:
-        return True
+        return ()
     for i in range(start, stop):
         if parts[0] in keys[i]:
             end = _section_end(headings, i)
-            if _heading_path_exists(headings, keys, parts[1:], i + 1, end):
-                return True
-    return False
+            rest = _heading_path(headings, keys, parts[1:], i + 1, end)
+            if rest is not None:
+                return (i, *rest)
+    return None
 
 
 def _section_end(headings: Sequence[Heading], i: int) -> int:

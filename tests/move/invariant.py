@@ -1,6 +1,7 @@
 """The invariant every move keeps, as a test helper: every resolved reference reaches the same
 file (at its new path) from the same line, every unresolved one stays unresolved unless the
-plan said it would now resolve, and no byte changes outside the link texts."""
+plan said it would now resolve, and no byte changes outside the link texts; and the same for a
+heading rename, the heading's text aside."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ import os
 import stat
 from pathlib import Path
 
-from vaultgraph.canvas import is_canvas
+from vaultgraph.canvas import file_card_subpaths, is_canvas
 from vaultgraph.lint.fix import split_text
-from vaultgraph.model import LinkSyntax, Note
+from vaultgraph.model import Heading, LinkSyntax, Note
 from vaultgraph.move.plan import Plan
 from vaultgraph.move.rewrite import Span, in_json_line
-from vaultgraph.resolve import Resolution, ResolvedLink
+from vaultgraph.resolve import Resolution, ResolvedLink, heading_path
 from vaultgraph.vault import Vault, load_vault
 
 _UNRESOLVED = (Resolution.UNRESOLVED, Resolution.OUTSIDE_VAULT)
@@ -118,3 +119,101 @@ def _new_path(path: str, plan: Plan) -> str:
         if path == rename.source or path.startswith(rename.source + "/"):
             return rename.dest + path[len(rename.source) :]
     return path
+
+
+def assert_heading_renamed(
+    before: Vault,
+    before_files: dict[str, tuple[bytes, int]],
+    plan: Plan,
+    note: str,
+    renamed: int,
+    new: str,
+) -> Vault:
+    """Check the vault at ``before.root`` now is ``before`` with the heading ``renamed`` (its
+    index) of ``note`` named ``new``, as ``plan`` says: every reference that reached it reaches
+    it still, at the same line, the others read as they did (one that reached nothing may reach
+    it now, said in the plan), and no byte changed outside the references and the heading's
+    text; the vault as it is now."""
+    after = load_vault(before.root, cache=False)
+    assert (set(after.notes), after.attachments) == (set(before.notes), before.attachments)
+    assert plan.renames == ()
+    assert dict(plan.paths) == {}
+    old_headings, new_headings = before.notes[note].headings, after.notes[note].headings
+    assert len(old_headings) == len(new_headings)
+    for index, (was, heading) in enumerate(zip(old_headings, new_headings, strict=True)):
+        assert (heading.level, heading.line) == (was.level, was.line)
+        assert heading.text == (new if index == renamed else was.text)
+    assert len(after.links) == len(before.links)
+    newly = set(plan.newly_resolved)
+    for old_link, now_link in zip(before.links, after.links, strict=True):
+        old, now = old_link.link, now_link.link
+        where = f"{old_link.source}:{old.line} {old.raw} -> {now.raw}"
+        assert (now_link.source, now_link.resolved) == (old_link.source, old_link.resolved), where
+        assert (now.kind, now.syntax, now.line, now.target, now.display) == (
+            old.kind,
+            old.syntax,
+            old.line,
+            old.target,
+            old.display,
+        ), where
+        chain = _chain(old_link, note, old_headings)
+        if chain is not None and renamed in chain:
+            assert now_link.subpath_exists is True, where
+            assert now.subpath is not None, where
+            assert heading_path(new_headings, now.subpath) == chain, where
+        elif (now.raw, now.subpath) != (old.raw, old.subpath):
+            raise AssertionError(f"rewritten, but it did not reach the heading: {where}")
+        elif now_link.subpath_exists != old_link.subpath_exists:
+            said = f"{old_link.source}:{old.line}: {old.raw} would reach the renamed heading"
+            assert old_link.subpath_exists is False, where
+            assert said in newly, where
+    edited = {edit.path for edit in plan.edits}
+    now_files = files_of(before.root)
+    assert set(now_files) == set(before_files)
+    for path, (data, mode) in before_files.items():
+        new_data, new_mode = now_files[path]
+        assert new_mode == mode, path
+        if path not in edited:
+            assert new_data == data, path
+            continue
+        was_named = old_headings[renamed] if path == note else None
+        now_named = new_headings[renamed] if path == note else None
+        assert _masked(new_data, _document(after, path), now_named) == _masked(
+            data, _document(before, path), was_named
+        ), path
+    return after
+
+
+def _chain(
+    resolved: ResolvedLink, note: str, headings: tuple[Heading, ...]
+) -> tuple[int, ...] | None:
+    subpath = resolved.link.subpath
+    if resolved.resolved != note or subpath is None or subpath.startswith("^"):
+        return None
+    return heading_path(headings, subpath)
+
+
+def _masked(data: bytes, document: Note, heading: Heading | None) -> bytes:
+    """The file's bytes with each reference's text, each canvas file card's subpath and the
+    heading's text taken out: what a heading rename may change."""
+    text = split_text(data)
+    lines = list(text.lines)
+    spans: list[tuple[int, int, str]] = []
+    for link in document.links:
+        written = link.target if link.syntax is LinkSyntax.CANVAS else link.raw
+        if "\n" not in written:
+            spans.append((link.line, link.column, written))
+    cards = file_card_subpaths(text.text) if document.path.endswith(".canvas") else None
+    for card in cards or ():
+        if card is not None:
+            spans.append((card.line, card.column, card.raw))
+    if heading is not None:
+        column = lines[heading.line - 1].find(heading.text, heading.column - 1) + 1
+        spans.append((heading.line, column, heading.text))
+    # Right to left on each line, so that no removal moves one still to come.
+    for line, column, written in sorted(spans, reverse=True):
+        at = lines[line - 1]
+        assert at[column - 1 : column - 1 + len(written)] == written, (line, written)
+        lines[line - 1] = at[: column - 1] + "\x00" + at[column - 1 + len(written) :]
+    body = "".join(line + end for line, end in zip(lines, text.endings, strict=True))
+    return text.bom + body.encode("utf-8")

@@ -27,13 +27,15 @@ def mv_command(
     jobs: int | None,
 ) -> int:
     """Move or rename SOURCE to DEST (or several SOURCEs into the folder DEST), rewriting every
-    link the move would break. Paths are vault-relative or on disk inside the vault."""
+    link the move would break. Paths are vault-relative or on disk inside the vault.
+    "NOTE.md#Old heading" "New heading" renames a heading, rewriting every link to it."""
     from vaultgraph.lock import VaultBusy, writing
-    from vaultgraph.move import MoveError, apply_plan, plan_moves, recover
+    from vaultgraph.move import MoveError, apply_plan, plan_heading_rename, plan_moves, recover
     from vaultgraph.terminal import visible
 
     if len(paths) < 2:
         raise click.UsageError("give SOURCE and DEST")
+    heading = _heading_source(vault, paths)
     sources = [_in_vault(vault, path) for path in paths[:-1]]
     dest = _in_vault(vault, paths[-1])
     try:
@@ -45,7 +47,13 @@ def mv_command(
                 if said is not None:
                     click.echo(f"vaultgraph: {visible(said)}", err=True)
             loaded = open_vault(vault, no_cache=no_cache, jobs=jobs, quiet=True)
-            plan = plan_moves(loaded, sources, dest)
+            if heading is None:
+                plan = plan_moves(loaded, sources, dest)
+            else:
+                note, old = heading
+                new = paths[-1].strip().lstrip("#")  # "## New" is the heading's text "New"
+                plan = plan_heading_rename(loaded, note, old, new)
+                click.echo(visible(f"{note}#{old.strip()} -> {note}#{new.strip()}"))
             for line in plan.newly_resolved:
                 click.echo(f"warning: {visible(line)} (an unresolved link, kept)", err=True)
             for rename in plan.renames:
@@ -60,8 +68,22 @@ def mv_command(
     except MoveError as error:
         raise click.ClickException(str(error)) from None
     rewritten = sum(edit.rewritten for edit in plan.edits)
-    click.echo(f"Rewrote {rewritten} link(s) in {len(plan.edits)} note(s).", err=True)
+    notes = sum(1 for edit in plan.edits if edit.rewritten)
+    click.echo(f"Rewrote {rewritten} link(s) in {notes} note(s).", err=True)
     return ExitCode.OK
+
+
+def _heading_source(vault: Path, paths: tuple[str, ...]) -> tuple[str, str] | None:
+    """The note and the heading of a heading rename, ``NOTE.md#Old heading`` then the new
+    heading: one SOURCE that is no file, whose part before its first ``#`` is a note."""
+    given = paths[0]
+    if len(paths) != 2 or "#" not in given or os.path.lexists(os.path.join(vault, given)):
+        return None
+    written, _, old = given.partition("#")
+    note = _in_vault(vault, written)
+    if not note.lower().endswith(".md") or not os.path.isfile(os.path.join(vault, note)):
+        return None
+    return note, old
 
 
 def _in_vault(vault: Path, given: str) -> str:

@@ -108,6 +108,8 @@ def recover(root: Path, *, journal: Path | None = None) -> str | None:
         outcome = "could not finish, so undid"
     remove_journal(file)
     moved = ", ".join(f"{source} -> {dest}" for source, dest in record.renames)
+    # A heading rename renames no file: its journal holds only the notes it rewrites.
+    moved = moved or f"{len(record.writes)} note(s) rewritten, no file renamed"
     return f"{outcome} an interrupted move ({moved})"
 
 

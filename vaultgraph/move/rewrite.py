@@ -17,6 +17,7 @@ __all__ = [
     "choose_target",
     "in_json_line",
     "json_written",
+    "markdown_encoded",
     "target_span",
     "written_target",
 ]
@@ -103,15 +104,24 @@ def written_target(link: Link, span: Span, target: str) -> str:
         if link.syntax == LinkSyntax.PROPERTY and ('"' in target or "\\" in target):
             raise UnwritableLink(f"a property link cannot name {target}")
         return target
-    if any(ord(char) < 32 for char in target):
-        raise UnwritableLink(f"a Markdown link cannot name {target!r}")
     if span.text.startswith("<"):
-        if "<" in target or ">" in target:
-            raise UnwritableLink(f"an <angle bracket> link cannot name {target}")
-        return f"<{target}"  # the closing bracket is after the subpath, kept
-    if "%" in span.text:  # written percent-encoded: encoded the same way
-        return quote(target, safe="/!$&'*+,;=:@~")
-    return "".join(_MARKDOWN_ESCAPED.get(char, char) for char in target)
+        return "<" + markdown_encoded(target, span.text)  # the closing ">" follows the subpath
+    return markdown_encoded(target, span.text)
+
+
+def markdown_encoded(text: str, like: str) -> str:
+    """``text`` (decoded) as a part of a Markdown destination written as ``like``: as it is
+    inside ``<angle brackets>``, percent-encoded when ``like`` is, else with only what a bare
+    destination cannot hold escaped."""
+    if any(ord(char) < 32 for char in text):
+        raise UnwritableLink(f"a Markdown link cannot name {text!r}")
+    if like.startswith("<"):
+        if "<" in text or ">" in text:
+            raise UnwritableLink(f"an <angle bracket> link cannot name {text}")
+        return text
+    if "%" in like:  # written percent-encoded: encoded the same way
+        return quote(text, safe="/!$&'*+,;=:@~")
+    return "".join(_MARKDOWN_ESCAPED.get(char, char) for char in text)
 
 
 def _wiki_span(link: Link) -> Span | None:
