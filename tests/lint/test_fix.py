@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from vaultgraph.lint.config import Config
 from vaultgraph.lint.finding import Edit, Finding, Severity
-from vaultgraph.lint.fix import FixReport, apply_fixes, remove_leftovers
+from vaultgraph.lint.fix import FixReport, apply_fixes, remove_leftovers, split_text
 from vaultgraph.lint.runner import check_vault
 from vaultgraph.parse import parse_note
 from vaultgraph.vault import load_vault
@@ -569,3 +570,14 @@ def test_remove_leftovers_leaves_a_file_of_another_user(
     monkeypatch.setattr(os, "geteuid", lambda: os.stat(tmp_path).st_uid + 1)
     assert remove_leftovers(tmp_path, ["N.md"]) == ()
     assert (tmp_path / ".N.md.vaultgraph-abcd1234.tmp").exists()
+
+
+@given(st.text(alphabet="ab\r\n\x85\u2028 ", max_size=40))
+def test_split_text_cuts_lines_where_the_parser_does_and_keeps_every_byte(text: str) -> None:
+    # Only \r\n, \r and \n end a line (as the parser counts them), whichever the note uses.
+    data = text.encode("utf-8")
+    split = split_text(data)
+    assert split.encode() == data
+    assert all("\r" not in line and "\n" not in line for line in split.lines)
+    assert len(split.lines) == len(re.findall(r"\r\n|\r|\n", text)) + 1
+    assert split.endings[-1] == ""

@@ -175,7 +175,10 @@ def _split(data: bytes) -> _Text:
         text = data[len(bom) :].decode("utf-8")
     except UnicodeDecodeError:
         raise _Skip("not UTF-8; not fixed") from None
-    lines: list[str] = []
+    if "\r" not in text:  # most notes: one kind of line ending, a split in C
+        lines = text.split("\n")
+        return _Text(bom, tuple(lines), ("\n",) * (len(lines) - 1) + ("",))
+    lines = []
     endings: list[str] = []
     start = 0
     for match in _LINE_ENDING.finditer(text):
