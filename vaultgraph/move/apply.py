@@ -22,7 +22,7 @@ from vaultgraph.move.journal import (
     remove_journal,
     save,
 )
-from vaultgraph.move.plan import MoveError, Plan
+from vaultgraph.move.plan import FileEdit, MoveError, Plan
 from vaultgraph.signals import Stopped, stopped_by_signals
 
 __all__ = ["Step", "apply_plan", "recover"]
@@ -68,7 +68,7 @@ def apply_plan(
     with stopped_by_signals():
         try:
             step("journal")
-            _write_all(root, record.writes, step)
+            _write_all(root, plan.edits, step)
             for folder in record.folders:
                 step(f"folder {folder}")
                 (root / folder).mkdir(exist_ok=True)
@@ -94,7 +94,7 @@ def recover(root: Path, *, journal: Path | None = None) -> str | None:
     """Finish the move a journal of the vault at ``root`` records (or, when that can no longer
     be done, undo it) and say what was done; ``None`` when there is no journal."""
     file = journal_file(root) if journal is None else journal
-    record = read_journal(file)
+    record = read_journal(file, root)
     if record is None:
         return None
     if isinstance(record, str):
@@ -116,11 +116,10 @@ def recover(root: Path, *, journal: Path | None = None) -> str | None:
 def _finish(root: Path, record: Journal) -> None:
     for write in record.writes:
         where = write.path if os.path.lexists(root / write.path) else write.new_path
-        data = (root / where).read_bytes()
-        if data == write.old:
-            _write(root, where, write.old, write.new)
-        elif data != write.new:
+        if write.old is None or write.new is None:  # found as neither version
             raise MoveError(f"{where} changed meanwhile")
+        if (root / where).read_bytes() == write.old:
+            _write(root, where, write.old, write.new)
     for source, dest in record.renames:
         there, here = os.path.lexists(root / dest), os.path.lexists(root / source)
         if there and not here:
@@ -143,8 +142,9 @@ def _rollback(root: Path, record: Journal) -> None:
                     os.rename(root / dest, root / source)
     for write in record.writes:
         with contextlib.suppress(OSError, NotWritable):
-            if (root / write.path).read_bytes() == write.new:
-                _write(root, write.path, write.new, write.old)
+            old, new = write.old, write.new
+            if old is not None and new is not None and (root / write.path).read_bytes() == new:
+                _write(root, write.path, new, old)
     for folder in reversed(record.folders):
         with contextlib.suppress(OSError):
             (root / folder).rmdir()  # only when empty: a folder the move made
@@ -155,7 +155,7 @@ def _rollback(root: Path, record: Journal) -> None:
 _WRITERS = 4
 
 
-def _write_all(root: Path, writes: Sequence[JournalWrite], step: Step) -> None:
+def _write_all(root: Path, writes: Sequence[FileEdit], step: Step) -> None:
     """Write each note of ``writes`` atomically, a few at a time; the first failure is raised
     once every write under way has ended (so the rollback sees each note old or new)."""
     if len(writes) < 2 * _WRITERS:
