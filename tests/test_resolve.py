@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from vaultgraph.lint.rules import broken_heading
@@ -22,6 +22,7 @@ from vaultgraph.resolve import (
     heading_key,
     heading_path,
     index_for,
+    moved_index,
     resolve_all,
     resolve_link,
     resolve_name,
@@ -607,3 +608,19 @@ def test_heading_path_is_the_chain_the_resolver_matches() -> None:
         link = Link(LinkKind.LINK, LinkSyntax.WIKI, f"[[#{subpath}]]", "", subpath, None, 9, 1)
         found = resolve_link(build_index(["N.md"]), "N.md", link, {"N.md": note})
         assert found.subpath_exists is (heading_path(headings, subpath) is not None)
+
+
+_FILES = ["a.md", "A.md", "x/a.md", "x/b.md", "y/a.md", "b.png", "x/y/b.md", "Ä.md", "ä.md"]
+
+
+@given(st.data())
+def test_moved_index_is_the_index_of_the_moved_files(data: st.DataObject) -> None:
+    # Same names in other folders and other cases: the groups a move must change, and keep.
+    paths = data.draw(st.lists(st.sampled_from(_FILES), unique=True))
+    moving = data.draw(st.lists(st.sampled_from(paths), unique=True)) if paths else []
+    free = sorted({*_FILES, "n.md", "z/a.md", "y/q.png"} - (set(paths) - set(moving)))
+    dests = data.draw(st.permutations(free))[: len(moving)]
+    assume(len(dests) == len(moving))
+    moves = dict(zip(moving, dests, strict=True))
+    moved = [moves.get(path, path) for path in paths]
+    assert moved_index(build_index(paths), moves) == build_index(moved)

@@ -23,6 +23,7 @@ __all__ = [
     "heading_path",
     "index_for",
     "locate",
+    "moved_index",
     "resolve_all",
     "resolve_link",
     "resolve_name",
@@ -122,6 +123,29 @@ def build_index(paths: Iterable[str]) -> LinkIndex:
         by_path={key: tuple(group) for key, group in by_path.items()},
         by_name={key: tuple(group) for key, group in by_name.items()},
     )
+
+
+def moved_index(index: LinkIndex, moves: Mapping[str, str]) -> LinkIndex:
+    """``build_index`` of the files of ``index`` with each path in ``moves`` at its new path,
+    made by changing only the groups the moves touch: a move of one note in a vault of 100,000
+    files re-indexes two names, not every file."""
+    by_path = dict(index.by_path)
+    by_name = dict(index.by_name)
+    for old in moves:
+        key = fold(old)
+        for groups, group_key in ((by_path, key), (by_name, key.rsplit("/", 1)[-1])):
+            kept = tuple(e for e in groups.get(group_key, ()) if e.path not in moves)
+            if kept:
+                groups[group_key] = kept
+            else:
+                groups.pop(group_key, None)
+    for new in moves.values():
+        entry = _indexed(new)
+        for groups, group_key in ((by_path, entry.key), (by_name, entry.key.rsplit("/", 1)[-1])):
+            group = groups.get(group_key, ())
+            if all(e.path != new for e in group):
+                groups[group_key] = tuple(sorted((*group, entry), key=lambda e: e.path))
+    return LinkIndex(by_path=by_path, by_name=by_name)
 
 
 def index_for(paths: Iterable[str], links: Iterable[tuple[str, Link]]) -> LinkIndex:

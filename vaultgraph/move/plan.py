@@ -40,9 +40,9 @@ from vaultgraph.resolve import (
     LinkIndex,
     Resolution,
     ResolvedLink,
-    build_index,
     fold,
     locate,
+    moved_index,
     resolve_link,
 )
 from vaultgraph.settings import ObsidianSettings
@@ -121,7 +121,7 @@ def plan_moves(vault: Vault, sources: Sequence[str], dest: str) -> Plan:
     new_paths = [paths.get(path, path) for path in files]
     if len({fold(path) for path in new_paths}) != len(new_paths):
         raise MoveError(f"DEST {dest}: two files would get the same name")
-    index = build_index(new_paths)
+    index = moved_index(vault.index, paths)
     moved_names = {fold(posixpath.basename(p)) for old, new in paths.items() for p in (old, new)}
     per_note: defaultdict[str, list[tuple[int, str]]] = defaultdict(list)
     newly: list[str] = []
