@@ -66,7 +66,12 @@ def working_tree_renames(root: Path, revision: str = "HEAD") -> Renames:
             first = _paired(root, commit, others, env | {"GIT_INDEX_FILE": f"{scratch}/first"})
             chosen = {os.fsencode(dest) for dest, _ in first.values()}
             rest = [path for path in others if path not in chosen]
-            again = _paired(root, commit, rest, env | {"GIT_INDEX_FILE": f"{scratch}/again"})
+            # No rename, or no other new file to be its second place: nothing to ask again.
+            again = (
+                _paired(root, commit, rest, env | {"GIT_INDEX_FILE": f"{scratch}/again"})
+                if first and rest
+                else {}
+            )
     except GitFailed as error:
         last = next(iter(reversed(str(error).splitlines())), "git failed")
         raise RevisionError(f"git cannot compare {label} with the working tree: {last}") from None

@@ -223,3 +223,13 @@ def test_the_memo_replays_nothing_stale_after_a_repair(
     assert len(fixed.fixes.fixed) == 6
     assert fixed.findings == ()
     assert vaultgraph.check(root, cache=cache, select=["VG101"]).findings == ()
+
+
+def test_only_the_notes_given_are_repointed(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    root = repo.root
+    (root / "Docker.md").rename(root / "Containers.md")
+    home = (root / "Home.md").read_bytes()
+    code, _, err = run(capsys, "check", "--vault", root, root / "guides", "--fix", "--no-cache")
+    assert (code, err) == (0, "Fixed 1 problem in 1 note.\n")
+    assert "[[Containers]]" in (root / "guides/Setup.md").read_text()
+    assert (root / "Home.md").read_bytes() == home

@@ -207,7 +207,7 @@ def _diff(
 ) -> CheckResult:
     from vaultgraph.lint.fix import apply_fixes
 
-    renames = _renames(root, since)
+    renames = _Renames(root, since)
     loaded, whole = _load(root, config, cache, jobs, progress)
     run = _narrowed(whole, selected)
     if _is_empty(loaded):
@@ -239,7 +239,7 @@ def _fix(
         # A vaultgraph mv that stopped part-way is finished (or undone) before anything is read.
         recovered = recover(root, journal=journal_file(root, _cache_folder(cache)))
         # What git says was renamed, once: the repairs below change notes' text, not paths.
-        renames = _renames(root, since)
+        renames = _Renames(root, since)
         loaded, whole = _load(root, config, cache, jobs, progress)
         run = _narrowed(whole, selected)
         unlocked = None if lock.held else lock.reason
@@ -282,30 +282,49 @@ def _load(
     return stamped.vault, evaluation.run
 
 
-def _renames(root: Path, since: str | None) -> Renames | None:
-    """What git says was renamed since ``since`` (by default ``HEAD``); ``None`` without git,
-    outside a work tree, or before the first commit, unless ``since`` was given."""
-    from vaultgraph.gitfiles import RevisionError
-    from vaultgraph.gitrenames import working_tree_renames
+class _Renames:
+    """What git says was renamed since ``since`` (by default ``HEAD``), asked once, and only
+    when a broken link needs it (git costs a few milliseconds per thousand files); ``None``
+    without git, outside a work tree, or before the first commit. A ``since`` given is asked
+    at once, so that one git cannot read stops the run before the vault is read."""
 
-    try:
-        return working_tree_renames(root, "HEAD" if since is None else since)
-    except RevisionError:
+    def __init__(self, root: Path, since: str | None) -> None:
+        self._root, self._since = root, since
+        self._asked = False
+        self._found: Renames | None = None
         if since is not None:
-            raise
-        return None
+            self.get()
+
+    def get(self) -> Renames | None:
+        if not self._asked:
+            self._found, self._asked = self._ask(), True
+        return self._found
+
+    def _ask(self) -> Renames | None:
+        from vaultgraph.gitfiles import RevisionError
+        from vaultgraph.gitrenames import working_tree_renames
+
+        try:
+            return working_tree_renames(self._root, self._since or "HEAD")
+        except RevisionError:
+            if self._since is not None:
+                raise
+            return None
 
 
 def _repointed(
-    vault: Vault, findings: Sequence[Finding], renames: Renames | None
+    vault: Vault, findings: Sequence[Finding], renames: _Renames
 ) -> tuple[tuple[Finding, ...], tuple[str, ...]]:
     """``findings`` with the broken links git's renames explain given their repointing fix,
     and the warnings of those left as written."""
-    if renames is None:
-        return tuple(findings), ()
-    from vaultgraph.lint.repoint import repoint
+    from vaultgraph.lint.repoint import REPOINTED, repoint
 
-    repointed = repoint(vault, findings, renames)
+    if not any(finding.code in REPOINTED for finding in findings):
+        return tuple(findings), ()
+    found = renames.get()
+    if found is None:
+        return tuple(findings), ()
+    repointed = repoint(vault, findings, found)
     return repointed.findings, repointed.warnings
 
 

@@ -16,10 +16,11 @@ if TYPE_CHECKING:
     from vaultgraph.gitrenames import Renames
     from vaultgraph.vault import Vault
 
-__all__ = ["Repointed", "repoint"]
+__all__ = ["REPOINTED", "Repointed", "repoint"]
 
-# The findings of a link (broken-link) and of an embed (broken-embed) that match no file.
-_BROKEN = {"VG101": LinkKind.LINK, "VG102": LinkKind.EMBED}
+# The findings a rename can explain: a link (broken-link) and an embed (broken-embed) that
+# match no file, by code.
+REPOINTED: Mapping[str, LinkKind] = {"VG101": LinkKind.LINK, "VG102": LinkKind.EMBED}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +75,7 @@ def repoint(vault: Vault, findings: Sequence[Finding], renames: Renames) -> Repo
 
 def _repaired(vault: Vault, moves: _Moves, finding: Finding) -> Finding | str | None:
     """The finding with its repointing fix, a warning, or ``None``: no rename explains it."""
-    kind = _BROKEN.get(finding.code)
+    kind = REPOINTED.get(finding.code)
     note = vault.notes.get(finding.path)
     if kind is None or note is None:
         return None
