@@ -158,3 +158,21 @@ def test_a_repository_with_no_commit_has_no_head(tmp_path: Path) -> None:
     empty.write({"Note.md": "x"})
     with pytest.raises(RevisionError, match='unknown revision "HEAD"'):
         working_tree_renames(empty.root)
+
+
+def test_beyond_the_rename_limit_exact_renames_are_found_and_git_says_so(repo: Repo) -> None:
+    repo.git("config", "diff.renameLimit", "1")
+    (repo.root / "img.png").rename(repo.root / "picture.png")  # exact
+    for name in ("Docker.md", "Kubernetes.md"):  # renamed with edits
+        text = (repo.root / name).read_text()
+        (repo.root / name).unlink()
+        repo.write({f"New {name}": text + "edited\n"})
+    found = working_tree_renames(repo.root)
+    assert found.moved == {"img.png": "picture.png"}
+    assert len(found.warnings) == 1
+    assert found.warnings[0].startswith("git: exhaustive rename detection was skipped")
+    assert "diff.renameLimit" in found.warnings[0]
+    repo.git("config", "diff.renameLimit", "100")
+    found = working_tree_renames(repo.root)
+    assert found.warnings == ()
+    assert found.moved["Docker.md"] == "New Docker.md"

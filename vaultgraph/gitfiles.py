@@ -19,6 +19,7 @@ __all__ = [
     "read_revision",
     "revision_commit",
     "run_git",
+    "run_git_said",
     "vault_entries",
 ]
 
@@ -127,10 +128,18 @@ def _git(
 ) -> bytes:
     """Run read-only git plumbing that can reach no remote (see :func:`_offline`); ``env`` is
     set in git's environment too."""
+    return _git_said(cwd, *args, stdin=stdin, env=env)[0]
+
+
+def _git_said(
+    cwd: Path, *args: str, stdin: bytes | None = None, env: Mapping[str, str] | None = None
+) -> tuple[bytes, str]:
+    """:func:`_git`, with what git wrote on stderr though it succeeded (its warnings)."""
     done = _run(cwd, [*_offline(cwd), *args], stdin, env)
+    said = done.stderr.decode("utf-8", "replace").strip()
     if done.returncode != 0:
-        raise _GitFailed(done.stderr.decode("utf-8", "replace").strip(), done.stdout)
-    return done.stdout
+        raise _GitFailed(said, done.stdout)
+    return done.stdout, said
 
 
 # Optional locks off, so not even the index is refreshed; no prompt for credentials; and no lazy
@@ -294,4 +303,5 @@ def _last_line(error: _GitFailed) -> str:
 # offline, and to read a commit's listing as a scan would.
 GitFailed = _GitFailed
 run_git = _git
+run_git_said = _git_said
 vault_entries = _blobs

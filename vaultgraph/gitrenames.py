@@ -11,7 +11,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vaultgraph.gitfiles import GitFailed, RevisionError, revision_commit, run_git, vault_entries
+from vaultgraph.gitfiles import (
+    GitFailed,
+    RevisionError,
+    revision_commit,
+    run_git,
+    run_git_said,
+    vault_entries,
+)
 
 __all__ = ["Renames", "working_tree_renames"]
 
@@ -30,13 +37,15 @@ class Renames:
     ``files`` are the vault's files at that commit, as a scan lists them (hidden ones, symlinks
     and submodules left out); ``moved`` each old path git paired with one new path;
     ``ambiguous`` each old path git would pair with more than one (copied, then removed), with
-    those new paths: no link to it is repointed.
+    those new paths: no link to it is repointed. ``warnings`` is what git said of its search,
+    on one line each: beyond ``diff.renameLimit`` it finds only renames that kept every byte.
     """
 
     label: str
     files: tuple[str, ...]
     moved: Mapping[str, str]
     ambiguous: Mapping[str, tuple[str, ...]]
+    warnings: tuple[str, ...] = ()
 
 
 def working_tree_renames(root: Path, revision: str = "HEAD") -> Renames:
@@ -63,12 +72,14 @@ def working_tree_renames(root: Path, revision: str = "HEAD") -> Renames:
         with tempfile.TemporaryDirectory(prefix="vaultgraph-renames-") as scratch:
             env = _scratch_env(root, Path(scratch))
             others = _others(root, commit, env)
-            first = _paired(root, commit, others, env | {"GIT_INDEX_FILE": f"{scratch}/first"})
+            first, said = _paired(
+                root, commit, others, env | {"GIT_INDEX_FILE": f"{scratch}/first"}
+            )
             chosen = {os.fsencode(dest) for dest, _ in first.values()}
             rest = [path for path in others if path not in chosen]
             # No rename, or no other new file to be its second place: nothing to ask again.
             again = (
-                _paired(root, commit, rest, env | {"GIT_INDEX_FILE": f"{scratch}/again"})
+                _paired(root, commit, rest, env | {"GIT_INDEX_FILE": f"{scratch}/again"})[0]
                 if first and rest
                 else {}
             )
@@ -83,7 +94,7 @@ def working_tree_renames(root: Path, revision: str = "HEAD") -> Renames:
             moved[old] = new
         else:
             ambiguous[old] = tuple(sorted((new, other[0])))
-    return Renames(label, files, moved, ambiguous)
+    return Renames(label, files, moved, ambiguous, _warnings(said))
 
 
 def _files_at(root: Path, commit: str) -> tuple[str, ...]:
@@ -132,10 +143,10 @@ def _others(root: Path, commit: str, env: Mapping[str, str]) -> list[bytes]:
 
 def _paired(
     root: Path, commit: str, added: Sequence[bytes], env: Mapping[str, str]
-) -> dict[str, tuple[str, int]]:
+) -> tuple[dict[str, tuple[str, int]], str]:
     """Old path -> (new path, similarity) for each rename git detects from the commit to the
     working tree, the files on disk that the commit does not hold limited to ``added``; in a
-    new index (``env``'s ``GIT_INDEX_FILE``)."""
+    new index (``env``'s ``GIT_INDEX_FILE``). And what git said meanwhile."""
     run_git(root, *_QUIET, "read-tree", commit, env=env)
     if added:
         paths = b"".join(path + b"\0" for path in added)
@@ -149,7 +160,7 @@ def _paired(
             stdin=paths,
             env=env,
         )
-    out = run_git(
+    out, said = run_git_said(
         root,
         *_QUIET,
         "diff-index",
@@ -162,7 +173,7 @@ def _paired(
         commit,
         env=env,
     )
-    return _renames_in(out)
+    return _renames_in(out), said
 
 
 def _renames_in(out: bytes) -> dict[str, tuple[str, int]]:
@@ -181,6 +192,14 @@ def _renames_in(out: bytes) -> dict[str, tuple[str, int]]:
         score = int(status[1:]) if status[1:].isdigit() else 0
         pairs[os.fsdecode(named[0])] = (os.fsdecode(named[1]), score)
     return pairs
+
+
+def _warnings(said: str) -> tuple[str, ...]:
+    """Git's warnings of its rename search as one line: that it stopped looking for renames
+    with edits, and what to set (others, such as line-ending notices, are not ours to say)."""
+    lines = [line.removeprefix("warning: ").rstrip(".") for line in said.splitlines()]
+    found = [line for line in lines if "rename" in line.lower()]
+    return (f"git: {'; '.join(found)}; renames with edits were not looked for",) if found else ()
 
 
 def _hidden(path: bytes) -> bool:

@@ -233,3 +233,18 @@ def test_only_the_notes_given_are_repointed(repo: Repo, capsys: pytest.CaptureFi
     assert (code, err) == (0, "Fixed 1 problem in 1 note.\n")
     assert "[[Containers]]" in (root / "guides/Setup.md").read_text()
     assert (root / "Home.md").read_bytes() == home
+
+
+def test_git_saying_it_stopped_looking_is_a_warning(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = repo.root
+    repo.git("config", "diff.renameLimit", "1")
+    for name in ("Docker.md", "guides/Setup.md"):
+        text = (root / name).read_text()
+        (root / name).unlink()
+        repo.write({f"New {Path(name).name}": text + "edited\n"})
+    code, _, err = run(capsys, "check", root, "--diff", "--no-cache")
+    assert code == 0  # --diff: nothing to repair, the links stay broken
+    assert "warning: git: exhaustive rename detection was skipped" in err
+    assert err.endswith("Would fix 0 problems in 0 notes.\n")

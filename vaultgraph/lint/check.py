@@ -325,7 +325,7 @@ def _repointed(
     if found is None:
         return tuple(findings), ()
     repointed = repoint(vault, findings, found)
-    return repointed.findings, repointed.warnings
+    return repointed.findings, (*found.warnings, *repointed.warnings)
 
 
 def _with_warnings(result: CheckResult, warnings: Sequence[str]) -> CheckResult:
