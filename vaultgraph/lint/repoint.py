@@ -62,10 +62,13 @@ def repoint(vault: Vault, findings: Sequence[Finding], renames: Renames) -> Repo
         old_paths,
         frozenset([*vault.notes, *vault.unreadable, *vault.attachments]),
     )
+    places = _places(vault, findings)
     out: list[Finding] = []
     warnings: list[str] = []
     for finding in findings:
-        repaired = _repaired(vault, moves, finding)
+        kind = REPOINTED.get(finding.code)
+        link = places.get((finding.path, finding.line, finding.column, kind))
+        repaired = _repaired(vault, moves, finding, link)
         if isinstance(repaired, str):
             warnings.append(repaired)
             repaired = finding
@@ -73,20 +76,23 @@ def repoint(vault: Vault, findings: Sequence[Finding], renames: Renames) -> Repo
     return Repointed(tuple(out), tuple(warnings))
 
 
-def _repaired(vault: Vault, moves: _Moves, finding: Finding) -> Finding | str | None:
+def _places(
+    vault: Vault, findings: Sequence[Finding]
+) -> dict[tuple[str, int, int, LinkKind | None], Link]:
+    """The links and embeds of the notes with a broken one, by where they start: what a
+    broken-link or broken-embed finding is about (a note's thousands of links, looked up once)."""
+    places: dict[tuple[str, int, int, LinkKind | None], Link] = {}
+    for path in dict.fromkeys(f.path for f in findings if f.code in REPOINTED):
+        note = vault.notes.get(path)
+        for link in note.links if note is not None else ():
+            places.setdefault((path, link.line, link.column, link.kind), link)
+    return places
+
+
+def _repaired(
+    vault: Vault, moves: _Moves, finding: Finding, link: Link | None
+) -> Finding | str | None:
     """The finding with its repointing fix, a warning, or ``None``: no rename explains it."""
-    kind = REPOINTED.get(finding.code)
-    note = vault.notes.get(finding.path)
-    if kind is None or note is None:
-        return None
-    link = next(
-        (
-            link
-            for link in note.links
-            if (link.line, link.column, link.kind) == (finding.line, finding.column, kind)
-        ),
-        None,
-    )
     if link is None or not link.target or link.syntax is LinkSyntax.CANVAS:
         return None
     renames = moves.renames
