@@ -12,7 +12,16 @@ from pathlib import Path
 
 from vaultgraph.files import APP_JSON, MAX_APP_JSON, SkippedPath, VaultError, VaultFiles
 
-__all__ = ["Revision", "RevisionError", "read_revision", "revision_commit"]
+__all__ = [
+    "GitFailed",
+    "Revision",
+    "RevisionError",
+    "read_revision",
+    "revision_commit",
+    "run_git",
+    "run_git_said",
+    "vault_entries",
+]
 
 _SYMLINK = b"120000"
 
@@ -36,8 +45,11 @@ class Revision:
     app_json: bytes | OSError
 
 
-def revision_commit(root: Path, revision: str) -> str:
-    """The commit id ``revision`` names in the repository holding the folder ``root``."""
+def revision_commit(
+    root: Path, revision: str, *, purpose: str = "diff compares commits of a vault kept in git"
+) -> str:
+    """The commit id ``revision`` names in the repository holding the folder ``root``;
+    ``purpose`` says, when it is in none, what needs one."""
     if not root.is_dir():
         raise RevisionError(f"{root}: no such folder; give the vault folder with --vault")
     try:
@@ -46,9 +58,7 @@ def revision_commit(root: Path, revision: str) -> str:
         if "not a git repository" not in str(error):
             first = next(iter(str(error).splitlines()), "git failed")
             raise RevisionError(f"git cannot read {root}: {first}") from None
-        raise RevisionError(
-            f"{root} is not in a git repository; diff compares commits of a vault kept in git"
-        ) from None
+        raise RevisionError(f"{root} is not in a git repository; {purpose}") from None
     try:
         commit = _git(
             root, "rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}"
@@ -113,12 +123,23 @@ class _GitFailed(Exception):
         self.output = output
 
 
-def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    """Run read-only git plumbing that can reach no remote (see :func:`_offline`)."""
-    done = _run(cwd, [*_offline(cwd), *args], stdin)
+def _git(
+    cwd: Path, *args: str, stdin: bytes | None = None, env: Mapping[str, str] | None = None
+) -> bytes:
+    """Run read-only git plumbing that can reach no remote (see :func:`_offline`); ``env`` is
+    set in git's environment too."""
+    return _git_said(cwd, *args, stdin=stdin, env=env)[0]
+
+
+def _git_said(
+    cwd: Path, *args: str, stdin: bytes | None = None, env: Mapping[str, str] | None = None
+) -> tuple[bytes, str]:
+    """:func:`_git`, with what git wrote on stderr though it succeeded (its warnings)."""
+    done = _run(cwd, [*_offline(cwd), *args], stdin, env)
+    said = done.stderr.decode("utf-8", "replace").strip()
     if done.returncode != 0:
-        raise _GitFailed(done.stderr.decode("utf-8", "replace").strip(), done.stdout)
-    return done.stdout
+        raise _GitFailed(said, done.stdout)
+    return done.stdout, said
 
 
 # Optional locks off, so not even the index is refreshed; no prompt for credentials; and no lazy
@@ -128,10 +149,11 @@ _ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_NO_LAZY_FETC
 
 
 def _run(
-    cwd: Path, args: list[str], stdin: bytes | None = None
+    cwd: Path, args: list[str], stdin: bytes | None = None, extra: Mapping[str, str] | None = None
 ) -> subprocess.CompletedProcess[bytes]:
     env = {key: value for key, value in os.environ.items() if key != "GIT_ALLOW_PROTOCOL"}
     env |= _ENV
+    env |= extra or {}
     try:
         return subprocess.run(
             ["git", *args], cwd=cwd, input=stdin, capture_output=True, env=env, check=False
@@ -275,3 +297,11 @@ def _not_in_clone(what: str) -> RevisionError:
 
 def _last_line(error: _GitFailed) -> str:
     return next(iter(reversed(str(error).splitlines())), "git failed")
+
+
+# The plumbing, for the other reader of git (``vaultgraph.gitrenames``): one way to run git
+# offline, and to read a commit's listing as a scan would.
+GitFailed = _GitFailed
+run_git = _git
+run_git_said = _git_said
+vault_entries = _blobs

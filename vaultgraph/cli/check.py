@@ -84,6 +84,12 @@ def _selectors(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 @click.option("--fix", is_flag=True, help="Repair what is safe to repair, then report the rest.")
 @click.option("--diff", is_flag=True, help="Print the repairs --fix would make; write nothing.")
 @click.option(
+    "--since",
+    metavar="REV",
+    help="With --fix or --diff: repoint the links broken by renames git detects from this "
+    "commit to the working tree.  [default: HEAD, when the vault is in a git work tree]",
+)
+@click.option(
     "--baseline",
     "baseline_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -141,6 +147,7 @@ def check(
     config_path: Path | None,
     fix: bool,
     diff: bool,
+    since: str | None,
     baseline_path: Path | None,
     write_baseline: Path | None,
     fail_on: str,
@@ -161,12 +168,16 @@ def check(
     directory); else that folder (for a note, the working directory).
 
     RULES are rule names (broken-link), codes (VG101), code prefixes (VG1) or ALL, separated by
-    commas or given in several options. Exit code: 0 nothing reported (with --fail-on error,
+    commas or given in several options. In a git work tree, --fix and --diff also repoint the
+    links that renames made outside vaultgraph broke (git's rename detection, from HEAD or
+    --since REV to the files on disk). Exit code: 0 nothing reported (with --fail-on error,
     no error), 1 problems reported, 2 a usage, configuration or vault error (a folder with no
     notes, a vault that another vaultgraph is fixing, a baseline file that cannot be read).
     """
     if fix and diff:
         raise click.UsageError("--fix writes repairs and --diff only shows them: give one")
+    if since is not None and not (fix or diff):
+        raise click.UsageError("--since says what --fix and --diff repoint: give one of them")
     if diff and (baseline_path or write_baseline):
         raise click.UsageError("--diff shows repairs and reports no problems: not with a baseline")
     if baseline_path and write_baseline:
@@ -202,6 +213,7 @@ def check(
                     jobs=jobs,
                     progress=progress,
                     only=only,
+                    since=since,
                 )
             except VaultBusy as busy:
                 raise click.ClickException(f"{busy}; try again when it ends") from None

@@ -13,6 +13,7 @@ from vaultgraph.lint.runner import CheckRun, load_and_check, select_rules
 
 if TYPE_CHECKING:
     from vaultgraph.files import SkippedPath
+    from vaultgraph.gitrenames import Renames
     from vaultgraph.lint.finding import Finding
     from vaultgraph.lint.fix import FixReport
     from vaultgraph.lint.rule import Rule
@@ -65,6 +66,7 @@ def check(
     jobs: int | None = None,
     progress: Progress | None = None,
     only: Iterable[str | os.PathLike[str]] | None = None,
+    since: str | None = None,
 ) -> CheckResult:
     """Check the vault at ``path`` with the rules its configuration selects.
 
@@ -83,13 +85,23 @@ def check(
     such as orphan-note still see every note, but ``findings`` and ``checked`` keep only the notes
     at or under those paths, and ``fix`` and ``diff`` repair only them.
 
+    In a git work tree, ``fix`` and ``diff`` also repoint the broken links and embeds that a
+    rename made outside vaultgraph broke: git's rename detection from the commit ``since``
+    names (by default ``HEAD``) to the files on disk says where their file went
+    (:func:`~vaultgraph.gitrenames.working_tree_renames`, :func:`~vaultgraph.lint.repoint.repoint`).
+    Without git, or outside a work tree, there is nothing to repoint; a ``since`` that git
+    cannot read is a ``RevisionError``.
+
     Raises ``ConfigError`` or ``SelectorError`` before the vault is read, ``VaultError`` for a
     path that is not a folder (or, in ``only``, a path that does not exist or is outside the
-    vault), ``VaultBusy`` when another process is fixing the vault, and ``ValueError`` for
-    ``fix`` with ``diff`` or ``jobs`` below 1.
+    vault), ``RevisionError`` for a ``since`` git cannot compare with the working tree,
+    ``VaultBusy`` when another process is fixing the vault, and ``ValueError`` for ``fix`` with
+    ``diff``, ``since`` without either, or ``jobs`` below 1.
     """
     if fix and diff:
         raise ValueError("fix writes repairs and diff only computes them: give one")
+    if since is not None and not (fix or diff):
+        raise ValueError("since chooses what fix and diff repoint renamed links from: give one")
     if jobs is not None and jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     root = Path(path)
@@ -99,9 +111,9 @@ def check(
     select_rules(settings)  # an unknown selector is an error before the vault is read
     selected = None if only is None else select_paths(root, only)
     if fix:
-        return _fix(root, settings, cache, jobs, progress, selected)
+        return _fix(root, settings, cache, jobs, progress, selected, since)
     if diff:
-        return _diff(root, settings, cache, jobs, progress, selected)
+        return _diff(root, settings, cache, jobs, progress, selected, since)
     run = _narrowed(_remembered(root, settings, cache, jobs, progress), selected)
     # Nothing checked: a false green, unless the configuration excluded every note.
     empty = not run.checked and not _lists_notes(root)
@@ -191,15 +203,18 @@ def _diff(
     jobs: int | None,
     progress: Progress | None,
     selected: Sequence[str] | None,
+    since: str | None,
 ) -> CheckResult:
     from vaultgraph.lint.fix import apply_fixes
 
+    renames = _Renames(root, since)
     loaded, whole = _load(root, config, cache, jobs, progress)
     run = _narrowed(whole, selected)
     if _is_empty(loaded):
         return _nothing(loaded)
-    repairs = apply_fixes(loaded.root, run.findings, write=False, notes=loaded.notes)
-    return _result(run, fixes=repairs)
+    findings, warned = _repointed(loaded, run.findings, renames)
+    repairs = apply_fixes(loaded.root, findings, write=False, notes=loaded.notes)
+    return _with_warnings(_result(run, fixes=repairs), warned)
 
 
 def _fix(
@@ -209,6 +224,7 @@ def _fix(
     jobs: int | None,
     progress: Progress | None,
     selected: Sequence[str] | None,
+    since: str | None,
 ) -> CheckResult:
     from vaultgraph.files import check_root
     from vaultgraph.lint.fix import apply_fixes, remove_leftovers
@@ -222,6 +238,8 @@ def _fix(
     with writing(root, directory=_cache_folder(cache)) as lock:
         # A vaultgraph mv that stopped part-way is finished (or undone) before anything is read.
         recovered = recover(root, journal=journal_file(root, _cache_folder(cache)))
+        # What git says was renamed, once: the repairs below change notes' text, not paths.
+        renames = _Renames(root, since)
         loaded, whole = _load(root, config, cache, jobs, progress)
         run = _narrowed(whole, selected)
         unlocked = None if lock.held else lock.reason
@@ -234,8 +252,11 @@ def _fix(
         # A repair can reveal another (a list item left empty once its empty child is gone, a
         # link that only parses once a pipe is escaped): fix, check again, until nothing changes.
         rounds: list[FixReport] = []
+        warned: list[str] = []
         for _ in range(MAX_FIX_ROUNDS):
-            rounds.append(apply_fixes(loaded.root, run.findings, write=True, notes=loaded.notes))
+            findings, round_warnings = _repointed(loaded, run.findings, renames)
+            warned.extend(round_warnings)
+            rounds.append(apply_fixes(loaded.root, findings, write=True, notes=loaded.notes))
             if not rounds[-1].changed:
                 break
             loaded, whole = _load(root, config, cache, jobs, progress)
@@ -244,6 +265,7 @@ def _fix(
     result = _result(
         run, skipped=skipped, fixes=_merged(rounds), removed=removed, unlocked=unlocked
     )
+    result = _with_warnings(result, warned)
     if recovered is None:
         return result
     return replace(result, warnings=(recovered, *result.warnings))
@@ -258,6 +280,58 @@ def _load(
 ) -> tuple[Vault, CheckRun]:
     stamped, evaluation = load_and_check(root, config, cache=cache, jobs=jobs, progress=progress)
     return stamped.vault, evaluation.run
+
+
+class _Renames:
+    """What git says was renamed since ``since`` (by default ``HEAD``), asked once, and only
+    when a broken link needs it (git costs a few milliseconds per thousand files); ``None``
+    without git, outside a work tree, or before the first commit. A ``since`` given is asked
+    at once, so that one git cannot read stops the run before the vault is read."""
+
+    def __init__(self, root: Path, since: str | None) -> None:
+        self._root, self._since = root, since
+        self._asked = False
+        self._found: Renames | None = None
+        if since is not None:
+            self.get()
+
+    def get(self) -> Renames | None:
+        if not self._asked:
+            self._found, self._asked = self._ask(), True
+        return self._found
+
+    def _ask(self) -> Renames | None:
+        from vaultgraph.gitfiles import RevisionError
+        from vaultgraph.gitrenames import working_tree_renames
+
+        try:
+            return working_tree_renames(self._root, self._since or "HEAD")
+        except RevisionError:
+            if self._since is not None:
+                raise
+            return None
+
+
+def _repointed(
+    vault: Vault, findings: Sequence[Finding], renames: _Renames
+) -> tuple[tuple[Finding, ...], tuple[str, ...]]:
+    """``findings`` with the broken links git's renames explain given their repointing fix,
+    and the warnings of those left as written."""
+    from vaultgraph.lint.repoint import REPOINTED, repoint
+
+    if not any(finding.code in REPOINTED for finding in findings):
+        return tuple(findings), ()
+    found = renames.get()
+    if found is None:
+        return tuple(findings), ()
+    repointed = repoint(vault, findings, found)
+    return repointed.findings, (*found.warnings, *repointed.warnings)
+
+
+def _with_warnings(result: CheckResult, warnings: Sequence[str]) -> CheckResult:
+    if not warnings:
+        return result
+    return replace(result, warnings=(*result.warnings, *dict.fromkeys(warnings)))
 
 
 def _cache_folder(cache: bool | str | os.PathLike[str]) -> Path | None:

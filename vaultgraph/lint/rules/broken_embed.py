@@ -20,7 +20,9 @@ __all__ = ["RULE", "check"]
 def check(note: Note, context: NoteContext) -> Iterator[Finding]:
     """An embed (`![[file]]` or `![alt](file)`) whose target matches no file in the vault, so
     Obsidian shows an empty frame where the image, PDF or note should be. Targets resolve as
-    links do: by name or by path, case-insensitive.
+    links do: by name or by path, case-insensitive. In a git work tree, `check --fix` repoints
+    an embed that a rename made outside vaultgraph broke, as it does a broken link (the one
+    repair it gets, from git, not from the rule: it is not marked fixable).
 
     Bad:
 

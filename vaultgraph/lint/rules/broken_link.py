@@ -29,7 +29,9 @@ def check(note: Note, context: NoteContext) -> Iterator[Finding]:
     among its aliases, so that is reported too, and when exactly one note has the alias the fix
     rewrites the link to `[[Note|AI]]`. Embeds are left to broken-embed. When a folder of the
     vault could not be read (no permission, a path too long for the system), the message says
-    the target may be there, and a link to an alias is not rewritten.
+    the target may be there, and a link to an alias is not rewritten. In a git work tree, a
+    link that a rename made outside vaultgraph broke is repointed by the fix at the file's new
+    path, when git's rename detection says where it went (since `HEAD`, or `check --since REV`).
 
     Bad:
 
