@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import bench
+from benchmarks import bench, move
 from benchmarks.synth import (
     BROKEN_LINK_RATE,
     BROKEN_SUBPATH_RATE,
@@ -384,3 +384,29 @@ def test_the_map_benchmark_measures_every_target() -> None:
     )
     assert median is not None, out
     assert 0 < float(median[1]) < 60
+
+
+def test_the_move_benchmark_puts_the_vault_back_byte_for_byte(tmp_path: Path) -> None:
+    generate(tmp_path, notes=NOTES)
+    before = _files(tmp_path)
+    vault = load_vault(tmp_path)
+    hub = Counter(link.resolved for link in vault.links if link.resolved).most_common(1)[0][0]
+    assert hub is not None
+    _, plan = move._timed_move(tmp_path, hub, "moved/" + Path(hub).name)
+    assert plan.edits, "the most linked-to note's move rewrites links"
+    assert _files(tmp_path) != before
+    move._put_back(tmp_path, plan)
+    assert _files(tmp_path) == before
+    assert not (tmp_path / "moved").exists()
+
+
+def test_the_move_benchmark_times_every_move(capsys: pytest.CaptureFixture[str]) -> None:
+    assert move.main(["--notes", str(NOTES), "--runs", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" ", 1)[0] for line in lines] == ["note", "hub", "folder", "hub"]
+    for line in lines:
+        rewritten = re.search(r": ([0-9/]+) links rewritten; median [0-9.]+ s", line)
+        assert rewritten, line
+        # Both runs started from the same vault, so both rewrote as many links.
+        assert "/" not in rewritten.group(1), line
+    assert int(re.findall(r": (\d+) links", lines[1])[0]) > 0
