@@ -176,3 +176,47 @@ def test_the_files_hook_passes_a_clean_staged_note(
     code, output = _try_repo(subfolder_repo, hook_repo, env, "vaultgraph-files")
     assert code == 0, output
     assert "Passed" in output
+
+
+def test_a_rename_made_outside_vaultgraph_is_repaired_by_the_fix_hook(
+    vault_repo: Path, hook_repo: Path, env: dict[str, str]
+) -> None:
+    # As pre-commit.md shows it: the hook with `args: [--fix]`, from a pinned revision.
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"],
+        cwd=hook_repo,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout.strip()
+    config = (
+        f"repos:\n- repo: {hook_repo}\n  rev: {head}\n"
+        "  hooks:\n  - id: vaultgraph\n    args: [--fix]\n"
+    )
+    (vault_repo / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    _git(vault_repo, env, "add", ".pre-commit-config.yaml")
+    _git(vault_repo, env, "mv", "Topic.md", "Renamed.md")
+
+    def run() -> tuple[int, str]:
+        done = subprocess.run(
+            [*_pre_commit(), "run"],
+            cwd=vault_repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
+        return done.returncode, done.stdout + done.stderr
+
+    code, output = run()
+    assert code == 1, output
+    assert "files were modified by this hook" in output
+    assert (vault_repo / "Home.md").read_text(encoding="utf-8") == (
+        "# Home\n\nStart with [[Renamed]], then [[Other]].\n"
+    )
+    _git(vault_repo, env, "add", "Home.md")
+    code, output = run()
+    assert code == 0, output
+    assert "Passed" in output
