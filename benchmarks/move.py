@@ -103,15 +103,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             label, source, dest = cases[name]
             times: list[float] = []
             rewritten: set[int] = set()
+            written: set[int] = set()
             for _ in range(args.runs):
                 seconds, plan = _timed_move(root, source, dest)
                 times.append(seconds)
                 rewritten.add(sum(edit.rewritten for edit in plan.edits))
+                written.add(len(plan.edits))
                 _put_back(root, plan)
                 load_vault(root)  # the put-back notes hashed again: warm for the next run
             links = "/".join(str(n) for n in sorted(rewritten))
+            notes = "/".join(str(n) for n in sorted(written))
             print(
-                f"{label}: {links} links rewritten; median {statistics.median(times):.2f} s "
+                f"{label}: {links} links rewritten in {notes} files; "
+                f"median {statistics.median(times):.2f} s "
                 f"(min {min(times):.2f}, max {max(times):.2f}) over {args.runs} runs"
             )
     return 0

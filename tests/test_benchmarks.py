@@ -405,8 +405,11 @@ def test_the_move_benchmark_times_every_move(capsys: pytest.CaptureFixture[str])
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(" ", 1)[0] for line in lines] == ["note", "hub", "folder", "hub"]
     for line in lines:
-        rewritten = re.search(r": ([0-9/]+) links rewritten; median [0-9.]+ s", line)
+        rewritten = re.search(
+            r": ([0-9/]+) links rewritten in ([0-9/]+) files; median [0-9.]+ s", line
+        )
         assert rewritten, line
-        # Both runs started from the same vault, so both rewrote as many links.
-        assert "/" not in rewritten.group(1), line
+        # Both runs started from the same vault, so both rewrote as many links in as many files.
+        assert "/" not in rewritten.group(1) + rewritten.group(2), line
+        assert int(rewritten.group(2)) <= int(rewritten.group(1)), line
     assert int(re.findall(r": (\d+) links", lines[1])[0]) > 0
