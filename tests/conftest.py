@@ -1,12 +1,14 @@
-"""Shared test setup: no test writes to the user's cache folder."""
+"""Shared test setup: no test writes to the user's cache folder; a git repository to build in."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.query.gitrepo import Repo
 from vaultgraph.store import CACHE_DIR_ENV
 
 
@@ -17,3 +19,11 @@ def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(CACHE_DIR_ENV, str(folder))
         yield folder
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    """An empty repository that reads no global or system git configuration."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    return Repo(tmp_path / "repo")

@@ -14,14 +14,6 @@ from vaultgraph.gitfiles import RevisionError, read_revision, revision_commit
 from vaultgraph.parse import MAX_NOTE_CHARS
 
 
-@pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
-    """An empty repository that reads no global or system git configuration."""
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    return Repo(tmp_path / "repo")
-
-
 def test_a_revision_lists_and_reads_what_the_scan_of_its_checkout_does(repo: Repo) -> None:
     repo.write(
         {

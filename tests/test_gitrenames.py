@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -21,11 +20,8 @@ NOTES: dict[str, str | bytes] = {
 
 
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
-    """A repository with one commit of NOTES, reading no global or system git configuration."""
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    repo = Repo(tmp_path / "repo")
+def repo(repo: Repo) -> Repo:
+    """The shared empty repository, with one commit of NOTES."""
     repo.write(NOTES)
     repo.commit("one")
     return repo

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from pathlib import Path
 from typing import Literal
@@ -218,14 +217,6 @@ def test_source_and_lines_read_a_note_as_it_was_parsed(tmp_path: Path) -> None:
 
 
 # Loading a git revision: the same pipeline as a working tree's, from the bytes git holds.
-
-
-@pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
-    """An empty repository that reads no global or system git configuration."""
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    return Repo(tmp_path / "repo")
 
 
 _COMMITTED: dict[str, str | bytes] = {
