@@ -89,13 +89,10 @@ def vault_repo(tmp_path: Path, env: dict[str, str]) -> Path:
     return tmp_path
 
 
-def _try_repo(
-    vault_repo: Path, hook_repo: Path, env: Mapping[str, str], hook: str = "vaultgraph"
-) -> tuple[int, str]:
-    # Without --all-files, as at commit time: the hook runs anyway (always_run) on the whole vault,
-    # and vaultgraph-files gets the staged Markdown files.
+def _run(vault_repo: Path, env: Mapping[str, str], *args: str) -> tuple[int, str]:
+    """The real pre-commit, run in ``vault_repo``: its exit code and everything it printed."""
     done = subprocess.run(
-        [*_pre_commit(), "try-repo", str(hook_repo), hook],
+        [*_pre_commit(), *args],
         cwd=vault_repo,
         env=env,
         capture_output=True,
@@ -103,6 +100,14 @@ def _try_repo(
         timeout=TIMEOUT,
     )
     return done.returncode, done.stdout + done.stderr
+
+
+def _try_repo(
+    vault_repo: Path, hook_repo: Path, env: Mapping[str, str], hook: str = "vaultgraph"
+) -> tuple[int, str]:
+    # Without --all-files, as at commit time: the hook runs anyway (always_run) on the whole vault,
+    # and vaultgraph-files gets the staged Markdown files.
+    return _run(vault_repo, env, "try-repo", str(hook_repo), hook)
 
 
 def test_a_clean_vault_passes(vault_repo: Path, hook_repo: Path, env: dict[str, str]) -> None:
@@ -199,24 +204,13 @@ def test_a_rename_made_outside_vaultgraph_is_repaired_by_the_fix_hook(
     _git(vault_repo, env, "add", ".pre-commit-config.yaml")
     _git(vault_repo, env, "mv", "Topic.md", "Renamed.md")
 
-    def run() -> tuple[int, str]:
-        done = subprocess.run(
-            [*_pre_commit(), "run"],
-            cwd=vault_repo,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-        )
-        return done.returncode, done.stdout + done.stderr
-
-    code, output = run()
+    code, output = _run(vault_repo, env, "run")
     assert code == 1, output
     assert "files were modified by this hook" in output
     assert (vault_repo / "Home.md").read_text(encoding="utf-8") == (
         "# Home\n\nStart with [[Renamed]], then [[Other]].\n"
     )
     _git(vault_repo, env, "add", "Home.md")
-    code, output = run()
+    code, output = _run(vault_repo, env, "run")
     assert code == 0, output
     assert "Passed" in output
