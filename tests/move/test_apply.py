@@ -64,16 +64,29 @@ def test_a_crash_at_any_step_leaves_the_old_or_the_new_vault_and_is_finished(
         assert recover(root) is None
 
 
-def test_a_failing_step_puts_everything_back(vault_copy: Callable[[str], Path]) -> None:
+@pytest.mark.parametrize(
+    ("raised", "expected", "message"),
+    [
+        (OSError(13, "Permission denied"), MoveError, r"Permission denied.*put back"),
+        (KeyboardInterrupt(), KeyboardInterrupt, None),  # Ctrl-C: undone, then raised on
+    ],
+    ids=["failing step", "ctrl-c"],
+)
+def test_a_step_that_raises_part_way_puts_everything_back(
+    vault_copy: Callable[[str], Path],
+    raised: BaseException,
+    expected: type[BaseException],
+    message: str | None,
+) -> None:
     root = vault_copy("basic")
     old = files_of(root)
     plan = plan_moves(load_vault(root, cache=False), *_MOVE)
 
     def fail(name: str) -> None:
         if name == "rename Broken.md":  # after the notes were written and people/ moved
-            raise OSError(13, "Permission denied")
+            raise raised
 
-    with pytest.raises(MoveError, match=r"Permission denied.*put back"):
+    with pytest.raises(expected, match=message):
         apply_plan(root, plan, step=fail)
     assert files_of(root) == old
     assert not journal_file(root).exists()
@@ -173,21 +186,6 @@ def test_check_fix_finishes_an_interrupted_move_and_says_so(
     assert not journal_file(root).exists()
     assert (root / "Alice.md").is_file()
     assert not (root / "people" / "Alice.md").exists()
-
-
-def test_ctrl_c_part_way_puts_everything_back(vault_copy: Callable[[str], Path]) -> None:
-    root = vault_copy("basic")
-    old = files_of(root)
-    plan = plan_moves(load_vault(root, cache=False), *_MOVE)
-
-    def interrupt(name: str) -> None:
-        if name == "rename Broken.md":  # after the notes were written and people/ moved
-            raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        apply_plan(root, plan, step=interrupt)
-    assert files_of(root) == old
-    assert not journal_file(root).exists()
 
 
 @pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP"])
