@@ -104,6 +104,24 @@ def test_a_note_changed_since_the_plan_refuses_before_anything_is_written(
     assert files_of(root) == old
 
 
+def _move_stopped_by(statement: str) -> str:
+    """A program that makes _MOVE (people/ and Broken.md into archive/) and runs ``statement`` after
+    people/ was moved, before Broken.md is; it prints "not ended" if it gets to its end."""
+    return (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from vaultgraph.move import apply_plan, plan_moves\n"
+        "from vaultgraph.vault import load_vault\n"
+        "root = Path(sys.argv[1])\n"
+        f"plan = plan_moves(load_vault(root, cache=False), *{_MOVE!r})\n"
+        "def step(name):\n"
+        "    if name == 'rename Broken.md':\n"
+        f"        {statement}\n"
+        "apply_plan(root, plan, step=step)\n"
+        "print('not ended')\n"
+    )
+
+
 def test_a_killed_process_is_finished_by_the_next_run(
     vault_copy: Callable[[str], Path], tmp_path: Path
 ) -> None:
@@ -113,18 +131,7 @@ def test_a_killed_process_is_finished_by_the_next_run(
     old = files_of(reference)
     _steps(reference)
     new = files_of(reference)
-    script = (
-        "import os, sys\n"
-        "from pathlib import Path\n"
-        "from vaultgraph.move import apply_plan, plan_moves\n"
-        "from vaultgraph.vault import load_vault\n"
-        "root = Path(sys.argv[1])\n"
-        "plan = plan_moves(load_vault(root, cache=False), ['people', 'Broken.md'], 'archive')\n"
-        "def step(name):\n"
-        "    if name == 'rename Broken.md':\n"
-        "        os._exit(9)\n"
-        "apply_plan(root, plan, step=step)\n"
-    )
+    script = _move_stopped_by("os._exit(9)")
     done = subprocess.run([sys.executable, "-c", script, str(root)], check=False)
     assert done.returncode == 9
     assert files_of(root) not in (old, new)  # stopped half-way: people/ moved, Broken.md not
@@ -194,19 +201,7 @@ def test_a_terminating_signal_part_way_puts_everything_back_then_ends_the_proces
 ) -> None:
     root = vault_copy("basic")
     old = files_of(root)
-    script = (
-        "import os, signal, sys\n"
-        "from pathlib import Path\n"
-        "from vaultgraph.move import apply_plan, plan_moves\n"
-        "from vaultgraph.vault import load_vault\n"
-        "root = Path(sys.argv[1])\n"
-        "plan = plan_moves(load_vault(root, cache=False), ['people', 'Broken.md'], 'archive')\n"
-        "def step(name):\n"
-        "    if name == 'rename Broken.md':\n"
-        f"        os.kill(os.getpid(), signal.{signal_name})\n"
-        "apply_plan(root, plan, step=step)\n"
-        "print('not ended')\n"
-    )
+    script = _move_stopped_by(f"os.kill(os.getpid(), signal.{signal_name})")
     done = subprocess.run(
         [sys.executable, "-c", script, str(root)], capture_output=True, text=True, check=False
     )
