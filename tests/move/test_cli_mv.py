@@ -45,6 +45,21 @@ def test_paths_on_disk_inside_the_vault(
     assert (root / "archive" / "Broken.md").is_file()
 
 
+def test_a_trailing_slash_makes_dest_a_folder_on_disk_paths_too(
+    capsys: pytest.CaptureFixture[str], vault_copy: Callable[[str], Path]
+) -> None:
+    root = vault_copy("basic")
+    code, out, err = run(capsys, "mv", "--vault", root, "Broken.md", "new/")
+    assert code == 0, err
+    assert out.splitlines() == ["Broken.md -> new/Broken.md"]
+    on_disk = f"{root / 'other'}/"
+    code, out, err = run(capsys, "mv", "--vault", root, root / "people" / "Bob.md", on_disk)
+    assert code == 0, err
+    assert out.splitlines() == ["people/Bob.md -> other/Bob.md"]
+    assert (root / "new" / "Broken.md").is_file()
+    assert (root / "other" / "Bob.md").is_file()
+
+
 @pytest.mark.parametrize(
     ("args", "said"),
     [

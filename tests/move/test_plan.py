@@ -95,6 +95,28 @@ def test_several_sources_go_into_an_existing_folder(vault_copy: Callable[[str], 
     assert len(plan.renames) == 2
 
 
+@pytest.mark.parametrize("sources", [["people/Bob.md"], ["people/Bob.md", "Broken.md"], ["people"]])
+def test_a_dest_with_a_trailing_slash_is_a_folder_made_to_move_into(
+    vault_copy: Callable[[str], Path], sources: list[str]
+) -> None:
+    root = vault_copy("basic")
+    plan, after = _move(root, sources, "new/place/")
+    assert plan.folders == ("new", "new/place")
+    assert [r.dest for r in plan.renames] == [f"new/place/{s.split('/')[-1]}" for s in sources]
+    assert {r.dest for r in plan.renames} <= {*after.notes, "new/place/people"}
+
+
+def test_a_dest_with_a_trailing_slash_into_an_existing_folder_or_refused_on_a_file(
+    vault_copy: Callable[[str], Path],
+) -> None:
+    root = vault_copy("basic")
+    plan, _ = _move(root, ["Broken.md"], "archive/")
+    assert [r.dest for r in plan.renames] == ["archive/Broken.md"]
+    assert plan.folders == ()
+    with pytest.raises(MoveError, match=r"^DEST Home\.md/: Home\.md is not a folder$"):
+        plan_moves(load_vault(root, cache=False), ["people/Bob.md"], "Home.md/")
+
+
 def test_dest_dot_is_the_vault_folder(vault_copy: Callable[[str], Path]) -> None:
     root = vault_copy("basic")
     _, after = _move(root, ["people/Bob.md"], ".")

@@ -26,8 +26,9 @@ def mv_command(
     no_cache: bool,
     jobs: int | None,
 ) -> int:
-    """Move or rename SOURCE to DEST (or several SOURCEs into the folder DEST), rewriting every
-    link the move would break. Paths are vault-relative or on disk inside the vault.
+    """Move or rename SOURCE to DEST (or several SOURCEs into the folder DEST; a DEST ending in
+    / is a folder, made if missing), rewriting every link the move would break. Paths are
+    vault-relative or on disk inside the vault.
     "NOTE.md#Old heading" "New heading" renames a heading, rewriting every link to it."""
     from vaultgraph.lock import VaultBusy, writing
     from vaultgraph.move import MoveError, apply_plan, plan_heading_rename, plan_moves, recover
@@ -98,7 +99,8 @@ def _in_vault(vault: Path, given: str) -> str:
     ):
         return given.replace(os.sep, "/")
     full = os.path.join(os.path.realpath(os.path.dirname(here)), os.path.basename(here))
-    return os.path.relpath(full, root).replace(os.sep, "/")
+    folder = "/" if given.endswith(("/", os.sep)) else ""  # "into this folder", kept
+    return os.path.relpath(full, root).replace(os.sep, "/") + folder
 
 
 def _inside(path: str, root: str) -> bool:

@@ -112,7 +112,8 @@ def vault_path(text: str, what: str) -> str:
 
 def plan_moves(vault: Vault, sources: Sequence[str], dest: str) -> Plan:
     """Plan moving ``sources`` (vault-relative: notes, attachments, folders) to ``dest``: a new
-    path, or an existing folder to move them into (as ``mv`` does; several sources need one).
+    path, or an existing folder to move them into (as ``mv`` does; several sources need one),
+    or a folder written with a trailing ``/``, made if it is missing.
     Raises :class:`MoveError` for a move that cannot be made as asked or whose references
     cannot all be kept."""
     renames = _renames(vault, sources, dest)
@@ -167,8 +168,12 @@ def _renames(vault: Vault, sources: Sequence[str], dest: str) -> tuple[Rename, .
     if not sources:
         raise MoveError("no SOURCE given")
     at_root = posixpath.normpath(dest.replace(os.sep, "/")) == "."
+    # A DEST written with a trailing slash is a folder to move into, made if it is missing.
+    folder = dest.replace(os.sep, "/").endswith("/")
     dest = "" if at_root else vault_path(dest, "DEST")  # "." is the vault folder: into it
-    into = at_root or (os.path.isdir(root / dest) and not os.path.islink(root / dest))
+    if folder and os.path.lexists(root / dest) and not os.path.isdir(root / dest):
+        raise MoveError(f"DEST {dest}/: {dest} is not a folder")
+    into = at_root or folder or (os.path.isdir(root / dest) and not os.path.islink(root / dest))
     if len(sources) > 1 and not into:
         raise MoveError(f"DEST {dest} is not an existing folder, and several SOURCEs are given")
     renames: list[Rename] = []
