@@ -191,9 +191,9 @@ def _renames(vault: Vault, sources: Sequence[str], dest: str) -> tuple[Rename, .
                     f"{what} {path}: {link} is a symbolic link; vaultgraph does not "
                     "move through or move symbolic links"
                 )
-        if target == posixpath.basename(source) == source:
+        if target == source:  # a file moved into the folder it is in
             raise MoveError(f"{source} is already there")
-        if target == source or target.startswith(source + "/"):
+        if target.startswith(source + "/"):
             raise MoveError(f"cannot move {source} into itself")
         if os.path.lexists(root / target):
             raise MoveError(f"DEST {target} exists")
