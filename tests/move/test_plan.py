@@ -117,6 +117,22 @@ def test_a_dest_with_a_trailing_slash_into_an_existing_folder_or_refused_on_a_fi
         plan_moves(load_vault(root, cache=False), ["people/Bob.md"], "Home.md/")
 
 
+def test_a_name_that_differs_only_in_case_from_one_there_is_refused_naming_both(
+    vault_copy: Callable[[str], Path],
+) -> None:
+    root = vault_copy("basic")
+    (root / "HOME.md").write_text("# Another home\n")  # beside Home.md: already so, and kept
+    (root / "archive" / "broken.md").write_text("# lower case\n")
+    before = load_vault(root, cache=False)
+    said = r"^DEST archive/Broken\.md: archive/broken\.md would be there too, a name that differs"
+    with pytest.raises(MoveError, match=said):
+        plan_moves(before, ["Broken.md"], "archive")
+    with pytest.raises(MoveError, match=r"^DEST people/alice\.md: people/Alice\.md would be"):
+        plan_moves(before, ["archive/Notes.md"], "people/alice.md")
+    _, after = _move(root, ["people/Bob.md"], "archive/")  # HOME.md and Home.md stand in no way
+    assert "archive/Bob.md" in after.notes
+
+
 def test_dest_dot_is_the_vault_folder(vault_copy: Callable[[str], Path]) -> None:
     root = vault_copy("basic")
     _, after = _move(root, ["people/Bob.md"], ".")

@@ -119,9 +119,9 @@ def plan_moves(vault: Vault, sources: Sequence[str], dest: str) -> Plan:
     renames = _renames(vault, sources, dest)
     files = [*vault.notes, *vault.unreadable, *vault.attachments]
     paths = _new_paths(files, renames)
-    new_paths = [paths.get(path, path) for path in files]
-    if len({fold(path) for path in new_paths}) != len(new_paths):
-        raise MoveError(f"DEST {dest}: two files would get the same name")
+    clash = _clash(files, paths)
+    if clash is not None:
+        raise MoveError(clash)
     index = moved_index(vault.index, paths)
     moved_names = {fold(posixpath.basename(p)) for old, new in paths.items() for p in (old, new)}
     per_note: defaultdict[str, list[tuple[int, str]]] = defaultdict(list)
@@ -161,6 +161,19 @@ def plan_moves(vault: Vault, sources: Sequence[str], dest: str) -> Plan:
         for draft in drafts
     )
     return Plan(renames, paths, edits, _folders(vault, renames), tuple(newly))
+
+
+def _clash(files: Sequence[str], paths: Mapping[str, str]) -> str | None:
+    """Why the move cannot be made if a moved file would get the path of another one, or one
+    differing from it only in letter case (the same file to Obsidian, and on a case-insensitive
+    disk): both named. Files that already differ so and stay where they are do not count."""
+    taken = {fold(path): path for path in files if path not in paths}
+    for old in sorted(paths):
+        new = paths[old]
+        other = taken.setdefault(fold(new), new)
+        if other != new:
+            return f"DEST {new}: {other} would be there too, a name that differs only in case"
+    return None
 
 
 def _renames(vault: Vault, sources: Sequence[str], dest: str) -> tuple[Rename, ...]:
