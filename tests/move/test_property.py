@@ -18,7 +18,7 @@ _REFUSALS = (
     "exists",
     "into itself",
     "is not a folder",
-    "same name",
+    "differs only in case",
     ".md extension",
     "already there",
 )
